@@ -1,0 +1,81 @@
+#include "app/exporter.h"
+
+#include <atomic>
+#include <utility>
+
+#include "app/local_sampler.h"
+#include "exposition/renderer.h"
+#include "exposition/self_metrics.h"
+#include "http/http_server.h"
+#include "store/store.h"
+#include "util/file_reader.h"
+#include "util/log.h"
+#include "util/periodic_thread.h"
+
+namespace netif {
+
+struct Exporter::Parts {
+  RealFileReader fs;
+  SelfMetrics self_metrics;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<LocalSampler> local_sampler;
+  std::unique_ptr<PeriodicThread> local_thread;
+  std::unique_ptr<HttpServer> http;
+  std::atomic<bool> ready{false};
+};
+
+Exporter::Exporter(Config config) : config_(std::move(config)), parts_(std::make_unique<Parts>()) {}
+
+Exporter::~Exporter() { Stop(); }
+
+std::string Exporter::Start() {
+  Parts& p = *parts_;
+  p.store = std::make_unique<Store>(std::make_shared<const AnalyticsSettings>());
+
+  // Sources, in the order they start. Each feeds the one store.
+  if (config_.local.enabled) {
+    LocalSampler::Options options;
+    options.procfs_root = config_.local.path_procfs;
+    options.sysfs_root = config_.local.path_sysfs;
+    options.netlink_owns_link_state = false;
+    options.filter = DeviceFilter(config_.local.device_include, config_.local.device_exclude);
+    p.local_sampler = std::make_unique<LocalSampler>(std::move(options), p.fs, *p.store,
+                                                     p.self_metrics);
+    // The first pass runs before the server starts, so the first scrape already has data.
+    p.local_sampler->RunOnce();
+    p.local_thread = std::make_unique<PeriodicThread>(config_.collection.interval,
+                                                      [&p] { p.local_sampler->RunOnce(); });
+  }
+  p.ready = true;
+
+  HttpCallbacks callbacks;
+  callbacks.render_metrics = [&p](std::string& out) {
+    // The snapshot pointer is all a scrape takes from the store: rendering holds no lock and
+    // never waits on collection.
+    const auto snapshot = p.store->Current();
+    RenderInterfaces(*snapshot, out);
+    p.self_metrics.Render(out);
+  };
+  callbacks.ready = [&p] { return p.ready.load(); };
+  auto server = HttpServer::Start(config_.web.listen_address, std::move(callbacks));
+  if (auto* error = std::get_if<std::string>(&server)) return *error;
+  p.http = std::move(std::get<std::unique_ptr<HttpServer>>(server));
+  for (const int port : p.http->BoundPorts()) {
+    // Tests and operators who asked for port 0 learn the real port from this line.
+    LogInfo("listening", {{"address", config_.web.listen_address}, {"port", port}});
+  }
+  return "";
+}
+
+void Exporter::Stop() {
+  if (!parts_) return;
+  Parts& p = *parts_;
+  p.http.reset();  // stop serving first: no scrape may see a half-stopped exporter
+  if (p.local_thread) p.local_thread->Stop();
+}
+
+std::vector<int> Exporter::BoundPorts() const {
+  return parts_->http ? parts_->http->BoundPorts() : std::vector<int>{};
+}
+
+}  // namespace netif

@@ -1,0 +1,55 @@
+// The metric catalogue: every per-interface metric family declared once (name, type, help, extra
+// labels, and how to read it from an InterfaceView). The renderer walks it to build /metrics and a
+// test walks it to check docs/metrics.md, so the two cannot drift apart. Adding a metric is one row.
+//
+// Thread-safety: the catalogue is immutable after static initialization.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "model/snapshot.h"
+
+namespace netif {
+
+enum class MetricType { kCounter, kGauge };
+std::string_view MetricTypeName(MetricType type);  // "counter" / "gauge"
+
+struct ExtraLabel {
+  std::string_view name;
+  std::string_view value;  // raw bytes; escaped when written
+};
+
+// Receives the samples one family yields for one interface. The renderer supplies the metric name
+// and the interface's own labels; an emitter only adds values and, where the family has them,
+// extra labels (direction, window, kind, ...).
+class SampleWriter {
+ public:
+  virtual ~SampleWriter() = default;
+  virtual void Write(uint64_t value) = 0;
+  virtual void Write(double value) = 0;
+  virtual void Write(std::initializer_list<ExtraLabel> extra, uint64_t value) = 0;
+  virtual void Write(std::initializer_list<ExtraLabel> extra, double value) = 0;
+  void WriteBool(bool value) { Write(static_cast<uint64_t>(value ? 1 : 0)); }
+};
+
+struct MetricDefinition {
+  std::string_view name;
+  MetricType type;
+  std::string_view help;
+  std::string_view extra_labels;  // comma-separated, for documentation ("" when none)
+  void (*emit)(const InterfaceView& view, SampleWriter& out);
+};
+
+// The per-interface families in exposition order, assembled from the parts below.
+std::span<const MetricDefinition> InterfaceMetricCatalogue();
+
+// Parts, each in its own file so each family group is declared next to its kin.
+std::span<const MetricDefinition> CounterMetricDefinitions();    // catalogue_counters.cc
+std::span<const MetricDefinition> LinkMetricDefinitions();       // catalogue_link.cc
+std::span<const MetricDefinition> AnalyticsMetricDefinitions();  // catalogue_analytics.cc
+
+}  // namespace netif

@@ -1,0 +1,93 @@
+#include "exposition/renderer.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "exposition/metric_catalogue.h"
+
+namespace netif {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::shared_ptr<const InterfaceView> View(std::string name, uint64_t rx_bytes) {
+  auto view = std::make_shared<InterfaceView>();
+  view->record.key = {std::string(kLocalSource), name};
+  view->record.name = name;
+  view->record.labels = LocalDeviceLabels(name);
+  view->record.counters.Set(Counter::kReceiveBytes, rx_bytes);
+  view->record.attributes.mtu = 1500;
+  return view;
+}
+
+TEST(RendererTest, RendersHeaderOncePerFamilyAndOneLinePerInterface) {
+  Snapshot snapshot;
+  snapshot.interfaces = {View("eth0", 10), View("eth1", 20)};
+  std::string out;
+  RenderInterfaces(snapshot, out);
+  EXPECT_THAT(out, HasSubstr("# HELP netif_receive_bytes_total Bytes received"));
+  EXPECT_THAT(out, HasSubstr("# TYPE netif_receive_bytes_total counter\n"
+                             "netif_receive_bytes_total{device=\"eth0\"} 10\n"
+                             "netif_receive_bytes_total{device=\"eth1\"} 20\n"));
+  EXPECT_THAT(out, HasSubstr("netif_mtu_bytes{device=\"eth0\"} 1500\n"));
+}
+
+TEST(RendererTest, LeavesOutFamiliesWithoutSamples) {
+  Snapshot snapshot;
+  snapshot.interfaces = {View("eth0", 1)};
+  std::string out;
+  RenderInterfaces(snapshot, out);
+  EXPECT_THAT(out, Not(HasSubstr("netif_speed_bytes")));
+  EXPECT_THAT(out, Not(HasSubstr("netif_transmit_bytes_total")));
+}
+
+TEST(RendererTest, EscapesHostileDeviceNames) {
+  Snapshot snapshot;
+  snapshot.interfaces = {View("a\"b\\c\xFF", 1)};
+  std::string out;
+  RenderInterfaces(snapshot, out);
+  EXPECT_THAT(out, HasSubstr("netif_receive_bytes_total{device=\"a\\\"b\\\\c\xEF\xBF\xBD\"} 1\n"));
+}
+
+TEST(RendererTest, InfoMetricCarriesAttributesAsLabels) {
+  auto view = std::make_shared<InterfaceView>(*View("eth0", 1));
+  view->record.attributes.address = "aa:bb:cc:dd:ee:ff";
+  view->record.attributes.oper_state = OperState::kUp;
+  view->record.attributes.duplex = Duplex::kFull;
+  Snapshot snapshot;
+  snapshot.interfaces = {view};
+  std::string out;
+  RenderInterfaces(snapshot, out);
+  EXPECT_THAT(out, HasSubstr("netif_info{device=\"eth0\",address=\"aa:bb:cc:dd:ee:ff\","
+                             "duplex=\"full\",operstate=\"up\",ifalias=\"\",kind=\"\"} 1\n"));
+  EXPECT_THAT(out, HasSubstr("netif_running{device=\"eth0\"} 1\n"));
+  EXPECT_THAT(out, HasSubstr("netif_link_transitions_total{device=\"eth0\",direction=\"up\"} 0\n"));
+}
+
+TEST(RendererTest, SpeedIsRenderedInBytesPerSecond) {
+  auto view = std::make_shared<InterfaceView>(*View("eth0", 1));
+  view->record.attributes.speed_bps = 1'000'000'000;
+  Snapshot snapshot;
+  snapshot.interfaces = {view};
+  std::string out;
+  RenderInterfaces(snapshot, out);
+  EXPECT_THAT(out, HasSubstr("netif_speed_bytes{device=\"eth0\"} 125000000\n"));
+}
+
+TEST(CatalogueTest, NamesAreUniqueAndCountersEndInTotal) {
+  std::set<std::string_view> names;
+  for (const auto& definition : InterfaceMetricCatalogue()) {
+    EXPECT_TRUE(names.insert(definition.name).second) << definition.name;
+    EXPECT_TRUE(definition.name.starts_with("netif_")) << definition.name;
+    EXPECT_EQ(definition.type == MetricType::kCounter, definition.name.ends_with("_total"))
+        << definition.name;
+    EXPECT_FALSE(definition.help.empty()) << definition.name;
+  }
+  EXPECT_GE(names.size(), 16u + 10u);
+}
+
+}  // namespace
+}  // namespace netif

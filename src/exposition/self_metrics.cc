@@ -1,0 +1,119 @@
+#include "exposition/self_metrics.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+
+#include <prometheus/text_serializer.h>
+
+namespace netif {
+namespace {
+
+constexpr SelfMetricDefinition kSelfMetrics[] = {
+    {"netif_exporter_build_info", MetricType::kGauge,
+     "Build information of the running exporter; the value is always 1.",
+     "version,revision,compiler"},
+    {"netif_scrape_collector_success", MetricType::kGauge,
+     "1 if the collector's last run succeeded, 0 if it failed.", "collector"},
+    {"netif_scrape_collector_duration_seconds", MetricType::kGauge,
+     "Duration of the collector's last run in seconds.", "collector"},
+    {"netif_parse_errors_total", MetricType::kCounter,
+     "Malformed input skipped by a collector's parser (a line, a message, a PDU).", "collector"},
+    {"netif_netlink_events_total", MetricType::kCounter,
+     "Link messages received from rtnetlink (dumps and events).", ""},
+    {"netif_netlink_resyncs_total", MetricType::kCounter,
+     "Full RTM_GETLINK dumps taken (at start and after each socket overflow).", ""},
+    {"netif_netlink_errors_total", MetricType::kCounter,
+     "Netlink problems by reason (enobufs, truncated, malformed, socket).", "reason"},
+    {"process_cpu_seconds_total", MetricType::kCounter,
+     "Total user and system CPU time spent in seconds.", ""},
+    {"process_resident_memory_bytes", MetricType::kGauge, "Resident memory size in bytes.", ""},
+    {"process_virtual_memory_bytes", MetricType::kGauge, "Virtual memory size in bytes.", ""},
+    {"process_open_fds", MetricType::kGauge, "Number of open file descriptors.", ""},
+    {"process_max_fds", MetricType::kGauge, "Maximum number of open file descriptors.", ""},
+    {"process_start_time_seconds", MetricType::kGauge,
+     "Start time of the process since unix epoch in seconds.", ""},
+};
+
+std::string CompilerName() {
+#if defined(__clang__)
+  return "clang-" __clang_version__;
+#elif defined(__GNUC__)
+  return "gcc-" __VERSION__;
+#else
+  return "unknown";
+#endif
+}
+
+}  // namespace
+
+std::span<const SelfMetricDefinition> SelfMetricCatalogue() { return kSelfMetrics; }
+
+SelfMetrics::SelfMetrics() : registry_(std::make_shared<prometheus::Registry>()) {
+  std::string compiler = CompilerName();
+  if (auto space = compiler.find(' '); space != std::string::npos) compiler.resize(space);
+  Gauge("netif_exporter_build_info",
+        {{"version", NETIF_VERSION}, {"revision", NETIF_REVISION}, {"compiler", compiler}})
+      .Set(1);
+}
+
+const SelfMetricDefinition& SelfMetrics::Definition(std::string_view name, MetricType type) const {
+  for (const auto& definition : kSelfMetrics) {
+    if (definition.name == name && definition.type == type) return definition;
+  }
+  std::fprintf(stderr, "netif_exporter: BUG: undeclared self-metric %.*s\n",
+               static_cast<int>(name.size()), name.data());
+  std::abort();
+}
+
+prometheus::Counter& SelfMetrics::Counter(std::string_view name,
+                                          const prometheus::Labels& labels) {
+  std::lock_guard lock(mutex_);
+  auto it = counters_.find(name);
+  if (it == counters_.end()) {
+    const auto& definition = Definition(name, MetricType::kCounter);
+    auto& family = prometheus::BuildCounter()
+                       .Name(std::string(definition.name))
+                       .Help(std::string(definition.help))
+                       .Register(*registry_);
+    it = counters_.emplace(std::string(name), &family).first;
+  }
+  return it->second->Add(labels);
+}
+
+prometheus::Gauge& SelfMetrics::Gauge(std::string_view name, const prometheus::Labels& labels) {
+  std::lock_guard lock(mutex_);
+  auto it = gauges_.find(name);
+  if (it == gauges_.end()) {
+    const auto& definition = Definition(name, MetricType::kGauge);
+    auto& family = prometheus::BuildGauge()
+                       .Name(std::string(definition.name))
+                       .Help(std::string(definition.help))
+                       .Register(*registry_);
+    it = gauges_.emplace(std::string(name), &family).first;
+  }
+  return it->second->Add(labels);
+}
+
+void SelfMetrics::RemoveGauge(std::string_view name, const prometheus::Labels& labels) {
+  std::lock_guard lock(mutex_);
+  auto it = gauges_.find(name);
+  if (it == gauges_.end() || !it->second->Has(labels)) return;
+  it->second->Remove(&it->second->Add(labels));
+}
+
+void SelfMetrics::RecordCollectorRun(std::string_view collector, bool success,
+                                     double duration_seconds) {
+  const prometheus::Labels labels{{"collector", std::string(collector)}};
+  Gauge("netif_scrape_collector_success", labels).Set(success ? 1 : 0);
+  Gauge("netif_scrape_collector_duration_seconds", labels).Set(duration_seconds);
+}
+
+void SelfMetrics::Render(std::string& out) const {
+  std::ostringstream text;
+  prometheus::TextSerializer().Serialize(text, registry_->Collect());
+  out.append(text.str());
+  AppendProcessMetrics(out);
+}
+
+}  // namespace netif

@@ -1,0 +1,66 @@
+// The exporter's metrics about itself (build, collectors, parse errors, netlink, SNMP polling),
+// declared once in SelfMetricCatalogue() and kept in a prometheus-cpp Registry: unlike the
+// mirrored kernel counters, these are counts the exporter owns, so prometheus-cpp's
+// increment-only Counter is the right tool.
+//
+// Thread-safety: safe for concurrent use by multiple threads. The returned Counter/Gauge
+// references stay valid for the SelfMetrics' lifetime and are themselves thread-safe.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include "exposition/metric_catalogue.h"
+
+namespace netif {
+
+struct SelfMetricDefinition {
+  std::string_view name;
+  MetricType type;
+  std::string_view help;
+  std::string_view labels;  // comma-separated, for documentation
+};
+
+// Every self-metric, declared once (process_* metrics are listed too, rendered separately).
+std::span<const SelfMetricDefinition> SelfMetricCatalogue();
+
+class SelfMetrics {
+ public:
+  SelfMetrics();
+
+  // The metric with these labels in the declared family `name`; aborts on an undeclared name or
+  // a type mismatch (a programming error, caught by every test that touches it).
+  prometheus::Counter& Counter(std::string_view name, const prometheus::Labels& labels = {});
+  prometheus::Gauge& Gauge(std::string_view name, const prometheus::Labels& labels = {});
+  // Drops one labelled series (an SNMP target removed from the config, for example).
+  void RemoveGauge(std::string_view name, const prometheus::Labels& labels);
+
+  // Reports one collector run; drives netif_scrape_collector_{success,duration_seconds}.
+  void RecordCollectorRun(std::string_view collector, bool success, double duration_seconds);
+
+  // Appends the registry's families and the process_* metrics in text format.
+  void Render(std::string& out) const;
+
+ private:
+  const SelfMetricDefinition& Definition(std::string_view name, MetricType type) const;
+
+  std::shared_ptr<prometheus::Registry> registry_;
+  mutable std::mutex mutex_;  // guards the family maps
+  std::map<std::string, prometheus::Family<prometheus::Counter>*, std::less<>> counters_;
+  std::map<std::string, prometheus::Family<prometheus::Gauge>*, std::less<>> gauges_;
+};
+
+// process_cpu_seconds_total, process_resident_memory_bytes, ... for this process, read from the
+// real /proc/self (never from --path.procfs, which may be a host mount).
+void AppendProcessMetrics(std::string& out);
+
+}  // namespace netif

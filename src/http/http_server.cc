@@ -1,0 +1,167 @@
+#include "http/http_server.h"
+
+#include <civetweb.h>
+
+#include <charconv>
+#include <mutex>
+
+#include "http/gzip.h"
+
+namespace netif {
+namespace {
+
+constexpr std::string_view kExpositionContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+constexpr std::string_view kLandingPage = R"(<!DOCTYPE html>
+<html>
+<head><title>netif_exporter</title></head>
+<body>
+<h1>netif_exporter</h1>
+<p>Prometheus exporter for network interfaces: the host's own and SNMP devices'.</p>
+<ul>
+<li><a href="metrics">Metrics</a></li>
+<li><a href="-/healthy">Health</a></li>
+<li><a href="-/ready">Readiness</a></li>
+</ul>
+</body>
+</html>
+)";
+
+void SendResponse(mg_connection* conn, int status, std::string_view content_type,
+                  std::string_view body, std::string_view extra_headers = {}) {
+  const char* reason = status == 200 ? "OK" : status == 503 ? "Service Unavailable" : "Not Found";
+  mg_printf(conn,
+            "HTTP/1.1 %d %s\r\nContent-Type: %.*s\r\nContent-Length: %zu\r\n%.*s"
+            "Cache-Control: no-cache\r\n\r\n",
+            status, reason, static_cast<int>(content_type.size()), content_type.data(),
+            body.size(), static_cast<int>(extra_headers.size()), extra_headers.data());
+  const auto* request = mg_get_request_info(conn);
+  if (request != nullptr && std::string_view(request->request_method) == "HEAD") return;
+  mg_write(conn, body.data(), body.size());
+}
+
+int HandleMetrics(mg_connection* conn, void* data) {
+  const auto& callbacks = *static_cast<const HttpCallbacks*>(data);
+  // One buffer per CivetWeb worker thread, reused across scrapes so a large exposition does not
+  // reallocate every time.
+  thread_local std::string body;
+  thread_local std::string compressed;
+  body.clear();
+  callbacks.render_metrics(body);
+  const char* accept = mg_get_header(conn, "Accept-Encoding");
+  if (accept != nullptr && AcceptsGzip(accept) && GzipCompress(body, compressed)) {
+    SendResponse(conn, 200, kExpositionContentType, compressed, "Content-Encoding: gzip\r\n");
+  } else {
+    SendResponse(conn, 200, kExpositionContentType, body);
+  }
+  return 200;
+}
+
+int HandleLanding(mg_connection* conn, void*) {
+  const auto* request = mg_get_request_info(conn);
+  if (request != nullptr && std::string_view(request->local_uri) != "/") {
+    SendResponse(conn, 404, "text/plain; charset=utf-8", "404 page not found\n");
+    return 404;
+  }
+  SendResponse(conn, 200, "text/html; charset=utf-8", kLandingPage);
+  return 200;
+}
+
+int HandleHealthy(mg_connection* conn, void*) {
+  SendResponse(conn, 200, "text/plain; charset=utf-8", "Healthy\n");
+  return 200;
+}
+
+int HandleReady(mg_connection* conn, void* data) {
+  const auto& callbacks = *static_cast<const HttpCallbacks*>(data);
+  if (callbacks.ready && !callbacks.ready()) {
+    SendResponse(conn, 503, "text/plain; charset=utf-8", "Not ready\n");
+    return 503;
+  }
+  SendResponse(conn, 200, "text/plain; charset=utf-8", "Ready\n");
+  return 200;
+}
+
+bool IsPort(std::string_view text) {
+  unsigned value = 0;
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+  return !text.empty() && result.ec == std::errc() && result.ptr == text.data() + text.size() &&
+         value <= 65535;
+}
+
+}  // namespace
+
+std::optional<std::string> ToCivetListeningPort(std::string_view address, std::string* error) {
+  const auto colon = address.rfind(':');
+  if (colon == std::string_view::npos) {
+    *error = "missing port (want host:port or :port)";
+    return std::nullopt;
+  }
+  const std::string_view host = address.substr(0, colon);
+  const std::string port(address.substr(colon + 1));
+  if (!IsPort(port)) {
+    *error = "invalid port \"" + port + "\"";
+    return std::nullopt;
+  }
+  // "+port" asks CivetWeb for IPv4 and IPv6 on every address, as Go's ":port" does.
+  if (host.empty()) return "+" + port;
+  if (host == "localhost") return "127.0.0.1:" + port;
+  return std::string(address);
+}
+
+struct HttpServer::Impl {
+  HttpCallbacks callbacks;
+  mg_context* context = nullptr;
+  ~Impl() {
+    if (context != nullptr) mg_stop(context);
+  }
+};
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HttpServer::~HttpServer() = default;
+
+std::variant<std::unique_ptr<HttpServer>, std::string> HttpServer::Start(
+    std::string_view listen_address, HttpCallbacks callbacks) {
+  static std::once_flag library_initialized;
+  std::call_once(library_initialized, [] { mg_init_library(0); });
+
+  std::string port_error;
+  const auto port = ToCivetListeningPort(listen_address, &port_error);
+  if (!port) return "web.listen_address \"" + std::string(listen_address) + "\": " + port_error;
+  const std::string ports = *port;
+  const char* options[] = {"listening_ports", ports.c_str(),
+                           "num_threads", "8",
+                           "request_timeout_ms", "10000",
+                           "enable_keep_alive", "yes",
+                           nullptr};
+  auto impl = std::make_unique<Impl>();
+  impl->callbacks = std::move(callbacks);
+  mg_callbacks civet_callbacks{};
+  // CivetWeb logs its own errors to stderr unless told otherwise; we report them ourselves.
+  civet_callbacks.log_message = [](const mg_connection*, const char*) { return 1; };
+  mg_init_data init{&civet_callbacks, nullptr, options};
+  char error_text[256] = {0};
+  unsigned error_code = 0;
+  mg_error_data error{&error_code, error_text, sizeof error_text};
+  impl->context = mg_start2(&init, &error);
+  if (impl->context == nullptr) {
+    return "cannot listen on \"" + std::string(listen_address) + "\": " +
+           (error_text[0] != 0 ? std::string(error_text) : std::string("unknown error"));
+  }
+  void* data = &impl->callbacks;
+  mg_set_request_handler(impl->context, "/metrics$", HandleMetrics, data);
+  mg_set_request_handler(impl->context, "/-/healthy$", HandleHealthy, data);
+  mg_set_request_handler(impl->context, "/-/ready$", HandleReady, data);
+  mg_set_request_handler(impl->context, "/", HandleLanding, data);
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+std::vector<int> HttpServer::BoundPorts() const {
+  std::vector<int> bound;
+  mg_server_port ports[8];
+  const int count = mg_get_server_ports(impl_->context, 8, ports);
+  for (int i = 0; i < count; ++i) bound.push_back(ports[i].port);
+  return bound;
+}
+
+}  // namespace netif

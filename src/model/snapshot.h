@@ -1,0 +1,30 @@
+// An immutable picture of every interface at one moment, which a scrape renders without locks.
+//
+// Thread-safety: a Snapshot and the InterfaceViews it points to are never modified after
+// publication; any number of threads may read them concurrently.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/derived_metrics.h"
+#include "model/interface_record.h"
+#include "model/link_history.h"
+
+namespace netif {
+
+struct InterfaceView {
+  InterfaceRecord record;  // merged latest state from every source that knows this interface
+  DerivedMetrics derived;
+  LinkHistory link;
+};
+
+struct Snapshot {
+  // Sorted by InterfaceKey, so the exposition is stable from scrape to scrape.
+  std::vector<std::shared_ptr<const InterfaceView>> interfaces;
+  uint64_t generation = 0;
+};
+
+}  // namespace netif

@@ -1,0 +1,163 @@
+#include "store/store.h"
+
+#include <set>
+#include <utility>
+
+namespace netif {
+namespace {
+
+// Link-state fields an event source (netlink) owns while it runs: a periodic sample that does not
+// carry them must not erase what the last event said.
+void KeepEventOwnedFields(const LinkAttributes& old, LinkAttributes& fresh) {
+  if (!fresh.oper_state) fresh.oper_state = old.oper_state;
+  if (!fresh.admin_up) fresh.admin_up = old.admin_up;
+  if (!fresh.carrier) fresh.carrier = old.carrier;
+  if (!fresh.carrier_changes) fresh.carrier_changes = old.carrier_changes;
+  if (!fresh.carrier_up_count) fresh.carrier_up_count = old.carrier_up_count;
+  if (!fresh.carrier_down_count) fresh.carrier_down_count = old.carrier_down_count;
+  if (!fresh.kind) fresh.kind = old.kind;
+  if (!fresh.master_ifindex) fresh.master_ifindex = old.master_ifindex;
+  if (!fresh.ifindex) fresh.ifindex = old.ifindex;
+}
+
+}  // namespace
+
+Store::Store(std::shared_ptr<const AnalyticsSettings> analytics_settings)
+    : analytics_settings_(std::move(analytics_settings)),
+      snapshot_(std::make_shared<const Snapshot>()) {}
+
+Store::Entry& Store::FindOrCreate(InterfaceRecord&& record, const SampleTime& time,
+                                  bool* created) {
+  auto it = entries_.find(record.key);
+  *created = (it == entries_.end());
+  if (*created) {
+    InterfaceKey key = record.key;
+    it = entries_
+             .emplace(std::move(key), Entry{std::move(record), InterfaceAnalytics(analytics_settings_),
+                                            LinkStateTracker(), time.monotonic_seconds, nullptr})
+             .first;
+  }
+  return it->second;
+}
+
+std::map<InterfaceKey, Store::Entry>::iterator Store::FindByIfindex(std::string_view source,
+                                                                    uint32_t ifindex) {
+  // Linear in the source's interfaces, but only called for events (renames, deletions).
+  for (auto it = entries_.lower_bound(InterfaceKey{std::string(source), ""});
+       it != entries_.end() && it->first.source == source; ++it) {
+    if (it->second.record.attributes.ifindex == ifindex) return it;
+  }
+  return entries_.end();
+}
+
+std::optional<LinkChange> Store::ObserveLinkState(Entry& entry, const SampleTime& time) {
+  const auto& attributes = entry.record.attributes;
+  if (!attributes.oper_state) return std::nullopt;
+  std::optional<OperState> previous = entry.view ? entry.view->record.attributes.oper_state
+                                                 : std::nullopt;
+  if (!entry.link.Observe(*attributes.oper_state, time.unix_seconds)) return std::nullopt;
+  return LinkChange{entry.record.key,         entry.record.name,  previous,
+                    *attributes.oper_state,   attributes.admin_up, attributes.carrier};
+}
+
+void Store::RefreshView(Entry& entry) {
+  auto view = std::make_shared<InterfaceView>();
+  view->record = entry.record;
+  view->derived = entry.analytics.derived();
+  view->link = entry.link.history();
+  entry.view = std::move(view);
+}
+
+void Store::ApplySample(std::string_view source, std::vector<InterfaceRecord> records,
+                        const SampleTime& time) {
+  std::lock_guard lock(mutex_);
+  std::set<std::string> seen;
+  for (auto& record : records) {
+    if (record.key.source != source) continue;
+    seen.insert(record.key.id);
+    bool created = false;
+    Entry& entry = FindOrCreate(InterfaceRecord(record), time, &created);
+    if (!created) {
+      KeepEventOwnedFields(entry.record.attributes, record.attributes);
+      entry.record = std::move(record);
+    }
+    entry.analytics.OnSample(entry.record, time);
+    ObserveLinkState(entry, time);
+    RefreshView(entry);
+  }
+  for (auto it = entries_.lower_bound(InterfaceKey{std::string(source), ""});
+       it != entries_.end() && it->first.source == source;) {
+    const bool born_after_sample = it->second.created_monotonic_seconds > time.monotonic_seconds;
+    if (!seen.contains(it->first.id) && !born_after_sample) {
+      it = entries_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  Publish();
+}
+
+std::optional<LinkChange> Store::ApplyLinkEvent(InterfaceRecord record, const SampleTime& time) {
+  std::lock_guard lock(mutex_);
+  if (record.attributes.ifindex) {
+    auto renamed = FindByIfindex(record.key.source, *record.attributes.ifindex);
+    if (renamed != entries_.end() && renamed->first != record.key) {
+      auto node = entries_.extract(renamed);
+      node.key() = record.key;
+      node.mapped().record.key = record.key;
+      entries_.erase(record.key);  // a stale entry under the new name is replaced by the renamed one
+      entries_.insert(std::move(node));
+    }
+  }
+  bool created = false;
+  const bool has_counters = !record.counters.Empty();
+  InterfaceRecord incoming = record;
+  Entry& entry = FindOrCreate(std::move(record), time, &created);
+  if (!created) {
+    entry.record.name = incoming.name;
+    entry.record.labels = std::move(incoming.labels);
+    entry.record.attributes.MergeFrom(incoming.attributes);
+    entry.record.counters.MergeFrom(incoming.counters);
+  }
+  if (has_counters) entry.analytics.OnSample(entry.record, time);
+  auto change = ObserveLinkState(entry, time);
+  RefreshView(entry);
+  Publish();
+  return change;
+}
+
+void Store::RemoveInterface(const InterfaceKey& key, std::optional<uint32_t> ifindex) {
+  std::lock_guard lock(mutex_);
+  auto it = ifindex ? FindByIfindex(key.source, *ifindex) : entries_.end();
+  if (it == entries_.end()) it = entries_.find(key);
+  if (it == entries_.end()) return;
+  entries_.erase(it);
+  Publish();
+}
+
+void Store::RemoveSource(std::string_view source) {
+  std::lock_guard lock(mutex_);
+  auto first = entries_.lower_bound(InterfaceKey{std::string(source), ""});
+  auto last = first;
+  while (last != entries_.end() && last->first.source == source) ++last;
+  if (first == last) return;
+  entries_.erase(first, last);
+  Publish();
+}
+
+void Store::Publish() {
+  auto snapshot = std::make_shared<Snapshot>();
+  snapshot->interfaces.reserve(entries_.size());
+  for (const auto& [key, entry] : entries_) snapshot->interfaces.push_back(entry.view);
+  snapshot->generation = ++generation_;
+  std::shared_ptr<const Snapshot> published = std::move(snapshot);
+  std::lock_guard lock(snapshot_mutex_);
+  snapshot_.swap(published);
+}
+
+std::shared_ptr<const Snapshot> Store::Current() const {
+  std::lock_guard lock(snapshot_mutex_);
+  return snapshot_;
+}
+
+}  // namespace netif

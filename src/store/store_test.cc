@@ -1,0 +1,119 @@
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+
+namespace netif {
+namespace {
+
+InterfaceRecord Local(std::string name, std::optional<uint32_t> ifindex = std::nullopt) {
+  InterfaceRecord record;
+  record.key = {std::string(kLocalSource), name};
+  record.labels = LocalDeviceLabels(name);
+  record.name = name;
+  record.attributes.ifindex = ifindex;
+  return record;
+}
+
+InterfaceRecord WithState(InterfaceRecord record, OperState state) {
+  record.attributes.oper_state = state;
+  return record;
+}
+
+std::vector<std::string> Names(const Store& store) {
+  std::vector<std::string> names;
+  for (const auto& view : store.Current()->interfaces) names.push_back(view->record.name);
+  return names;
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  Store store_{std::make_shared<const AnalyticsSettings>()};
+};
+
+TEST_F(StoreTest, StartsWithAnEmptySnapshot) {
+  ASSERT_NE(store_.Current(), nullptr);
+  EXPECT_TRUE(store_.Current()->interfaces.empty());
+}
+
+TEST_F(StoreTest, SampleReplacesTheSourceSetAndDropsVanishedInterfaces) {
+  store_.ApplySample(kLocalSource, {Local("eth0"), Local("eth1")}, {1, 1});
+  EXPECT_EQ(Names(store_), (std::vector<std::string>{"eth0", "eth1"}));
+  store_.ApplySample(kLocalSource, {Local("eth1")}, {2, 2});
+  EXPECT_EQ(Names(store_), (std::vector<std::string>{"eth1"}));
+}
+
+TEST_F(StoreTest, SourcesDoNotRemoveEachOthersInterfaces) {
+  InterfaceRecord port;
+  port.key = {"sw1", "3"};
+  port.name = "Gi0/3";
+  store_.ApplySample("sw1", {port}, {1, 1});
+  store_.ApplySample(kLocalSource, {Local("eth0")}, {1, 1});
+  EXPECT_EQ(store_.Current()->interfaces.size(), 2u);
+  store_.RemoveSource("sw1");
+  EXPECT_EQ(Names(store_), (std::vector<std::string>{"eth0"}));
+}
+
+TEST_F(StoreTest, InterfaceCreatedByAnEventAfterTheSampleStartedSurvivesIt) {
+  store_.ApplyLinkEvent(Local("veth9", 9), {5, 5});
+  store_.ApplySample(kLocalSource, {Local("eth0")}, {4, 4});  // began before the event
+  EXPECT_EQ(Names(store_), (std::vector<std::string>{"eth0", "veth9"}));
+  store_.ApplySample(kLocalSource, {Local("eth0")}, {6, 6});  // began after: veth9 is gone
+  EXPECT_EQ(Names(store_), (std::vector<std::string>{"eth0"}));
+}
+
+TEST_F(StoreTest, LinkEventsCountTransitionsAndReportChanges) {
+  store_.ApplyLinkEvent(WithState(Local("eth0", 2), OperState::kUp), {1, 100});
+  auto change = store_.ApplyLinkEvent(WithState(Local("eth0", 2), OperState::kDown), {2, 101});
+  ASSERT_TRUE(change.has_value());
+  EXPECT_EQ(change->from, OperState::kUp);
+  EXPECT_EQ(change->to, OperState::kDown);
+  store_.ApplyLinkEvent(WithState(Local("eth0", 2), OperState::kUp), {3, 102});
+  EXPECT_FALSE(store_.ApplyLinkEvent(WithState(Local("eth0", 2), OperState::kUp), {4, 103}));
+  const auto& link = store_.Current()->interfaces.at(0)->link;
+  EXPECT_EQ(link.transitions_down, 1u);
+  EXPECT_EQ(link.transitions_up, 1u);
+  EXPECT_DOUBLE_EQ(*link.last_change_unix_seconds, 102);
+}
+
+TEST_F(StoreTest, SamplesWithoutLinkStateKeepWhatEventsSaid) {
+  store_.ApplyLinkEvent(WithState(Local("eth0", 2), OperState::kUp), {1, 1});
+  auto sample = Local("eth0");
+  sample.attributes.mtu = 9000;
+  store_.ApplySample(kLocalSource, {sample}, {0.5, 0.5});
+  const auto& attributes = store_.Current()->interfaces.at(0)->record.attributes;
+  EXPECT_EQ(attributes.oper_state, OperState::kUp);
+  EXPECT_EQ(attributes.mtu, 9000u);
+  EXPECT_EQ(attributes.ifindex, 2u);
+}
+
+TEST_F(StoreTest, RenameKeepsHistoryUnderTheNewName) {
+  store_.ApplyLinkEvent(WithState(Local("eth0", 7), OperState::kUp), {1, 1});
+  store_.ApplyLinkEvent(WithState(Local("eth0", 7), OperState::kDown), {2, 2});
+  store_.ApplyLinkEvent(WithState(Local("wan0", 7), OperState::kDown), {3, 3});
+  EXPECT_EQ(Names(store_), (std::vector<std::string>{"wan0"}));
+  const auto& view = *store_.Current()->interfaces.at(0);
+  EXPECT_EQ(view.link.transitions_down, 1u);
+  EXPECT_EQ(view.record.labels, LocalDeviceLabels("wan0"));
+}
+
+TEST_F(StoreTest, RemoveByIfindexWinsOverAReusedName) {
+  store_.ApplyLinkEvent(Local("eth0", 7), {1, 1});
+  store_.RemoveInterface({std::string(kLocalSource), "stale-name"}, 7);
+  EXPECT_TRUE(Names(store_).empty());
+}
+
+TEST_F(StoreTest, PublishedSnapshotsAreNotChangedByLaterUpdates) {
+  auto first = Local("eth0");
+  first.counters.Set(Counter::kReceiveBytes, 1);
+  store_.ApplySample(kLocalSource, {first}, {1, 1});
+  const auto before = store_.Current();
+  auto second = Local("eth0");
+  second.counters.Set(Counter::kReceiveBytes, 2);
+  store_.ApplySample(kLocalSource, {second}, {2, 2});
+  EXPECT_EQ(before->interfaces.at(0)->record.counters.Get(Counter::kReceiveBytes), 1u);
+  EXPECT_EQ(store_.Current()->interfaces.at(0)->record.counters.Get(Counter::kReceiveBytes), 2u);
+  EXPECT_GT(store_.Current()->generation, before->generation);
+}
+
+}  // namespace
+}  // namespace netif

@@ -1,0 +1,181 @@
+#include "util/log.h"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+
+namespace netif {
+namespace {
+
+std::atomic<LogLevel> g_level{LogLevel::kInfo};
+std::atomic<LogFormat> g_format{LogFormat::kLogfmt};
+
+std::string_view LevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
+  }
+  return "info";
+}
+
+// Replaces invalid UTF-8 with U+FFFD and, for JSON, escapes what JSON requires; for logfmt,
+// escapes quotes, backslashes and control characters.
+void AppendEscaped(std::string& out, std::string_view raw) {
+  for (std::size_t i = 0; i < raw.size();) {
+    const auto c = static_cast<unsigned char>(raw[i]);
+    std::size_t length = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2
+                                     : (c >= 0xE0 && c <= 0xEF) ? 3
+                                     : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+    bool valid = length > 0 && i + length <= raw.size();
+    for (std::size_t k = 1; valid && k < length; ++k) {
+      valid = (static_cast<unsigned char>(raw[i + k]) & 0xC0) == 0x80;
+    }
+    if (!valid) {
+      out.append("\xEF\xBF\xBD");
+      ++i;
+      continue;
+    }
+    if (length > 1) {
+      out.append(raw.substr(i, length));
+      i += length;
+      continue;
+    }
+    switch (c) {
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      default:
+        if (c < 0x20 || c == 0x7F) {
+          char buffer[8];
+          std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
+          out.append(buffer);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+    ++i;
+  }
+}
+
+bool NeedsQuotes(std::string_view value) {
+  if (value.empty()) return true;
+  for (const char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= ' ' || c == '"' || c == '=' || c == '\\' || u >= 0x7F) return true;
+  }
+  return false;
+}
+
+void AppendLogfmtPair(std::string& out, std::string_view key, std::string_view value) {
+  out.push_back(' ');
+  out.append(key).push_back('=');
+  if (NeedsQuotes(value)) {
+    out.push_back('"');
+    AppendEscaped(out, value);
+    out.push_back('"');
+  } else {
+    out.append(value);
+  }
+}
+
+void AppendJsonPair(std::string& out, std::string_view key, std::string_view value, bool quoted) {
+  out.append(",\"").append(key).append("\":");
+  if (quoted) {
+    out.push_back('"');
+    AppendEscaped(out, value);
+    out.push_back('"');
+  } else {
+    out.append(value);
+  }
+}
+
+std::string NowTimestamp() {
+  const auto now = std::chrono::system_clock::now();
+  const auto seconds = std::chrono::system_clock::to_time_t(now);
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(millis));
+  return buffer;
+}
+
+std::shared_ptr<spdlog::logger> Logger() {
+  static std::shared_ptr<spdlog::logger> logger = [] {
+    auto created = spdlog::stderr_logger_mt("netif");
+    created->set_pattern("%v");  // lines are formatted by FormatLogLine
+    created->set_level(spdlog::level::trace);
+    created->flush_on(spdlog::level::trace);
+    return created;
+  }();
+  return logger;
+}
+
+}  // namespace
+
+LogField::LogField(std::string_view k, double v) : key(k), quoted(false) {
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, v);
+  value.assign(buffer, result.ptr);
+}
+
+void ConfigureLogging(LogLevel level, LogFormat format) {
+  g_level = level;
+  g_format = format;
+  Logger();
+}
+
+bool LogEnabled(LogLevel level) { return level >= g_level.load(); }
+
+std::string FormatLogLine(LogFormat format, LogLevel level, std::string_view timestamp,
+                          std::string_view message, std::initializer_list<LogField> fields) {
+  std::string line;
+  line.reserve(128);
+  if (format == LogFormat::kJson) {
+    line.append("{\"ts\":\"").append(timestamp).append("\"");
+    AppendJsonPair(line, "level", LevelName(level), true);
+    AppendJsonPair(line, "msg", message, true);
+    for (const auto& field : fields) AppendJsonPair(line, field.key, field.value, field.quoted);
+    line.push_back('}');
+  } else {
+    line.append("ts=").append(timestamp);
+    AppendLogfmtPair(line, "level", LevelName(level));
+    AppendLogfmtPair(line, "msg", message);
+    for (const auto& field : fields) AppendLogfmtPair(line, field.key, field.value);
+  }
+  return line;
+}
+
+void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
+  if (!LogEnabled(level)) return;
+  Logger()->info(FormatLogLine(g_format.load(), level, NowTimestamp(), message, fields));
+}
+
+}  // namespace netif

@@ -1,0 +1,34 @@
+#include "util/periodic_thread.h"
+
+namespace netif {
+
+PeriodicThread::PeriodicThread(std::chrono::milliseconds interval, std::function<void()> task)
+    : interval_(interval), task_(std::move(task)), thread_([this] { Run(); }) {}
+
+PeriodicThread::~PeriodicThread() { Stop(); }
+
+void PeriodicThread::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+}
+
+void PeriodicThread::Run() {
+  auto next = std::chrono::steady_clock::now();
+  for (;;) {
+    task_();
+    const auto now = std::chrono::steady_clock::now();
+    next += interval_;
+    if (next < now) {
+      const auto missed = (now - next) / interval_ + 1;
+      next += missed * interval_;
+    }
+    std::unique_lock lock(mutex_);
+    if (wake_.wait_until(lock, next, [this] { return stopping_; })) return;
+  }
+}
+
+}  // namespace netif

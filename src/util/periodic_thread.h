@@ -1,0 +1,36 @@
+// Runs a task every `interval` on its own thread until stopped. Ticks are scheduled on a fixed
+// grid (start + k * interval), so a slow run does not drift the schedule; a run longer than the
+// interval skips the missed ticks rather than bursting to catch up.
+//
+// Thread-safety: Stop() may be called from any thread; the task runs on the internal thread only.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+namespace netif {
+
+class PeriodicThread {
+ public:
+  PeriodicThread(std::chrono::milliseconds interval, std::function<void()> task);
+  ~PeriodicThread();  // stops and joins
+  PeriodicThread(const PeriodicThread&) = delete;
+  PeriodicThread& operator=(const PeriodicThread&) = delete;
+
+  void Stop();
+
+ private:
+  void Run();
+
+  const std::chrono::milliseconds interval_;
+  const std::function<void()> task_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace netif
