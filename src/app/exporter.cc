@@ -39,8 +39,8 @@ std::string Exporter::Start() {
     options.sysfs_root = config_.local.path_sysfs;
     options.netlink_owns_link_state = false;
     options.filter = DeviceFilter(config_.local.device_include, config_.local.device_exclude);
-    p.local_sampler = std::make_unique<LocalSampler>(std::move(options), p.fs, *p.store,
-                                                     p.self_metrics);
+    p.local_sampler =
+        std::make_unique<LocalSampler>(std::move(options), p.fs, *p.store, p.self_metrics);
     // The first pass runs before the server starts, so the first scrape already has data.
     p.local_sampler->RunOnce();
     p.local_thread = std::make_unique<PeriodicThread>(config_.collection.interval,

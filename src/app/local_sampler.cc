@@ -31,9 +31,8 @@ void LocalSampler::ReportParseErrors(const std::vector<std::string>& errors) {
     parse_errors_.Increment();
     if (reported_parse_errors_.size() >= kMaxRememberedParseErrors) continue;
     if (reported_parse_errors_.insert(error).second) {
-      LogWarn("skipped malformed line", {{"collector", "procfs"},
-                                         {"file", procfs_.net_dev_path()},
-                                         {"error", error}});
+      LogWarn("skipped malformed line",
+              {{"collector", "procfs"}, {"file", procfs_.net_dev_path()}, {"error", error}});
     }
   }
 }

@@ -11,8 +11,8 @@ std::string_view MetricTypeName(MetricType type) {
 std::span<const MetricDefinition> InterfaceMetricCatalogue() {
   static const std::vector<MetricDefinition> catalogue = [] {
     std::vector<MetricDefinition> all;
-    for (auto part : {CounterMetricDefinitions(), LinkMetricDefinitions(),
-                      AnalyticsMetricDefinitions()}) {
+    for (auto part :
+         {CounterMetricDefinitions(), LinkMetricDefinitions(), AnalyticsMetricDefinitions()}) {
       all.insert(all.end(), part.begin(), part.end());
     }
     return all;

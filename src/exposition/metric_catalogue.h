@@ -1,6 +1,7 @@
 // The metric catalogue: every per-interface metric family declared once (name, type, help, extra
 // labels, and how to read it from an InterfaceView). The renderer walks it to build /metrics and a
-// test walks it to check docs/metrics.md, so the two cannot drift apart. Adding a metric is one row.
+// test walks it to check docs/metrics.md, so the two cannot drift apart. Adding a metric is one
+// row.
 //
 // Thread-safety: the catalogue is immutable after static initialization.
 #pragma once

@@ -81,8 +81,8 @@ void AppendProcessMetrics(std::string& out) {
                     (ToDouble(fields[11]) + ToDouble(fields[12])) / ticks);
         AppendGauge(out, "process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.",
                     ToDouble(fields[20]));
-        AppendGauge(out, "process_resident_memory_bytes", "gauge",
-                    "Resident memory size in bytes.", ToDouble(fields[21]) * page);
+        AppendGauge(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
+                    ToDouble(fields[21]) * page);
         AppendGauge(out, "process_start_time_seconds", "gauge",
                     "Start time of the process since unix epoch in seconds.",
                     BootTimeSeconds(fs) + ToDouble(fields[19]) / ticks);

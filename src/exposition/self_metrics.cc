@@ -1,10 +1,10 @@
 #include "exposition/self_metrics.h"
 
+#include <prometheus/text_serializer.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
-
-#include <prometheus/text_serializer.h>
 
 namespace netif {
 namespace {
@@ -66,8 +66,7 @@ const SelfMetricDefinition& SelfMetrics::Definition(std::string_view name, Metri
   std::abort();
 }
 
-prometheus::Counter& SelfMetrics::Counter(std::string_view name,
-                                          const prometheus::Labels& labels) {
+prometheus::Counter& SelfMetrics::Counter(std::string_view name, const prometheus::Labels& labels) {
   std::lock_guard lock(mutex_);
   auto it = counters_.find(name);
   if (it == counters_.end()) {

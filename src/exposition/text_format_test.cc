@@ -24,8 +24,8 @@ TEST(LabelValueEscapingTest, KeepsValidUtf8) {
 
 TEST(LabelValueEscapingTest, ReplacesInvalidUtf8WithReplacementCharacter) {
   EXPECT_EQ(Escaped("bad\xFF"), "bad\xEF\xBF\xBD");
-  EXPECT_EQ(Escaped("\xC3"), "\xEF\xBF\xBD");                       // truncated sequence
-  EXPECT_EQ(Escaped("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");       // overlong '/'
+  EXPECT_EQ(Escaped("\xC3"), "\xEF\xBF\xBD");                                  // truncated sequence
+  EXPECT_EQ(Escaped("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // overlong '/'
   EXPECT_EQ(Escaped("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
   EXPECT_EQ(Escaped("\xF4\x90\x80\x80x"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDx");
 }

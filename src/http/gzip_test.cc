@@ -22,7 +22,8 @@ std::string Gunzip(const std::string& compressed) {
 
 TEST(GzipTest, RoundTrips) {
   std::string text;
-  for (int i = 0; i < 1000; ++i) text += "netif_receive_bytes_total{device=\"veth" + std::to_string(i) + "\"} 12345\n";
+  for (int i = 0; i < 1000; ++i)
+    text += "netif_receive_bytes_total{device=\"veth" + std::to_string(i) + "\"} 12345\n";
   std::string compressed;
   ASSERT_TRUE(GzipCompress(text, compressed));
   EXPECT_LT(compressed.size(), text.size() / 4);

@@ -33,8 +33,8 @@ void SendResponse(mg_connection* conn, int status, std::string_view content_type
   mg_printf(conn,
             "HTTP/1.1 %d %s\r\nContent-Type: %.*s\r\nContent-Length: %zu\r\n%.*s"
             "Cache-Control: no-cache\r\n\r\n",
-            status, reason, static_cast<int>(content_type.size()), content_type.data(),
-            body.size(), static_cast<int>(extra_headers.size()), extra_headers.data());
+            status, reason, static_cast<int>(content_type.size()), content_type.data(), body.size(),
+            static_cast<int>(extra_headers.size()), extra_headers.data());
   const auto* request = mg_get_request_info(conn);
   if (request != nullptr && std::string_view(request->request_method) == "HEAD") return;
   mg_write(conn, body.data(), body.size());
@@ -129,11 +129,9 @@ std::variant<std::unique_ptr<HttpServer>, std::string> HttpServer::Start(
   const auto port = ToCivetListeningPort(listen_address, &port_error);
   if (!port) return "web.listen_address \"" + std::string(listen_address) + "\": " + port_error;
   const std::string ports = *port;
-  const char* options[] = {"listening_ports", ports.c_str(),
-                           "num_threads", "8",
-                           "request_timeout_ms", "10000",
-                           "enable_keep_alive", "yes",
-                           nullptr};
+  const char* options[] = {
+      "listening_ports", ports.c_str(),       "num_threads", "8",    "request_timeout_ms",
+      "10000",           "enable_keep_alive", "yes",         nullptr};
   auto impl = std::make_unique<Impl>();
   impl->callbacks = std::move(callbacks);
   mg_callbacks civet_callbacks{};
@@ -145,8 +143,8 @@ std::variant<std::unique_ptr<HttpServer>, std::string> HttpServer::Start(
   mg_error_data error{&error_code, error_text, sizeof error_text};
   impl->context = mg_start2(&init, &error);
   if (impl->context == nullptr) {
-    return "cannot listen on \"" + std::string(listen_address) + "\": " +
-           (error_text[0] != 0 ? std::string(error_text) : std::string("unknown error"));
+    return "cannot listen on \"" + std::string(listen_address) +
+           "\": " + (error_text[0] != 0 ? std::string(error_text) : std::string("unknown error"));
   }
   void* data = &impl->callbacks;
   mg_set_request_handler(impl->context, "/metrics$", HandleMetrics, data);

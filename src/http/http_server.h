@@ -25,7 +25,8 @@ struct HttpCallbacks {
 
 // Turns a Prometheus-style listen address (":10100", "127.0.0.1:0", "[::1]:9", "host:port") into
 // CivetWeb's listening_ports syntax, or returns nullopt with the reason in `error`.
-std::optional<std::string> ToCivetListeningPort(std::string_view listen_address, std::string* error);
+std::optional<std::string> ToCivetListeningPort(std::string_view listen_address,
+                                                std::string* error);
 
 class HttpServer {
  public:

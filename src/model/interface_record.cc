@@ -21,7 +21,8 @@ constexpr std::array<std::pair<OperState, std::string_view>, 7> kOperStateNames{
 }};
 
 std::string_view TrimNewline(std::string_view s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 

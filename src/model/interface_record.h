@@ -91,7 +91,8 @@ enum class OperState : uint8_t {
   kDormant,
   kUp,
 };
-std::string_view OperStateName(OperState s);  // "up", "down", "lowerlayerdown", ... (sysfs spelling)
+std::string_view OperStateName(
+    OperState s);  // "up", "down", "lowerlayerdown", ... (sysfs spelling)
 std::optional<OperState> ParseOperState(std::string_view sysfs_text);
 
 enum class Duplex : uint8_t { kUnknown, kHalf, kFull };

@@ -10,8 +10,8 @@
 namespace netif {
 
 struct LinkHistory {
-  uint64_t transitions_up = 0;    // times the link entered oper state "up"
-  uint64_t transitions_down = 0;  // times it left "up"
+  uint64_t transitions_up = 0;                     // times the link entered oper state "up"
+  uint64_t transitions_down = 0;                   // times it left "up"
   std::optional<double> last_change_unix_seconds;  // when the oper state last changed
   bool operator==(const LinkHistory&) const = default;
 };

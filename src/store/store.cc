@@ -26,15 +26,15 @@ Store::Store(std::shared_ptr<const AnalyticsSettings> analytics_settings)
     : analytics_settings_(std::move(analytics_settings)),
       snapshot_(std::make_shared<const Snapshot>()) {}
 
-Store::Entry& Store::FindOrCreate(InterfaceRecord&& record, const SampleTime& time,
-                                  bool* created) {
+Store::Entry& Store::FindOrCreate(InterfaceRecord&& record, const SampleTime& time, bool* created) {
   auto it = entries_.find(record.key);
   *created = (it == entries_.end());
   if (*created) {
     InterfaceKey key = record.key;
     it = entries_
-             .emplace(std::move(key), Entry{std::move(record), InterfaceAnalytics(analytics_settings_),
-                                            LinkStateTracker(), time.monotonic_seconds, nullptr})
+             .emplace(std::move(key),
+                      Entry{std::move(record), InterfaceAnalytics(analytics_settings_),
+                            LinkStateTracker(), time.monotonic_seconds, nullptr})
              .first;
   }
   return it->second;
@@ -53,11 +53,11 @@ std::map<InterfaceKey, Store::Entry>::iterator Store::FindByIfindex(std::string_
 std::optional<LinkChange> Store::ObserveLinkState(Entry& entry, const SampleTime& time) {
   const auto& attributes = entry.record.attributes;
   if (!attributes.oper_state) return std::nullopt;
-  std::optional<OperState> previous = entry.view ? entry.view->record.attributes.oper_state
-                                                 : std::nullopt;
+  std::optional<OperState> previous =
+      entry.view ? entry.view->record.attributes.oper_state : std::nullopt;
   if (!entry.link.Observe(*attributes.oper_state, time.unix_seconds)) return std::nullopt;
-  return LinkChange{entry.record.key,         entry.record.name,  previous,
-                    *attributes.oper_state,   attributes.admin_up, attributes.carrier};
+  return LinkChange{entry.record.key,       entry.record.name,   previous,
+                    *attributes.oper_state, attributes.admin_up, attributes.carrier};
 }
 
 void Store::RefreshView(Entry& entry) {
@@ -105,7 +105,8 @@ std::optional<LinkChange> Store::ApplyLinkEvent(InterfaceRecord record, const Sa
       auto node = entries_.extract(renamed);
       node.key() = record.key;
       node.mapped().record.key = record.key;
-      entries_.erase(record.key);  // a stale entry under the new name is replaced by the renamed one
+      entries_.erase(
+          record.key);  // a stale entry under the new name is replaced by the renamed one
       entries_.insert(std::move(node));
     }
   }

@@ -31,7 +31,8 @@ std::optional<std::string> RealFileReader::ReadFile(const std::string& path) con
   return contents;
 }
 
-std::optional<std::vector<std::string>> RealFileReader::ListDirectory(const std::string& path) const {
+std::optional<std::vector<std::string>> RealFileReader::ListDirectory(
+    const std::string& path) const {
   DIR* dir = ::opendir(path.c_str());
   if (dir == nullptr) return std::nullopt;
   std::vector<std::string> names;

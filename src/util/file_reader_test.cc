@@ -26,7 +26,8 @@ TEST(InMemoryFileReaderTest, ReadsFilesAndListsImpliedDirectories) {
 }
 
 TEST(RealFileReaderTest, ReadsListsAndReportsMissingFiles) {
-  const auto dir = std::filesystem::temp_directory_path() / ("netif_fr_" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("netif_fr_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "a") << "hello";
   RealFileReader fs;

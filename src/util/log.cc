@@ -35,9 +35,11 @@ std::string_view LevelName(LogLevel level) {
 void AppendEscaped(std::string& out, std::string_view raw) {
   for (std::size_t i = 0; i < raw.size();) {
     const auto c = static_cast<unsigned char>(raw[i]);
-    std::size_t length = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2
-                                     : (c >= 0xE0 && c <= 0xEF) ? 3
-                                     : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+    std::size_t length = c < 0x80                   ? 1
+                         : (c >= 0xC2 && c <= 0xDF) ? 2
+                         : (c >= 0xE0 && c <= 0xEF) ? 3
+                         : (c >= 0xF0 && c <= 0xF4) ? 4
+                                                    : 0;
     bool valid = length > 0 && i + length <= raw.size();
     for (std::size_t k = 1; valid && k < length; ++k) {
       valid = (static_cast<unsigned char>(raw[i + k]) & 0xC0) == 0x80;

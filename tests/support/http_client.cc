@@ -11,8 +11,7 @@
 namespace netif::testing_support {
 
 std::optional<HttpResponse> HttpGet(const std::string& host, int port, const std::string& path,
-                                    const std::vector<std::string>& extra_headers,
-                                    int timeout_ms) {
+                                    const std::vector<std::string>& extra_headers, int timeout_ms) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return std::nullopt;
   timeval timeout{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
