@@ -38,7 +38,8 @@ std::string Exporter::Start() {
     options.procfs_root = config_.local.path_procfs;
     options.sysfs_root = config_.local.path_sysfs;
     options.netlink_owns_link_state = false;
-    options.filter = DeviceFilter(config_.local.device_include, config_.local.device_exclude);
+    options.filter = DeviceFilter(config_.local.device_include.pattern(),
+                                  config_.local.device_exclude.pattern());
     p.local_sampler =
         std::make_unique<LocalSampler>(std::move(options), p.fs, *p.store, p.self_metrics);
     // The first pass runs before the server starts, so the first scrape already has data.
@@ -57,12 +58,12 @@ std::string Exporter::Start() {
     p.self_metrics.Render(out);
   };
   callbacks.ready = [&p] { return p.ready.load(); };
-  auto server = HttpServer::Start(config_.web.listen_address, std::move(callbacks));
+  auto server = HttpServer::Start(config_.web.listen_address.ToString(), std::move(callbacks));
   if (auto* error = std::get_if<std::string>(&server)) return *error;
   p.http = std::move(std::get<std::unique_ptr<HttpServer>>(server));
   for (const int port : p.http->BoundPorts()) {
     // Tests and operators who asked for port 0 learn the real port from this line.
-    LogInfo("listening", {{"address", config_.web.listen_address}, {"port", port}});
+    LogInfo("listening", {{"address", config_.web.listen_address.ToString()}, {"port", port}});
   }
   return "";
 }

@@ -27,6 +27,25 @@ sigset_t BlockShutdownSignals() {
   return signals;
 }
 
+netif::LogSeverity ToLogSeverity(netif::LogLevel level) {
+  switch (level) {
+    case netif::LogLevel::kDebug:
+      return netif::LogSeverity::kDebug;
+    case netif::LogLevel::kWarn:
+      return netif::LogSeverity::kWarn;
+    case netif::LogLevel::kError:
+      return netif::LogSeverity::kError;
+    case netif::LogLevel::kInfo:
+      break;
+  }
+  return netif::LogSeverity::kInfo;
+}
+
+netif::LogLineFormat ToLogLineFormat(netif::LogFormat format) {
+  return format == netif::LogFormat::kJson ? netif::LogLineFormat::kJson
+                                           : netif::LogLineFormat::kLogfmt;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -56,7 +75,7 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  netif::ConfigureLogging(config.log.level, config.log.format);
+  netif::ConfigureLogging(ToLogSeverity(config.log.level), ToLogLineFormat(config.log.format));
   const sigset_t shutdown_signals = BlockShutdownSignals();
 
   netif::Exporter exporter(std::move(config));

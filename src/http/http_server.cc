@@ -1,9 +1,16 @@
 #include "http/http_server.h"
 
+#include <arpa/inet.h>
 #include <civetweb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <charconv>
+#include <chrono>
 #include <mutex>
+#include <thread>
 
 #include "http/gzip.h"
 
@@ -89,6 +96,14 @@ bool IsPort(std::string_view text) {
          value <= 65535;
 }
 
+std::vector<int> ListeningPorts(mg_context* context) {
+  std::vector<int> bound;
+  mg_server_port ports[8];
+  const int count = mg_get_server_ports(context, 8, ports);
+  for (int i = 0; i < count; ++i) bound.push_back(ports[i].port);
+  return bound;
+}
+
 }  // namespace
 
 std::optional<std::string> ToCivetListeningPort(std::string_view address, std::string* error) {
@@ -109,11 +124,35 @@ std::optional<std::string> ToCivetListeningPort(std::string_view address, std::s
   return std::string(address);
 }
 
+// CivetWeb's master thread notices mg_stop() only when its poll() on the listening sockets times
+// out (about a second). Connecting to our own port wakes it at once, so SIGTERM exits promptly.
+void WakeListenersUntil(const std::vector<int>& ports, const std::atomic<bool>& stopped) {
+  for (int attempt = 0; attempt < 40 && !stopped.load(); ++attempt) {
+    for (const int port : ports) {
+      const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      if (fd < 0) continue;
+      sockaddr_in address{};
+      address.sin_family = AF_INET;
+      address.sin_port = htons(static_cast<uint16_t>(port));
+      address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+      ::close(fd);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+}
+
 struct HttpServer::Impl {
   HttpCallbacks callbacks;
   mg_context* context = nullptr;
+  std::vector<int> ports;
   ~Impl() {
-    if (context != nullptr) mg_stop(context);
+    if (context == nullptr) return;
+    std::atomic<bool> stopped{false};
+    std::thread waker([&] { WakeListenersUntil(ports, stopped); });
+    mg_stop(context);
+    stopped = true;
+    waker.join();
   }
 };
 
@@ -146,6 +185,7 @@ std::variant<std::unique_ptr<HttpServer>, std::string> HttpServer::Start(
     return "cannot listen on \"" + std::string(listen_address) +
            "\": " + (error_text[0] != 0 ? std::string(error_text) : std::string("unknown error"));
   }
+  impl->ports = ListeningPorts(impl->context);
   void* data = &impl->callbacks;
   mg_set_request_handler(impl->context, "/metrics$", HandleMetrics, data);
   mg_set_request_handler(impl->context, "/-/healthy$", HandleHealthy, data);
@@ -154,12 +194,6 @@ std::variant<std::unique_ptr<HttpServer>, std::string> HttpServer::Start(
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 
-std::vector<int> HttpServer::BoundPorts() const {
-  std::vector<int> bound;
-  mg_server_port ports[8];
-  const int count = mg_get_server_ports(impl_->context, 8, ports);
-  for (int i = 0; i < count; ++i) bound.push_back(ports[i].port);
-  return bound;
-}
+std::vector<int> HttpServer::BoundPorts() const { return impl_->ports; }
 
 }  // namespace netif

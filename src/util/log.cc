@@ -13,18 +13,18 @@
 namespace netif {
 namespace {
 
-std::atomic<LogLevel> g_level{LogLevel::kInfo};
-std::atomic<LogFormat> g_format{LogFormat::kLogfmt};
+std::atomic<LogSeverity> g_level{LogSeverity::kInfo};
+std::atomic<LogLineFormat> g_format{LogLineFormat::kLogfmt};
 
-std::string_view LevelName(LogLevel level) {
+std::string_view LevelName(LogSeverity level) {
   switch (level) {
-    case LogLevel::kDebug:
+    case LogSeverity::kDebug:
       return "debug";
-    case LogLevel::kInfo:
+    case LogSeverity::kInfo:
       return "info";
-    case LogLevel::kWarn:
+    case LogSeverity::kWarn:
       return "warn";
-    case LogLevel::kError:
+    case LogSeverity::kError:
       return "error";
   }
   return "info";
@@ -122,7 +122,7 @@ std::string NowTimestamp() {
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm utc{};
   gmtime_r(&seconds, &utc);
-  char buffer[40];
+  char buffer[96];  // generous: the compiler cannot bound every int field
   std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
                 utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
                 static_cast<int>(millis));
@@ -148,19 +148,19 @@ LogField::LogField(std::string_view k, double v) : key(k), quoted(false) {
   value.assign(buffer, result.ptr);
 }
 
-void ConfigureLogging(LogLevel level, LogFormat format) {
+void ConfigureLogging(LogSeverity level, LogLineFormat format) {
   g_level = level;
   g_format = format;
   Logger();
 }
 
-bool LogEnabled(LogLevel level) { return level >= g_level.load(); }
+bool LogEnabled(LogSeverity level) { return level >= g_level.load(); }
 
-std::string FormatLogLine(LogFormat format, LogLevel level, std::string_view timestamp,
+std::string FormatLogLine(LogLineFormat format, LogSeverity level, std::string_view timestamp,
                           std::string_view message, std::initializer_list<LogField> fields) {
   std::string line;
   line.reserve(128);
-  if (format == LogFormat::kJson) {
+  if (format == LogLineFormat::kJson) {
     line.append("{\"ts\":\"").append(timestamp).append("\"");
     AppendJsonPair(line, "level", LevelName(level), true);
     AppendJsonPair(line, "msg", message, true);
@@ -175,7 +175,7 @@ std::string FormatLogLine(LogFormat format, LogLevel level, std::string_view tim
   return line;
 }
 
-void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
+void Log(LogSeverity level, std::string_view message, std::initializer_list<LogField> fields) {
   if (!LogEnabled(level)) return;
   Logger()->info(FormatLogLine(g_format.load(), level, NowTimestamp(), message, fields));
 }

@@ -14,12 +14,12 @@
 
 namespace netif {
 
-enum class LogLevel { kDebug, kInfo, kWarn, kError };
-enum class LogFormat { kLogfmt, kJson };
+enum class LogSeverity { kDebug, kInfo, kWarn, kError };
+enum class LogLineFormat { kLogfmt, kJson };
 
 // Sets level and format; may be called again (tests, --log.level after config load).
-void ConfigureLogging(LogLevel level, LogFormat format);
-bool LogEnabled(LogLevel level);
+void ConfigureLogging(LogSeverity level, LogLineFormat format);
+bool LogEnabled(LogSeverity level);
 
 struct LogField {
   LogField(std::string_view k, std::string_view v) : key(k), value(v) {}
@@ -36,22 +36,22 @@ struct LogField {
   bool quoted = true;  // JSON: a string; false: a bare number/bool
 };
 
-void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields = {});
+void Log(LogSeverity level, std::string_view message, std::initializer_list<LogField> fields = {});
 inline void LogDebug(std::string_view m, std::initializer_list<LogField> f = {}) {
-  Log(LogLevel::kDebug, m, f);
+  Log(LogSeverity::kDebug, m, f);
 }
 inline void LogInfo(std::string_view m, std::initializer_list<LogField> f = {}) {
-  Log(LogLevel::kInfo, m, f);
+  Log(LogSeverity::kInfo, m, f);
 }
 inline void LogWarn(std::string_view m, std::initializer_list<LogField> f = {}) {
-  Log(LogLevel::kWarn, m, f);
+  Log(LogSeverity::kWarn, m, f);
 }
 inline void LogError(std::string_view m, std::initializer_list<LogField> f = {}) {
-  Log(LogLevel::kError, m, f);
+  Log(LogSeverity::kError, m, f);
 }
 
 // The line Log() would write, without the timestamp (pure; for tests).
-std::string FormatLogLine(LogFormat format, LogLevel level, std::string_view timestamp,
+std::string FormatLogLine(LogLineFormat format, LogSeverity level, std::string_view timestamp,
                           std::string_view message, std::initializer_list<LogField> fields);
 
 }  // namespace netif
