@@ -1,0 +1,41 @@
+#include "collectors/procfs/procfs_collector.h"
+
+#include <iterator>
+#include <utility>
+
+#include "collectors/procfs/net_dev_parser.h"
+
+namespace netif {
+namespace {
+
+// Appends `from` to `to` by moving, or steals the buffer when `to` is empty (the usual case).
+template <typename T>
+void MoveAppend(std::vector<T>& from, std::vector<T>& to) {
+  if (to.empty()) {
+    to = std::move(from);
+    return;
+  }
+  to.reserve(to.size() + from.size());
+  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+}
+
+}  // namespace
+
+ProcfsCollector::ProcfsCollector(const FileReader& fs, std::string procfs_root) : fs_(fs) {
+  // Joined once here, not on every Collect(). Trailing slashes are dropped so "/proc/" and "/"
+  // give "/proc/net/dev" and "/net/dev".
+  while (!procfs_root.empty() && procfs_root.back() == '/') procfs_root.pop_back();
+  net_dev_path_ = std::move(procfs_root) + "/net/dev";
+}
+
+Status ProcfsCollector::Collect(std::vector<InterfaceRecord>& out,
+                                std::vector<std::string>& parse_errors) const {
+  const std::optional<std::string> text = fs_.ReadFile(net_dev_path_);
+  if (!text.has_value()) return Status::Error("cannot read " + net_dev_path_);
+  NetDevParseResult parsed = ParseNetDev(*text);
+  MoveAppend(parsed.records, out);
+  MoveAppend(parsed.errors, parse_errors);
+  return Status::Ok();
+}
+
+}  // namespace netif

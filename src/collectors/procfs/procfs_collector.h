@@ -1,0 +1,35 @@
+// Reads <procfs_root>/net/dev through the FileReader seam and parses it with ParseNetDev.
+//
+// Thread-safety: Collect() is const and keeps no state; safe for concurrent use when the
+// FileReader is (RealFileReader is).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/interface_record.h"
+#include "util/file_reader.h"
+#include "util/status.h"
+
+namespace netif {
+
+class ProcfsCollector {
+ public:
+  // `fs` must outlive the collector. `procfs_root` is where procfs is mounted: "/proc", or a
+  // host's /proc mounted elsewhere, or a fixture tree (--path.procfs).
+  ProcfsCollector(const FileReader& fs, std::string procfs_root);
+
+  // Appends one record per interface to `out` and one "line N: <why>" per skipped line to
+  // `parse_errors`; neither vector is cleared. Returns Status::Error("cannot read <path>") when
+  // the file cannot be read, and leaves both vectors untouched then. Skipped lines do not fail the
+  // collection: the records that parsed are still good.
+  Status Collect(std::vector<InterfaceRecord>& out, std::vector<std::string>& parse_errors) const;
+
+  const std::string& net_dev_path() const { return net_dev_path_; }
+
+ private:
+  const FileReader& fs_;
+  std::string net_dev_path_;
+};
+
+}  // namespace netif

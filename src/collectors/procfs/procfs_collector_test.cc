@@ -1,0 +1,114 @@
+#include "collectors/procfs/procfs_collector.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "util/file_reader.h"
+
+namespace netif {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+constexpr char kNetDev[] =
+    "Inter-|   Receive                                                |  Transmit\n"
+    " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs "
+    "drop fifo colls carrier compressed\n"
+    "    lo:    3267      29    0    0    0     0          0         0     3267      29    0    0 "
+    "   0     0       0          0\n"
+    "  eth0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n"
+    "  eth1: 1 2 3\n";
+
+std::vector<std::string> Names(const std::vector<InterfaceRecord>& records) {
+  std::vector<std::string> names;
+  for (const auto& record : records) names.push_back(record.name);
+  return names;
+}
+
+TEST(ProcfsCollectorTest, ReadsNetDevUnderTheRoot) {
+  InMemoryFileReader fs;
+  fs.AddFile("/host/proc/net/dev", kNetDev);
+  const ProcfsCollector collector(fs, "/host/proc");
+  std::vector<InterfaceRecord> records;
+  std::vector<std::string> errors;
+  const Status status = collector.Collect(records, errors);
+  EXPECT_TRUE(status.ok()) << status.message();
+  EXPECT_THAT(Names(records), ElementsAre("lo", "eth0"));
+  EXPECT_EQ(records[0].counters.Get(Counter::kReceiveBytes), 3267u);
+  EXPECT_EQ(records[1].key, (InterfaceKey{"local", "eth0"}));
+  // A malformed line is reported but does not fail the collection.
+  EXPECT_THAT(errors, ElementsAre("line 5: expected 16 counters, found 3"));
+}
+
+TEST(ProcfsCollectorTest, AppendsToWhatTheCallerAlreadyHas) {
+  InMemoryFileReader fs;
+  fs.AddFile("/proc/net/dev", kNetDev);
+  const ProcfsCollector collector(fs, "/proc");
+  std::vector<InterfaceRecord> records(1);
+  records[0].name = "earlier";
+  std::vector<std::string> errors = {"earlier error"};
+  ASSERT_TRUE(collector.Collect(records, errors).ok());
+  EXPECT_THAT(Names(records), ElementsAre("earlier", "lo", "eth0"));
+  EXPECT_THAT(errors, ElementsAre("earlier error", "line 5: expected 16 counters, found 3"));
+}
+
+TEST(ProcfsCollectorTest, TrailingSlashesOnTheRootAreTolerated) {
+  InMemoryFileReader fs;
+  EXPECT_EQ(ProcfsCollector(fs, "/proc/").net_dev_path(), "/proc/net/dev");
+  EXPECT_EQ(ProcfsCollector(fs, "/proc//").net_dev_path(), "/proc/net/dev");
+  EXPECT_EQ(ProcfsCollector(fs, "/").net_dev_path(), "/net/dev");
+  EXPECT_EQ(ProcfsCollector(fs, "fixtures/proc").net_dev_path(), "fixtures/proc/net/dev");
+}
+
+TEST(ProcfsCollectorTest, UnreadableFileIsAnErrorAndAddsNothing) {
+  InMemoryFileReader fs;
+  const ProcfsCollector collector(fs, "/nonexistent");
+  std::vector<InterfaceRecord> records;
+  std::vector<std::string> errors;
+  const Status status = collector.Collect(records, errors);
+  EXPECT_FALSE(status.ok());
+  EXPECT_EQ(status.message(), "cannot read /nonexistent/net/dev");
+  EXPECT_THAT(records, IsEmpty());
+  EXPECT_THAT(errors, IsEmpty());
+}
+
+TEST(ProcfsCollectorTest, EmptyFileIsNotAnError) {
+  InMemoryFileReader fs;
+  fs.AddFile("/proc/net/dev", "");
+  std::vector<InterfaceRecord> records;
+  std::vector<std::string> errors;
+  EXPECT_TRUE(ProcfsCollector(fs, "/proc").Collect(records, errors).ok());
+  EXPECT_THAT(records, IsEmpty());
+  EXPECT_THAT(errors, IsEmpty());
+}
+
+TEST(ProcfsCollectorTest, ReadsTheHostFixtureTree) {
+  const RealFileReader fs;
+  const ProcfsCollector collector(fs, std::string(NETIF_SOURCE_DIR) + "/tests/fixtures/host1/proc");
+  std::vector<InterfaceRecord> records;
+  std::vector<std::string> errors;
+  const Status status = collector.Collect(records, errors);
+  ASSERT_TRUE(status.ok()) << status.message();
+  EXPECT_THAT(errors, IsEmpty());
+  EXPECT_THAT(Names(records), ElementsAre("lo", "eth0", "eth1", "veth7a3f", "br0",
+                                          "bad\xff"
+                                          "0"));
+}
+
+TEST(ProcfsCollectorTest, ReadsThisMachinesProcNetDev) {
+  // Whatever the machine running the tests has, it parses without errors and lists lo.
+  const RealFileReader fs;
+  std::vector<InterfaceRecord> records;
+  std::vector<std::string> errors;
+  const Status status = ProcfsCollector(fs, "/proc").Collect(records, errors);
+  if (!status.ok()) GTEST_SKIP() << status.message();
+  EXPECT_THAT(errors, IsEmpty());
+  EXPECT_THAT(Names(records), ::testing::Contains("lo"));
+}
+
+}  // namespace
+}  // namespace netif

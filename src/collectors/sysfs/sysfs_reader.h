@@ -1,0 +1,82 @@
+// Reads a network interface's link attributes from <sysfs_root>/class/net/<device>/ through the
+// FileReader seam. Each attribute file holds one value and a newline; the pure parse helpers in
+// namespace sysfs turn that text into a value, or nullopt when it is malformed or says "unknown".
+//
+// Thread-safety: the helpers are pure; SysfsReader::ReadAttributes() is const and keeps no state,
+// so it is safe for concurrent use when the FileReader is (RealFileReader is).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "model/interface_record.h"
+#include "util/file_reader.h"
+
+namespace netif {
+namespace sysfs {
+
+// `text` without trailing whitespace (the newline the kernel appends to every attribute).
+std::string_view TrimTrailingWhitespace(std::string_view text);
+
+// Decimal attributes (mtu, ifindex, iflink, type; carrier_changes, carrier_up_count,
+// carrier_down_count). Digits only after trimming; no sign, no leading space, no overflow.
+std::optional<uint32_t> ParseU32(std::string_view text);
+std::optional<uint64_t> ParseU64(std::string_view text);
+
+// `carrier`: "1" or "0". (Reading it fails with EINVAL while the link is administratively down;
+// the caller sees that as a missing file.)
+std::optional<bool> ParseCarrier(std::string_view text);
+
+// `speed` is in Mb/s; returns bits per second. Only 1..INT32_MAX Mb/s (the kernel's
+// ethtool_validate_speed() range) is a speed: -1 and 4294967295 (SPEED_UNKNOWN, printed signed or
+// unsigned) and 0 mean unknown and give nullopt.
+std::optional<uint64_t> ParseSpeedBps(std::string_view text);
+
+// `flags`: the kernel prints them "%#x" ("0x1003", and "0" for none). Accepts hex with or without
+// the "0x" prefix.
+std::optional<uint32_t> ParseFlags(std::string_view text);
+inline constexpr uint32_t kIffUp = 0x1;  // IFF_UP from <linux/if.h>: administratively up.
+
+// `address`: colon-separated hex octets ("aa:bb:cc:dd:ee:ff"; other link types have other
+// lengths, up to MAX_ADDR_LEN = 32 octets). Returned in lower case. An empty file (a link type
+// without an address) or any other shape gives nullopt.
+std::optional<std::string> ParseAddress(std::string_view text);
+
+// `ifalias`: the alias bytes as set, without the one newline the kernel appends. Unlike the other
+// attributes, trailing spaces are kept: they are part of what the user set. Empty (no alias) gives
+// nullopt.
+std::optional<std::string> ParseAlias(std::string_view text);
+
+}  // namespace sysfs
+
+class SysfsReader {
+ public:
+  struct Options {
+    // When false, skip what the netlink collector reports when it runs (operstate, carrier,
+    // carrier_changes, carrier_up_count, carrier_down_count, flags), so two sources do not race.
+    bool read_link_state = true;
+  };
+
+  // `fs` must outlive the reader. `sysfs_root` is where sysfs is mounted: "/sys", a host's /sys
+  // mounted elsewhere, or a fixture tree (--path.sysfs).
+  SysfsReader(const FileReader& fs, std::string sysfs_root);
+
+  // Sets the fields of `out` that `device`'s attribute files provide: ifindex, iflink, mtu, type,
+  // speed_bps, duplex, address, alias, is_virtual (whether
+  // <root>/devices/virtual/net/<device> exists) and, with options.read_link_state, oper_state,
+  // carrier, carrier_changes, carrier_up_count, carrier_down_count and admin_up (flags & IFF_UP).
+  // A missing or unreadable file, or a malformed or "unknown" value, leaves its field as it was.
+  // Returns false, and may have set some fields, when the device directory is gone (the interface
+  // vanished before or while it was read) or `device` is not a usable name (empty, ".", "..", or
+  // containing '/' or NUL, which would leave <root>/class/net/).
+  bool ReadAttributes(std::string_view device, const Options& options, LinkAttributes& out) const;
+
+ private:
+  const FileReader& fs_;
+  std::string class_net_dir_;    // "<root>/class/net/"
+  std::string virtual_net_dir_;  // "<root>/devices/virtual/net/"
+};
+
+}  // namespace netif

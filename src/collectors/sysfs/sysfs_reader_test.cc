@@ -1,0 +1,478 @@
+#include "collectors/sysfs/sysfs_reader.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+
+#include "util/file_reader.h"
+
+namespace netif {
+namespace {
+
+using ::testing::Optional;
+
+constexpr char kBadName[] =
+    "bad\xff"
+    "0";
+
+// --- Parse helpers -------------------------------------------------------------------------------
+
+TEST(SysfsParseTest, TrimTrailingWhitespace) {
+  EXPECT_EQ(sysfs::TrimTrailingWhitespace("up\n"), "up");
+  EXPECT_EQ(sysfs::TrimTrailingWhitespace("up \r\n\t"), "up");
+  EXPECT_EQ(sysfs::TrimTrailingWhitespace(" up"), " up");
+  EXPECT_EQ(sysfs::TrimTrailingWhitespace("\n"), "");
+  EXPECT_EQ(sysfs::TrimTrailingWhitespace(""), "");
+}
+
+TEST(SysfsParseTest, U32) {
+  EXPECT_THAT(sysfs::ParseU32("1500\n"), Optional(1500u));
+  EXPECT_THAT(sysfs::ParseU32("0\n"), Optional(0u));
+  EXPECT_THAT(sysfs::ParseU32("4294967295\n"), Optional(4294967295u));
+  EXPECT_EQ(sysfs::ParseU32("4294967296\n"), std::nullopt);
+  EXPECT_EQ(sysfs::ParseU32("-1\n"), std::nullopt);
+  EXPECT_EQ(sysfs::ParseU32("+1\n"), std::nullopt);
+  EXPECT_EQ(sysfs::ParseU32(" 1\n"), std::nullopt);
+  EXPECT_EQ(sysfs::ParseU32("1 2\n"), std::nullopt);
+  EXPECT_EQ(sysfs::ParseU32("0x10\n"), std::nullopt);
+  EXPECT_EQ(sysfs::ParseU32("\n"), std::nullopt);
+  EXPECT_EQ(sysfs::ParseU32(""), std::nullopt);
+}
+
+TEST(SysfsParseTest, U64) {
+  EXPECT_THAT(sysfs::ParseU64("3\n"), Optional(uint64_t{3}));
+  EXPECT_THAT(sysfs::ParseU64("18446744073709551615\n"),
+              Optional(std::numeric_limits<uint64_t>::max()));
+  EXPECT_EQ(sysfs::ParseU64("18446744073709551616\n"), std::nullopt);
+  EXPECT_EQ(sysfs::ParseU64("three\n"), std::nullopt);
+}
+
+TEST(SysfsParseTest, Carrier) {
+  EXPECT_THAT(sysfs::ParseCarrier("1\n"), Optional(true));
+  EXPECT_THAT(sysfs::ParseCarrier("0\n"), Optional(false));
+  EXPECT_EQ(sysfs::ParseCarrier("2\n"), std::nullopt);
+  EXPECT_EQ(sysfs::ParseCarrier("10\n"), std::nullopt);
+  EXPECT_EQ(sysfs::ParseCarrier(""), std::nullopt);
+}
+
+TEST(SysfsParseTest, SpeedIsMegabitsAndUnknownSentinelsAreAbsent) {
+  EXPECT_THAT(sysfs::ParseSpeedBps("1000\n"), Optional(uint64_t{1'000'000'000}));
+  EXPECT_THAT(sysfs::ParseSpeedBps("10\n"), Optional(uint64_t{10'000'000}));
+  EXPECT_THAT(sysfs::ParseSpeedBps("400000\n"), Optional(uint64_t{400'000'000'000}));
+  EXPECT_THAT(sysfs::ParseSpeedBps("2147483647\n"), Optional(uint64_t{2147483647} * 1'000'000));
+  EXPECT_EQ(sysfs::ParseSpeedBps("-1\n"), std::nullopt);          // SPEED_UNKNOWN, signed
+  EXPECT_EQ(sysfs::ParseSpeedBps("4294967295\n"), std::nullopt);  // SPEED_UNKNOWN, unsigned
+  EXPECT_EQ(sysfs::ParseSpeedBps("2147483648\n"), std::nullopt);
+  EXPECT_EQ(sysfs::ParseSpeedBps("0\n"), std::nullopt);
+  EXPECT_EQ(sysfs::ParseSpeedBps("-100\n"), std::nullopt);
+  EXPECT_EQ(sysfs::ParseSpeedBps("1000Mb/s\n"), std::nullopt);
+  EXPECT_EQ(sysfs::ParseSpeedBps(""), std::nullopt);
+}
+
+TEST(SysfsParseTest, Flags) {
+  EXPECT_THAT(sysfs::ParseFlags("0x1003\n"), Optional(0x1003u));
+  EXPECT_THAT(sysfs::ParseFlags("0X9\n"), Optional(0x9u));
+  EXPECT_THAT(sysfs::ParseFlags("0\n"), Optional(0u));
+  EXPECT_THAT(sysfs::ParseFlags("1002\n"), Optional(0x1002u));
+  EXPECT_THAT(sysfs::ParseFlags("0xffffffff\n"), Optional(0xffffffffu));
+  EXPECT_EQ(sysfs::ParseFlags("0x100000000\n"), std::nullopt);
+  EXPECT_EQ(sysfs::ParseFlags("0x\n"), std::nullopt);
+  EXPECT_EQ(sysfs::ParseFlags("0xg\n"), std::nullopt);
+  EXPECT_EQ(sysfs::ParseFlags("-0x1\n"), std::nullopt);
+  EXPECT_EQ(sysfs::ParseFlags(""), std::nullopt);
+}
+
+TEST(SysfsParseTest, Address) {
+  EXPECT_THAT(sysfs::ParseAddress("52:54:00:12:34:56\n"),
+              Optional(std::string("52:54:00:12:34:56")));
+  EXPECT_THAT(sysfs::ParseAddress("AE:0F:91:3C:7A:3F\n"),
+              Optional(std::string("ae:0f:91:3c:7a:3f")));
+  EXPECT_THAT(sysfs::ParseAddress("00:00:00:00\n"), Optional(std::string("00:00:00:00")));
+  EXPECT_THAT(sysfs::ParseAddress("ff\n"), Optional(std::string("ff")));
+  std::string longest = "00";
+  for (int i = 1; i < 32; ++i) longest += ":00";
+  EXPECT_THAT(sysfs::ParseAddress(longest + "\n"), Optional(longest));
+  EXPECT_EQ(sysfs::ParseAddress(longest + ":00\n"), std::nullopt);
+  EXPECT_EQ(sysfs::ParseAddress("\n"), std::nullopt);  // a link type without an address
+  EXPECT_EQ(sysfs::ParseAddress(""), std::nullopt);
+  EXPECT_EQ(sysfs::ParseAddress("52:54:00:12:34:5\n"), std::nullopt);
+  EXPECT_EQ(sysfs::ParseAddress("52-54-00-12-34-56\n"), std::nullopt);
+  EXPECT_EQ(sysfs::ParseAddress("52:54:00:12:34:5g\n"), std::nullopt);
+  EXPECT_EQ(sysfs::ParseAddress(":52:54\n"), std::nullopt);
+}
+
+TEST(SysfsParseTest, AliasKeepsItsBytesButNotTheKernelsNewline) {
+  EXPECT_THAT(sysfs::ParseAlias("uplink \"core\" \\ 1\n"),
+              Optional(std::string("uplink \"core\" \\ 1")));
+  EXPECT_THAT(sysfs::ParseAlias("trailing space \n"), Optional(std::string("trailing space ")));
+  EXPECT_THAT(sysfs::ParseAlias("two\nlines\n"), Optional(std::string("two\nlines")));
+  EXPECT_THAT(sysfs::ParseAlias("caf\xc3\xa9\n"), Optional(std::string("caf\xc3\xa9")));
+  EXPECT_THAT(sysfs::ParseAlias("no newline"), Optional(std::string("no newline")));
+  EXPECT_EQ(sysfs::ParseAlias(""), std::nullopt);  // current kernels: no alias, empty file
+  EXPECT_EQ(sysfs::ParseAlias("\n"), std::nullopt);
+}
+
+// --- SysfsReader on in-memory trees --------------------------------------------------------------
+
+// A physical NIC, up, with every attribute readable.
+void AddEth0(InMemoryFileReader& fs, const std::string& root = "/sys") {
+  const std::string dir = root + "/class/net/eth0/";
+  fs.AddFile(dir + "operstate", "up\n");
+  fs.AddFile(dir + "carrier", "1\n");
+  fs.AddFile(dir + "speed", "1000\n");
+  fs.AddFile(dir + "duplex", "full\n");
+  fs.AddFile(dir + "mtu", "1500\n");
+  fs.AddFile(dir + "carrier_changes", "3\n");
+  fs.AddFile(dir + "carrier_up_count", "2\n");
+  fs.AddFile(dir + "carrier_down_count", "1\n");
+  fs.AddFile(dir + "address", "52:54:00:12:34:56\n");
+  fs.AddFile(dir + "ifindex", "2\n");
+  fs.AddFile(dir + "iflink", "2\n");
+  fs.AddFile(dir + "type", "1\n");
+  fs.AddFile(dir + "ifalias", "uplink \"core\" \\ 1\n");
+  fs.AddFile(dir + "flags", "0x1003\n");
+}
+
+LinkAttributes Eth0Attributes() {
+  LinkAttributes a;
+  a.ifindex = 2;
+  a.iflink = 2;
+  a.mtu = 1500;
+  a.type = 1;
+  a.speed_bps = 1'000'000'000;
+  a.duplex = Duplex::kFull;
+  a.oper_state = OperState::kUp;
+  a.admin_up = true;
+  a.carrier = true;
+  a.carrier_changes = 3;
+  a.carrier_up_count = 2;
+  a.carrier_down_count = 1;
+  a.address = "52:54:00:12:34:56";
+  a.alias = "uplink \"core\" \\ 1";
+  a.is_virtual = false;
+  return a;
+}
+
+TEST(SysfsReaderTest, ReadsEveryAttributeOfAPhysicalLink) {
+  InMemoryFileReader fs;
+  AddEth0(fs);
+  LinkAttributes attributes;
+  EXPECT_TRUE(SysfsReader(fs, "/sys").ReadAttributes("eth0", {}, attributes));
+  EXPECT_EQ(attributes, Eth0Attributes());
+}
+
+TEST(SysfsReaderTest, RootMayEndInASlash) {
+  InMemoryFileReader fs;
+  AddEth0(fs, "/host/sys");
+  LinkAttributes attributes;
+  EXPECT_TRUE(SysfsReader(fs, "/host/sys/").ReadAttributes("eth0", {}, attributes));
+  EXPECT_EQ(attributes, Eth0Attributes());
+}
+
+TEST(SysfsReaderTest, WithoutLinkStateSkipsWhatNetlinkOwns) {
+  InMemoryFileReader fs;
+  AddEth0(fs);
+  LinkAttributes attributes;
+  SysfsReader::Options options;
+  options.read_link_state = false;
+  EXPECT_TRUE(SysfsReader(fs, "/sys").ReadAttributes("eth0", options, attributes));
+  LinkAttributes expected = Eth0Attributes();
+  expected.oper_state.reset();
+  expected.carrier.reset();
+  expected.carrier_changes.reset();
+  expected.carrier_up_count.reset();
+  expected.carrier_down_count.reset();
+  expected.admin_up.reset();
+  EXPECT_EQ(attributes, expected);
+}
+
+TEST(SysfsReaderTest, VirtualLinkWithUnreadableAttributes) {
+  // lo: no speed or duplex (reading them fails with EINVAL), no alias (empty file).
+  InMemoryFileReader fs;
+  const std::string dir = "/sys/class/net/lo/";
+  fs.AddFile(dir + "operstate", "unknown\n");
+  fs.AddFile(dir + "carrier", "1\n");
+  fs.AddFile(dir + "mtu", "65536\n");
+  fs.AddFile(dir + "address", "00:00:00:00:00:00\n");
+  fs.AddFile(dir + "ifindex", "1\n");
+  fs.AddFile(dir + "type", "772\n");
+  fs.AddFile(dir + "ifalias", "");
+  fs.AddFile(dir + "flags", "0x9\n");
+  fs.AddDirectory("/sys/devices/virtual/net/lo");
+  LinkAttributes attributes;
+  EXPECT_TRUE(SysfsReader(fs, "/sys").ReadAttributes("lo", {}, attributes));
+  EXPECT_THAT(attributes.is_virtual, Optional(true));
+  EXPECT_THAT(attributes.oper_state, Optional(OperState::kUnknown));
+  EXPECT_THAT(attributes.admin_up, Optional(true));
+  EXPECT_THAT(attributes.type, Optional(772u));
+  EXPECT_EQ(attributes.speed_bps, std::nullopt);
+  EXPECT_EQ(attributes.duplex, std::nullopt);
+  EXPECT_EQ(attributes.alias, std::nullopt);
+  EXPECT_EQ(attributes.iflink, std::nullopt);
+  EXPECT_EQ(attributes.carrier_changes, std::nullopt);
+}
+
+TEST(SysfsReaderTest, DownLinkWithoutCarrierAndUnknownSpeed) {
+  InMemoryFileReader fs;
+  const std::string dir = "/sys/class/net/eth1/";
+  fs.AddFile(dir + "operstate", "down\n");
+  fs.AddFile(dir + "speed", "-1\n");
+  fs.AddFile(dir + "duplex", "unknown\n");
+  fs.AddFile(dir + "flags", "0x1002\n");
+  LinkAttributes attributes;
+  EXPECT_TRUE(SysfsReader(fs, "/sys").ReadAttributes("eth1", {}, attributes));
+  EXPECT_THAT(attributes.oper_state, Optional(OperState::kDown));
+  EXPECT_THAT(attributes.admin_up, Optional(false));
+  EXPECT_THAT(attributes.duplex, Optional(Duplex::kUnknown));
+  EXPECT_EQ(attributes.carrier, std::nullopt);
+  EXPECT_EQ(attributes.speed_bps, std::nullopt);
+  EXPECT_THAT(attributes.is_virtual, Optional(false));
+}
+
+TEST(SysfsReaderTest, MalformedValuesAreLeftOut) {
+  InMemoryFileReader fs;
+  const std::string dir = "/sys/class/net/eth0/";
+  fs.AddFile(dir + "operstate", "sideways\n");
+  fs.AddFile(dir + "carrier", "maybe\n");
+  fs.AddFile(dir + "speed", "0\n");
+  fs.AddFile(dir + "duplex", "triple\n");
+  fs.AddFile(dir + "mtu", "-1500\n");
+  fs.AddFile(dir + "carrier_changes", "lots\n");
+  fs.AddFile(dir + "address", "not-a-mac\n");
+  fs.AddFile(dir + "ifindex", "99999999999\n");
+  fs.AddFile(dir + "type", "\n");
+  fs.AddFile(dir + "flags", "0xzz\n");
+  LinkAttributes attributes;
+  EXPECT_TRUE(SysfsReader(fs, "/sys").ReadAttributes("eth0", {}, attributes));
+  LinkAttributes expected;
+  expected.is_virtual = false;
+  EXPECT_EQ(attributes, expected);
+}
+
+TEST(SysfsReaderTest, FieldsItCannotReadKeepTheirValue) {
+  // ReadAttributes only sets; a caller merging sources keeps what it had for missing files.
+  InMemoryFileReader fs;
+  fs.AddFile("/sys/class/net/eth0/mtu", "1500\n");
+  LinkAttributes attributes;
+  attributes.mtu = 9000;
+  attributes.speed_bps = 25'000'000'000;
+  attributes.kind = "vlan";
+  EXPECT_TRUE(SysfsReader(fs, "/sys").ReadAttributes("eth0", {}, attributes));
+  EXPECT_THAT(attributes.mtu, Optional(1500u));
+  EXPECT_THAT(attributes.speed_bps, Optional(uint64_t{25'000'000'000}));
+  EXPECT_THAT(attributes.kind, Optional(std::string("vlan")));
+}
+
+TEST(SysfsReaderTest, VanishedDeviceReturnsFalseAndSetsNothing) {
+  InMemoryFileReader fs;
+  AddEth0(fs);
+  LinkAttributes attributes;
+  EXPECT_FALSE(SysfsReader(fs, "/sys").ReadAttributes("eth9", {}, attributes));
+  EXPECT_EQ(attributes, LinkAttributes{});
+}
+
+TEST(SysfsReaderTest, NamesThatWouldLeaveTheDirectoryAreRejected) {
+  InMemoryFileReader fs;
+  AddEth0(fs);
+  fs.AddFile("/sys/class/mtu", "1500\n");
+  fs.AddFile("/sys/mtu", "1500\n");
+  const SysfsReader reader(fs, "/sys");
+  for (const std::string_view device :
+       {std::string_view(""), std::string_view("."), std::string_view(".."),
+        std::string_view("../net/eth0"), std::string_view("eth0/../eth0"),
+        std::string_view("eth0\0x", 6)}) {
+    LinkAttributes attributes;
+    EXPECT_FALSE(reader.ReadAttributes(device, {}, attributes)) << device;
+    EXPECT_EQ(attributes, LinkAttributes{});
+  }
+}
+
+TEST(SysfsReaderTest, NonUtf8DeviceName) {
+  InMemoryFileReader fs;
+  fs.AddFile(std::string("/sys/class/net/") + kBadName + "/mtu", "1500\n");
+  fs.AddDirectory(std::string("/sys/devices/virtual/net/") + kBadName);
+  LinkAttributes attributes;
+  EXPECT_TRUE(SysfsReader(fs, "/sys").ReadAttributes(kBadName, {}, attributes));
+  EXPECT_THAT(attributes.mtu, Optional(1500u));
+  EXPECT_THAT(attributes.is_virtual, Optional(true));
+}
+
+// Serves a device whose directory disappears after the first few reads, as when an interface is
+// deleted while it is being read.
+class VanishingFileReader final : public FileReader {
+ public:
+  VanishingFileReader(const FileReader& inner, std::string device_dir, int reads_before_vanishing)
+      : inner_(inner), device_dir_(std::move(device_dir)), reads_left_(reads_before_vanishing) {}
+
+  std::optional<std::string> ReadFile(const std::string& path) const override {
+    if (reads_left_ <= 0) return std::nullopt;
+    --reads_left_;
+    return inner_.ReadFile(path);
+  }
+  std::optional<std::vector<std::string>> ListDirectory(const std::string& path) const override {
+    return inner_.ListDirectory(path);
+  }
+  bool Exists(const std::string& path) const override {
+    if (reads_left_ <= 0 && path.starts_with(device_dir_)) return false;
+    return inner_.Exists(path);
+  }
+
+ private:
+  const FileReader& inner_;
+  std::string device_dir_;
+  mutable int reads_left_;
+};
+
+TEST(SysfsReaderTest, DeviceVanishingWhileReadReturnsFalse) {
+  InMemoryFileReader inner;
+  AddEth0(inner);
+  const VanishingFileReader fs(inner, "/sys/class/net/eth0", 3);
+  LinkAttributes attributes;
+  EXPECT_FALSE(SysfsReader(fs, "/sys").ReadAttributes("eth0", {}, attributes));
+}
+
+TEST(SysfsReaderTest, DeviceThatStaysWhileReadReturnsTrue) {
+  InMemoryFileReader inner;
+  AddEth0(inner);
+  const VanishingFileReader fs(inner, "/sys/class/net/eth0", 1000);
+  LinkAttributes attributes;
+  EXPECT_TRUE(SysfsReader(fs, "/sys").ReadAttributes("eth0", {}, attributes));
+  EXPECT_EQ(attributes, Eth0Attributes());
+}
+
+// --- SysfsReader on real directory trees ---------------------------------------------------------
+
+// Attribute files copied from a real kernel (6.18): this machine's virtio eth0 and a private
+// network namespace holding lo, a bridge, veth pairs (one down) and a name with a 0xFF byte.
+// Attributes whose read failed with EINVAL there are absent here.
+class SysfsCaptureTest : public ::testing::Test {
+ protected:
+  LinkAttributes Read(std::string_view device) {
+    LinkAttributes attributes;
+    EXPECT_TRUE(reader_.ReadAttributes(device, {}, attributes)) << device;
+    return attributes;
+  }
+
+  RealFileReader fs_;
+  SysfsReader reader_{fs_, std::string(NETIF_SOURCE_DIR) + "/src/collectors/sysfs/testdata/sys"};
+};
+
+TEST_F(SysfsCaptureTest, Loopback) {
+  LinkAttributes expected;
+  expected.ifindex = 1;
+  expected.iflink = 1;
+  expected.mtu = 65536;
+  expected.type = 772;  // ARPHRD_LOOPBACK
+  expected.oper_state = OperState::kUnknown;
+  expected.admin_up = true;
+  expected.carrier = true;
+  expected.carrier_changes = 0;
+  expected.carrier_up_count = 0;
+  expected.carrier_down_count = 0;
+  expected.address = "00:00:00:00:00:00";
+  expected.is_virtual = true;
+  EXPECT_EQ(Read("lo"), expected);
+}
+
+TEST_F(SysfsCaptureTest, VethWithAlias) {
+  LinkAttributes expected;
+  expected.ifindex = 2;
+  expected.iflink = 3;  // its peer
+  expected.mtu = 1500;
+  expected.type = 1;
+  expected.speed_bps = 10'000'000'000;
+  expected.duplex = Duplex::kFull;
+  expected.oper_state = OperState::kUp;
+  expected.admin_up = true;
+  expected.carrier = true;
+  expected.carrier_changes = 2;
+  expected.carrier_up_count = 1;
+  expected.carrier_down_count = 1;
+  expected.address = "96:d1:32:22:88:2b";
+  expected.alias = "peer \"x\"";
+  expected.is_virtual = true;
+  EXPECT_EQ(Read("veth0p"), expected);
+}
+
+TEST_F(SysfsCaptureTest, Bridge) {
+  const LinkAttributes bridge = Read("br0");
+  EXPECT_THAT(bridge.duplex, Optional(Duplex::kUnknown));
+  EXPECT_THAT(bridge.speed_bps, Optional(uint64_t{10'000'000'000}));
+  EXPECT_THAT(bridge.is_virtual, Optional(true));
+  EXPECT_EQ(bridge.alias, std::nullopt);
+}
+
+TEST_F(SysfsCaptureTest, AdministrativelyDownVeth) {
+  for (const std::string_view device :
+       {std::string_view("vethlongname015"), std::string_view(kBadName)}) {
+    const LinkAttributes down = Read(device);
+    EXPECT_THAT(down.oper_state, Optional(OperState::kDown)) << device;
+    EXPECT_THAT(down.admin_up, Optional(false)) << device;
+    EXPECT_EQ(down.carrier, std::nullopt) << device;
+    EXPECT_EQ(down.speed_bps, std::nullopt) << device;
+    EXPECT_EQ(down.duplex, std::nullopt) << device;
+    EXPECT_THAT(down.mtu, Optional(1500u)) << device;
+    EXPECT_THAT(down.is_virtual, Optional(true)) << device;
+  }
+}
+
+TEST_F(SysfsCaptureTest, PhysicalVirtioNicWithUnknownSpeed) {
+  const LinkAttributes nic = Read("eth0");
+  EXPECT_THAT(nic.is_virtual, Optional(false));
+  EXPECT_EQ(nic.speed_bps, std::nullopt);  // virtio reports -1
+  EXPECT_THAT(nic.duplex, Optional(Duplex::kUnknown));
+  EXPECT_THAT(nic.oper_state, Optional(OperState::kUp));
+  EXPECT_THAT(nic.carrier, Optional(true));
+  EXPECT_THAT(nic.address, Optional(std::string("02:fc:00:00:00:01")));
+  EXPECT_EQ(nic.alias, std::nullopt);
+}
+
+TEST_F(SysfsCaptureTest, MissingDevice) {
+  LinkAttributes attributes;
+  EXPECT_FALSE(reader_.ReadAttributes("eth7", {}, attributes));
+}
+
+// The end-to-end fixture host (tests/fixtures/host1); its README says what each link exercises.
+class HostFixtureTest : public SysfsCaptureTest {
+ protected:
+  LinkAttributes ReadHost(std::string_view device) {
+    LinkAttributes attributes;
+    EXPECT_TRUE(host_.ReadAttributes(device, {}, attributes)) << device;
+    return attributes;
+  }
+  SysfsReader host_{fs_, std::string(NETIF_SOURCE_DIR) + "/tests/fixtures/host1/sys"};
+};
+
+TEST_F(HostFixtureTest, Eth0) {
+  const LinkAttributes eth0 = ReadHost("eth0");
+  EXPECT_EQ(eth0, Eth0Attributes());
+}
+
+TEST_F(HostFixtureTest, Eth1IsDownWithoutCarrierOrSpeed) {
+  const LinkAttributes eth1 = ReadHost("eth1");
+  EXPECT_THAT(eth1.oper_state, Optional(OperState::kDown));
+  EXPECT_THAT(eth1.admin_up, Optional(false));
+  EXPECT_EQ(eth1.carrier, std::nullopt);
+  EXPECT_EQ(eth1.speed_bps, std::nullopt);
+  EXPECT_THAT(eth1.duplex, Optional(Duplex::kUnknown));
+  EXPECT_THAT(eth1.is_virtual, Optional(false));
+}
+
+TEST_F(HostFixtureTest, VirtualLinks) {
+  for (const std::string_view device : {std::string_view("lo"), std::string_view("veth7a3f"),
+                                        std::string_view("br0"), std::string_view(kBadName)}) {
+    EXPECT_THAT(ReadHost(device).is_virtual, Optional(true)) << device;
+  }
+  EXPECT_EQ(ReadHost("veth7a3f").speed_bps, std::nullopt);
+  EXPECT_THAT(ReadHost("veth7a3f").iflink, Optional(5u));
+  EXPECT_THAT(ReadHost("br0").speed_bps, Optional(uint64_t{10'000'000'000}));
+  EXPECT_THAT(ReadHost(kBadName).oper_state, Optional(OperState::kUnknown));
+  EXPECT_THAT(ReadHost(kBadName).admin_up, Optional(true));
+}
+
+}  // namespace
+}  // namespace netif
