@@ -195,11 +195,9 @@ NetDevParseResult ParseNetDev(std::string_view text) {
       result.errors.push_back(LineError(line_number, *why));
       continue;
     }
-    if (!seen.insert(name).second) {
-      result.errors.push_back(
-          LineError(line_number, "interface " + QuoteForMessage(name) + " listed twice; skipped"));
-      continue;
-    }
+    // The kernel serves /proc/net/dev in chunks; an interface renamed or re-created between two
+    // chunks can be listed twice. That is churn, not malformed input: keep the first, no error.
+    if (!seen.insert(name).second) continue;
     AppendRecord(name, counters, result.records);
   }
   return result;

@@ -243,11 +243,12 @@ TEST(ParseNetDevTest, CompleteLastLineWithoutNewlineIsParsed) {
   EXPECT_EQ(result.records[1].counters.Get(Counter::kTransmitCompressed), 16000u);
 }
 
-TEST(ParseNetDevTest, DuplicateInterfaceKeepsTheFirstLine) {
+TEST(ParseNetDevTest, DuplicateInterfaceKeepsTheFirstLineWithoutAnError) {
+  // Interface churn between the kernel's chunks can repeat a line: not malformed input.
   const auto result = ParseNetDev(Fixture("duplicates.txt"));
   EXPECT_THAT(Names(result), ElementsAre("eth0", "eth1"));
   EXPECT_EQ(Values(result.records[0]), OneToSixteen());
-  EXPECT_THAT(result.errors, ElementsAre("line 5: interface \"eth0\" listed twice; skipped"));
+  EXPECT_THAT(result.errors, IsEmpty());
 }
 
 // --- Names ---------------------------------------------------------------------------------------
