@@ -1,0 +1,151 @@
+// The exporter's validated configuration: built-in defaults, overridden by the YAML file
+// (--config.file), overridden by command-line flags. Everything is checked here, at start-up, so
+// the rest of the program never sees an invalid value and never parses text.
+//
+// Errors are one line for a human: "netif_exporter: config error: /etc/x.yml:7:
+// local.device_exclude: invalid regular expression ..." or "netif_exporter: flag --log.level: ...".
+// The caller prints it and exits with status 2.
+//
+// Thread-safety: Config is a plain value, immutable once loaded; the functions are pure apart from
+// LoadConfig reading the file. Safe for concurrent use.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "config/anchored_regex.h"
+#include "config/duration.h"
+#include "config/flags.h"
+#include "config/values.h"
+
+namespace netif {
+
+// Limits, named so the loader, the help text, the docs and the tests agree on one set of numbers.
+inline constexpr uint16_t kDefaultPort = 10100;
+inline constexpr std::chrono::milliseconds kMinCollectionInterval{100};
+inline constexpr std::chrono::milliseconds kMaxCollectionInterval = std::chrono::hours(1);
+inline constexpr std::chrono::milliseconds kMinAnalyticsWindow = std::chrono::seconds(10);
+inline constexpr std::chrono::milliseconds kMaxAnalyticsWindow = std::chrono::hours(24);
+inline constexpr std::size_t kMaxAnalyticsWindows = 8;
+
+struct WebConfig {
+  // 10100: outside 9100-9999 (taken in Prometheus' default port allocations) and outside
+  // Kubernetes' NodePort range 30000-32767.
+  ListenAddress listen_address{"", kDefaultPort};
+
+  bool operator==(const WebConfig&) const = default;
+};
+
+struct LogConfig {
+  LogLevel level = LogLevel::kInfo;
+  LogFormat format = LogFormat::kLogfmt;
+
+  bool operator==(const LogConfig&) const = default;
+};
+
+struct CollectionConfig {
+  // How often the local counters (procfs/sysfs) are sampled.
+  std::chrono::milliseconds interval = std::chrono::seconds(1);
+
+  bool operator==(const CollectionConfig&) const = default;
+};
+
+// The local host's interfaces: the procfs/sysfs sampler and the rtnetlink listener.
+struct LocalConfig {
+  bool enabled = true;  // the procfs/sysfs sampler
+  bool netlink = true;  // the rtnetlink link-event listener
+  std::string path_procfs = "/proc";
+  std::string path_sysfs = "/sys";
+  // Compiled at load time (a bad pattern is a config error); empty include = every device,
+  // empty exclude = no device. Use DeviceSelected() rather than the two patterns directly.
+  AnchoredRegex device_include;
+  AnchoredRegex device_exclude;
+
+  // True when `device` matches the include pattern (or it is empty) and not the exclude pattern:
+  // exclude wins over include.
+  bool DeviceSelected(std::string_view device) const;
+  bool operator==(const LocalConfig&) const = default;
+};
+
+struct HealthConfig {
+  std::chrono::milliseconds window = std::chrono::minutes(5);
+  double error_ratio = 0.0001;  // errors / packets above this is unhealthy (0.01 %)
+  double drop_ratio = 0.001;    // drops / packets above this is unhealthy (0.1 %)
+
+  bool operator==(const HealthConfig&) const = default;
+};
+
+struct AnomalyConfig {
+  bool enabled = true;
+
+  bool operator==(const AnomalyConfig&) const = default;
+};
+
+// Flags an interface that transmits far more than it receives (tx > ratio * rx and tx > min_bps).
+struct AsymmetricConfig {
+  bool enabled = true;
+  double ratio = 10;              // >= 1
+  uint64_t min_bps = 10'000'000;  // bits/s; below this, asymmetry is noise
+
+  bool operator==(const AsymmetricConfig&) const = default;
+};
+
+struct AnalyticsConfig {
+  // Utilization average/peak windows, in the order written (1..8, distinct, 10s..24h, each at
+  // least collection.interval). Label them with FormatDuration() so "60s" and "1m" agree.
+  std::vector<std::chrono::milliseconds> windows = {std::chrono::minutes(1),
+                                                    std::chrono::minutes(5), std::chrono::hours(1)};
+  // Per-device link capacity in bits/s (> 0), for devices whose speed is unknown or wrong.
+  // Keyed by the exact device name; std::less<> allows lookup by string_view.
+  std::map<std::string, uint64_t, std::less<>> capacity_bps;
+  HealthConfig health;
+  AnomalyConfig anomaly;
+  AsymmetricConfig asymmetric;
+
+  bool operator==(const AnalyticsConfig&) const = default;
+};
+
+struct Config {
+  // From the YAML file, or from the flags that override it.
+  WebConfig web;
+  LogConfig log;
+  CollectionConfig collection;
+  LocalConfig local;
+  AnalyticsConfig analytics;
+  // A new section (issue 5's `snmp:`) is a struct here, a loader function and one row in
+  // LoadSections() in config_yaml.cc, plus its docs and tests.
+
+  // From the command line only.
+  std::optional<std::string> config_file;  // nullopt: no file, built-in defaults
+  Shard snmp_shard;                        // --snmp.shard, default 0/1
+  bool check_config = false;               // --check-config: main() validates, reports and exits
+
+  bool operator==(const Config&) const = default;
+};
+
+// Parses YAML text over the built-in defaults; `file_name` is used in messages. An empty document
+// is all defaults. On error returns the one-line message (with the "netif_exporter: " prefix).
+std::variant<Config, std::string> ParseConfigYaml(std::string_view yaml_text,
+                                                  std::string_view file_name);
+
+// The whole start-up path after ParseCommandLine(): read --config.file if given, apply the flags
+// over it, validate. Returns the Config or the one-line message (caller prints it, exits 2).
+std::variant<Config, std::string> LoadConfig(const CommandLine& cli);
+
+// The one rule that spans sections: every analytics window (and health.window) must span at least
+// one collection interval, or there is nothing to average. Names the first window that does not.
+struct WindowConflict {
+  std::string key;  // "analytics.windows[0]" or "analytics.health.window"
+  std::chrono::milliseconds window;
+};
+std::optional<WindowConflict> FindWindowShorterThanInterval(const Config& config);
+
+}  // namespace netif
