@@ -2,11 +2,146 @@
 
 #include <utility>
 
+#include "analytics/rate.h"
+
 namespace netif {
+namespace {
+
+std::shared_ptr<const AnalyticsSettings> OrDefaults(
+    std::shared_ptr<const AnalyticsSettings> settings) {
+  if (!settings) return std::make_shared<const AnalyticsSettings>();
+  if (!settings->windows) {
+    auto fixed = std::make_shared<AnalyticsSettings>(*settings);
+    fixed->windows = DefaultAnalyticsWindows();
+    return fixed;
+  }
+  return settings;
+}
+
+}  // namespace
 
 InterfaceAnalytics::InterfaceAnalytics(std::shared_ptr<const AnalyticsSettings> settings)
-    : settings_(std::move(settings)) {}
+    : settings_(OrDefaults(std::move(settings))),
+      windows_(settings_->windows->utilization),
+      health_(settings_->windows->health.seconds),
+      anomaly_(settings_->anomaly) {
+  derived_.windows = settings_->windows;
+  derived_.anomaly.enabled.Set(AnomalyKind::kSpike, settings_->anomaly_enabled);
+  derived_.anomaly.enabled.Set(AnomalyKind::kDrop, settings_->anomaly_enabled);
+  derived_.anomaly.enabled.Set(AnomalyKind::kAsymmetric, settings_->asymmetric.enabled);
+}
 
-void InterfaceAnalytics::OnSample(const InterfaceRecord& /*record*/, const SampleTime& /*time*/) {}
+void InterfaceAnalytics::OnSample(const InterfaceRecord& record, const SampleTime& time) {
+  derived_.anomaly.started = {};
+  derived_.anomaly.ended = {};
+  const std::optional<double> capacity =
+      CapacityBps(settings_->capacity_bps, record.name, record.attributes);
+  const CounterTracker::Result step =
+      counters_.Update(record.counters, time.monotonic_seconds, capacity);
+  switch (step.outcome) {
+    case CounterTracker::Outcome::kTooSoon:
+      return;
+    case CounterTracker::Outcome::kNoCounters:
+      // The source stopped reporting counters: old rates must not linger as if current.
+      if (!derived_.has_counters) return;
+      OnGap(time);
+      break;
+    case CounterTracker::Outcome::kReset:
+      ++derived_.counter_resets;
+      OnGap(time);
+      break;
+    case CounterTracker::Outcome::kFirst:
+      derived_.has_counters = true;
+      OnGap(time);
+      break;
+    case CounterTracker::Outcome::kDeltas:
+      OnInterval(record, time, step, capacity);
+      break;
+  }
+  RefreshWindows(time.monotonic_seconds);
+}
+
+// No interval to measure: the per-interval values go absent and the detectors are told that this
+// sample is missing, so neither a reset nor the first sample can look like an anomaly.
+void InterfaceAnalytics::OnGap(const SampleTime& time) {
+  derived_.receive = {};
+  derived_.transmit = {};
+  derived_.utilization = std::nullopt;
+  derived_.receive_utilization = std::nullopt;
+  derived_.transmit_utilization = std::nullopt;
+  if (settings_->anomaly_enabled) anomaly_.MarkGap(time.unix_seconds);
+  asymmetric_.MarkGap();
+}
+
+void InterfaceAnalytics::OnInterval(const InterfaceRecord& record, const SampleTime& time,
+                                    const CounterTracker::Result& step,
+                                    std::optional<double> capacity_bps) {
+  const double start = step.start_seconds;
+  const double end = step.end_seconds;
+  const double seconds = end - start;
+  derived_.receive = RatesOf(step.deltas, Direction::kReceive, seconds);
+  derived_.transmit = RatesOf(step.deltas, Direction::kTransmit, seconds);
+  const Utilization utilization =
+      UtilizationOf(derived_.receive.bits_per_second, derived_.transmit.bits_per_second,
+                    capacity_bps, record.attributes.duplex);
+  derived_.utilization = utilization.combined;
+  derived_.receive_utilization = utilization.receive;
+  derived_.transmit_utilization = utilization.transmit;
+
+  windows_.AdvanceTo(end);
+  health_.AdvanceTo(end);
+  if (utilization.combined) windows_.Add(start, end, *utilization.combined);
+  health_.Add(start, end, step.deltas);
+  ObserveTraffic(time, start, end);
+}
+
+void InterfaceAnalytics::ObserveTraffic(const SampleTime& time, double start, double end) {
+  const MaybeDouble rx = derived_.receive.bits_per_second;
+  const MaybeDouble tx = derived_.transmit.bits_per_second;
+  if (settings_->anomaly_enabled) {
+    if (rx || tx) {
+      const AnomalyVerdict verdict =
+          anomaly_.Observe(time.unix_seconds, rx.value_or(0) + tx.value_or(0));
+      derived_.anomaly.score = verdict.score;
+      SetAnomaly(AnomalyKind::kSpike, verdict.spike);
+      SetAnomaly(AnomalyKind::kDrop, verdict.drop);
+    } else {
+      anomaly_.MarkGap(time.unix_seconds);
+    }
+  }
+  if (settings_->asymmetric.enabled) {
+    if (rx && tx) {
+      SetAnomaly(AnomalyKind::kAsymmetric,
+                 asymmetric_.Observe(start, end, *rx, *tx, settings_->asymmetric));
+    } else {
+      asymmetric_.MarkGap();
+    }
+  }
+}
+
+void InterfaceAnalytics::RefreshWindows(double now) {
+  windows_.AdvanceTo(now);
+  health_.AdvanceTo(now);
+  for (std::size_t i = 0; i < windows_.size(); ++i) {
+    derived_.window_utilization[i] = windows_.Get(i);
+  }
+  const HealthJudgement health = health_.Judge(settings_->health);
+  derived_.error_ratio = health.error_ratio;
+  derived_.drop_ratio = health.drop_ratio;
+  derived_.error_problem = health.error_problem;
+  derived_.drop_problem = health.drop_problem;
+}
+
+void InterfaceAnalytics::SetAnomaly(AnomalyKind kind, bool active) {
+  AnomalyStatus& status = derived_.anomaly;
+  if (status.active.Has(kind) == active) return;
+  status.active.Set(kind, active);
+  if (active) {
+    status.started.Set(kind, true);
+    ++status.starts[static_cast<std::size_t>(kind)];
+  } else {
+    status.ended.Set(kind, true);
+  }
+}
 
 }  // namespace netif

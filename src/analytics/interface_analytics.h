@@ -2,29 +2,69 @@
 // The store owns one per interface and calls it with each sample's own timestamp, so the live
 // exporter and offline replays run exactly the same code.
 //
-// Thread-safety: REQUIRES external synchronization (the store's lock).
+// Each sample goes through, in order (src/analytics/README.md has the formulas):
+//   CounterTracker      deltas; 32-bit wraps accepted or rejected; resets detected and counted
+//   rate.h              rates and utilization over the interval (monotonic seconds)
+//   UtilizationWindows  average and peak utilization per window
+//   HealthWindow        error and drop ratios over the health window, problem flags
+//   AnomalyDetector     total bits/s at unix time (time of day matters); a gap on the first
+//                       sample and on every reset, so neither can look like an anomaly
+//   AsymmetricDetector  tx >> rx, sustained
+// and the anomaly flags' transitions are recorded in DerivedMetrics::anomaly.started/ended for the
+// store to report (analytics do no I/O).
+//
+// Cost: O(1) per sample and no allocation (the windows' rings are allocated once, here).
+// Memory: MemoryBytes(), about 2 KB with the default three windows (the anomaly detector is about
+// half of it); interface_analytics_test.cc holds the bound.
+//
+// Thread-safety: REQUIRES external synchronization (the store's lock). Pure and deterministic: no
+// clock reads, no I/O.
 #pragma once
 
+#include <cstddef>
 #include <memory>
+#include <optional>
 
+#include "analytics/analytics_settings.h"
+#include "analytics/anomaly_detector.h"
+#include "analytics/asymmetric_detector.h"
+#include "analytics/counter_tracker.h"
+#include "analytics/health.h"
+#include "analytics/utilization_windows.h"
 #include "model/derived_metrics.h"
 #include "model/interface_record.h"
 #include "model/sample_time.h"
 
 namespace netif {
 
-// Settings shared by every interface's analytics (filled from the config by the app).
-struct AnalyticsSettings {};
-
 class InterfaceAnalytics {
  public:
+  // A null `settings` means the defaults.
   explicit InterfaceAnalytics(std::shared_ptr<const AnalyticsSettings> settings);
-  // One new sample of the interface (counters and attributes as merged by the store).
+
+  // One new sample of the interface (counters and attributes as merged by the store). A sample
+  // less than kMinIntervalSeconds after the previous one (monotonic) is ignored. A sample without
+  // any tracked counter is a gap: the per-interval values go absent, the baseline stays.
   void OnSample(const InterfaceRecord& record, const SampleTime& time);
   const DerivedMetrics& derived() const { return derived_; }
 
+  // Bytes held for this interface: the object and what it allocated at construction.
+  std::size_t MemoryBytes() const { return sizeof(*this) + windows_.HeapBytes(); }
+
  private:
+  void OnGap(const SampleTime& time);
+  void OnInterval(const InterfaceRecord& record, const SampleTime& time,
+                  const CounterTracker::Result& step, std::optional<double> capacity_bps);
+  void ObserveTraffic(const SampleTime& time, double start, double end);
+  void RefreshWindows(double now);
+  void SetAnomaly(AnomalyKind kind, bool active);
+
   std::shared_ptr<const AnalyticsSettings> settings_;
+  CounterTracker counters_;
+  UtilizationWindows windows_;
+  HealthWindow health_;
+  AsymmetricDetector asymmetric_;
+  AnomalyDetector anomaly_;
   DerivedMetrics derived_;
 };
 

@@ -19,15 +19,17 @@ void PeriodicThread::Stop() {
 void PeriodicThread::Run() {
   auto next = std::chrono::steady_clock::now();
   for (;;) {
-    task_();
     const auto now = std::chrono::steady_clock::now();
     next += interval_;
     if (next < now) {
       const auto missed = (now - next) / interval_ + 1;
       next += missed * interval_;
     }
-    std::unique_lock lock(mutex_);
-    if (wake_.wait_until(lock, next, [this] { return stopping_; })) return;
+    {
+      std::unique_lock lock(mutex_);
+      if (wake_.wait_until(lock, next, [this] { return stopping_; })) return;
+    }
+    task_();
   }
 }
 

@@ -1,4 +1,5 @@
-// Runs a task every `interval` on its own thread until stopped. Ticks are scheduled on a fixed
+// Runs a task every `interval` on its own thread until stopped, the first time one interval after
+// construction (callers that want a sample at once run it themselves first). Ticks are on a fixed
 // grid (start + k * interval), so a slow run does not drift the schedule; a run longer than the
 // interval skips the missed ticks rather than bursting to catch up.
 //

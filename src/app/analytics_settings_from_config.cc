@@ -1,0 +1,56 @@
+#include "app/analytics_settings_from_config.h"
+
+#include <chrono>
+#include <string>
+#include <utility>
+
+#include "util/log.h"
+
+namespace netif {
+namespace {
+
+AnalyticsWindow WindowOf(std::chrono::milliseconds duration) {
+  return {FormatDuration(duration), std::chrono::duration<double>(duration).count()};
+}
+
+// A missing value is logged as an empty string rather than as a made-up number.
+LogField Field(std::string_view key, MaybeDouble value) {
+  return value ? LogField(key, *value) : LogField(key, "");
+}
+
+}  // namespace
+
+std::shared_ptr<const AnalyticsSettings> AnalyticsSettingsFromConfig(
+    const AnalyticsConfig& config) {
+  auto windows = std::make_shared<AnalyticsWindows>();
+  for (const auto window : config.windows) {
+    if (windows->utilization.size() == kMaxUtilizationWindows) break;  // the config caps it too
+    windows->utilization.push_back(WindowOf(window));
+  }
+  windows->health = WindowOf(config.health.window);
+
+  auto settings = std::make_shared<AnalyticsSettings>();
+  settings->windows = std::move(windows);
+  settings->capacity_bps = config.capacity_bps;
+  settings->health.error_ratio = config.health.error_ratio;
+  settings->health.drop_ratio = config.health.drop_ratio;
+  settings->anomaly_enabled = config.anomaly.enabled;
+  settings->asymmetric.enabled = config.asymmetric.enabled;
+  settings->asymmetric.ratio = config.asymmetric.ratio;
+  settings->asymmetric.min_bps = static_cast<double>(config.asymmetric.min_bps);
+  return settings;
+}
+
+void LogAnomalyEvent(const AnomalyEvent& event) {
+  // A start is worth a warning; its end is ordinary news.
+  const auto log = event.started ? &LogWarn : &LogInfo;
+  log(event.started ? "anomaly started" : "anomaly ended",
+      {{"source", event.key.source},
+       {"interface", event.name},
+       {"kind", AnomalyKindName(event.kind)},
+       Field("score", event.score),
+       Field("receive_bps", event.receive_bits_per_second),
+       Field("transmit_bps", event.transmit_bits_per_second)});
+}
+
+}  // namespace netif
