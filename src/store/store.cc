@@ -1,10 +1,17 @@
 #include "store/store.h"
 
+#include <algorithm>
+#include <iterator>
 #include <set>
 #include <utility>
 
 namespace netif {
 namespace {
+
+// Departures are only needed until the next sample; the bound keeps a store whose sampler keeps
+// failing (so never prunes) from growing with interface churn.
+constexpr std::size_t kMaxDepartures = 4096;
+constexpr double kDepartureMemorySeconds = 60;
 
 // Link-state fields an event source (netlink) owns while it runs: a periodic sample that does not
 // carry them must not erase what the last event said.
@@ -22,8 +29,10 @@ void KeepEventOwnedFields(const LinkAttributes& old, LinkAttributes& fresh) {
 
 }  // namespace
 
-Store::Store(std::shared_ptr<const AnalyticsSettings> analytics_settings)
+Store::Store(std::shared_ptr<const AnalyticsSettings> analytics_settings,
+             AnomalyEventSink on_anomaly)
     : analytics_settings_(std::move(analytics_settings)),
+      on_anomaly_(std::move(on_anomaly)),
       snapshot_(std::make_shared<const Snapshot>()) {}
 
 Store::Entry& Store::FindOrCreate(InterfaceRecord&& record, const SampleTime& time, bool* created) {
@@ -68,12 +77,26 @@ void Store::RefreshView(Entry& entry) {
   entry.view = std::move(view);
 }
 
+void Store::ReportAnomalies(const Entry& entry, const SampleTime& time) {
+  const DerivedMetrics& derived = entry.analytics.derived();
+  if (!on_anomaly_ || (derived.anomaly.started.Empty() && derived.anomaly.ended.Empty())) return;
+  for (const AnomalyKind kind : kAnomalyKinds) {
+    const bool started = derived.anomaly.started.Has(kind);
+    if (!started && !derived.anomaly.ended.Has(kind)) continue;
+    on_anomaly_(AnomalyEvent{entry.record.key, entry.record.name, kind, started,
+                             time.unix_seconds, derived.anomaly.score,
+                             derived.receive.bits_per_second, derived.transmit.bits_per_second});
+  }
+}
+
 void Store::ApplySample(std::string_view source, std::vector<InterfaceRecord> records,
                         const SampleTime& time) {
   std::lock_guard lock(mutex_);
   std::set<std::string> seen;
   for (auto& record : records) {
     if (record.key.source != source) continue;
+    // The sample read this interface before an event removed or renamed it: stale, skip it.
+    if (DepartedAfter(record.key, time.monotonic_seconds)) continue;
     seen.insert(record.key.id);
     bool created = false;
     Entry& entry = FindOrCreate(InterfaceRecord(record), time, &created);
@@ -82,6 +105,7 @@ void Store::ApplySample(std::string_view source, std::vector<InterfaceRecord> re
       entry.record = std::move(record);
     }
     entry.analytics.OnSample(entry.record, time);
+    ReportAnomalies(entry, time);
     ObserveLinkState(entry, time);
     RefreshView(entry);
   }
@@ -94,6 +118,11 @@ void Store::ApplySample(std::string_view source, std::vector<InterfaceRecord> re
       ++it;
     }
   }
+  // Later samples of this source began after these departures; they no longer matter.
+  for (auto it = departed_.lower_bound(InterfaceKey{std::string(source), ""});
+       it != departed_.end() && it->first.source == source;) {
+    it = it->second <= time.monotonic_seconds ? departed_.erase(it) : std::next(it);
+  }
   Publish();
 }
 
@@ -102,9 +131,11 @@ std::optional<LinkChange> Store::ApplyLinkEvent(InterfaceRecord record, const Sa
   if (record.attributes.ifindex) {
     auto renamed = FindByIfindex(record.key.source, *record.attributes.ifindex);
     if (renamed != entries_.end() && renamed->first != record.key) {
+      RecordDeparture(renamed->first, time.monotonic_seconds);
       auto node = entries_.extract(renamed);
       node.key() = record.key;
       node.mapped().record.key = record.key;
+      node.mapped().created_monotonic_seconds = time.monotonic_seconds;
       entries_.erase(
           record.key);  // a stale entry under the new name is replaced by the renamed one
       entries_.insert(std::move(node));
@@ -120,7 +151,10 @@ std::optional<LinkChange> Store::ApplyLinkEvent(InterfaceRecord record, const Sa
     entry.record.attributes.MergeFrom(incoming.attributes);
     entry.record.counters.MergeFrom(incoming.counters);
   }
-  if (has_counters) entry.analytics.OnSample(entry.record, time);
+  if (has_counters) {
+    entry.analytics.OnSample(entry.record, time);
+    ReportAnomalies(entry, time);
+  }
   auto change = ObserveLinkState(entry, time);
   RefreshView(entry);
   Publish();
@@ -134,6 +168,52 @@ void Store::RemoveInterface(const InterfaceKey& key, std::optional<uint32_t> ifi
   if (it == entries_.end()) return;
   entries_.erase(it);
   Publish();
+}
+
+void Store::RemoveInterface(const InterfaceKey& key, std::optional<uint32_t> ifindex,
+                            const SampleTime& time) {
+  std::lock_guard lock(mutex_);
+  // Remembered even when nothing is removed: a sample in flight may still list the interface.
+  RecordDeparture(key, time.monotonic_seconds);
+  auto it = ifindex ? FindByIfindex(key.source, *ifindex) : entries_.end();
+  if (it == entries_.end()) it = entries_.find(key);
+  if (it == entries_.end()) return;
+  RecordDeparture(it->first, time.monotonic_seconds);
+  entries_.erase(it);
+  Publish();
+}
+
+void Store::ReconcileSource(std::string_view source, const std::set<std::string>& present_ids,
+                            const SampleTime& time) {
+  std::lock_guard lock(mutex_);
+  bool removed = false;
+  for (auto it = entries_.lower_bound(InterfaceKey{std::string(source), ""});
+       it != entries_.end() && it->first.source == source;) {
+    const bool born_after_listing = it->second.created_monotonic_seconds > time.monotonic_seconds;
+    if (!present_ids.contains(it->first.id) && !born_after_listing) {
+      RecordDeparture(it->first, time.monotonic_seconds);
+      it = entries_.erase(it);
+      removed = true;
+    } else {
+      ++it;
+    }
+  }
+  if (removed) Publish();
+}
+
+void Store::RecordDeparture(const InterfaceKey& key, double monotonic_seconds) {
+  if (departed_.size() >= kMaxDepartures) {
+    std::erase_if(departed_, [&](const auto& departure) {
+      return departure.second < monotonic_seconds - kDepartureMemorySeconds;
+    });
+  }
+  double& when = departed_[key];
+  when = std::max(when, monotonic_seconds);
+}
+
+bool Store::DepartedAfter(const InterfaceKey& key, double monotonic_seconds) const {
+  auto it = departed_.find(key);
+  return it != departed_.end() && it->second > monotonic_seconds;
 }
 
 void Store::RemoveSource(std::string_view source) {

@@ -7,10 +7,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,9 +35,26 @@ struct LinkChange {
   std::optional<bool> carrier;
 };
 
+// Reports an anomaly starting or ending on one interface (for the anomaly log line).
+struct AnomalyEvent {
+  InterfaceKey key;
+  std::string name;
+  AnomalyKind kind;
+  bool started;  // false: it ended
+  double unix_seconds;
+  MaybeDouble score;  // the anomaly detector's score at that sample
+  MaybeDouble receive_bits_per_second;
+  MaybeDouble transmit_bits_per_second;
+};
+// Called under the store's lock, on the writer's thread: must be quick and must not call the store.
+using AnomalyEventSink = std::function<void(const AnomalyEvent&)>;
+
 class Store {
  public:
-  explicit Store(std::shared_ptr<const AnalyticsSettings> analytics_settings);
+  // `on_anomaly` (may be empty) hears every anomaly start and end as the sample that made it is
+  // applied, so the app can log them while the analytics stay free of I/O.
+  explicit Store(std::shared_ptr<const AnalyticsSettings> analytics_settings,
+                 AnomalyEventSink on_anomaly = nullptr);
 
   // A complete sample of one source (all local interfaces from procfs+sysfs, or all ports of one
   // SNMP target). Interfaces of `source` missing from `records` are removed, except those created
@@ -54,6 +73,20 @@ class Store {
   // ifindex when given (the name may already have been reused), else by key.
   void RemoveInterface(const InterfaceKey& key, std::optional<uint32_t> ifindex = std::nullopt);
 
+  // As above, for an event source that knows when the interface went: a sample that began before
+  // `time` (and so may still list the interface) does not bring it back. The same holds for the
+  // old name of an interface ApplyLinkEvent renamed.
+  void RemoveInterface(const InterfaceKey& key, std::optional<uint32_t> ifindex,
+                       const SampleTime& time);
+
+  // After an event source re-listed every interface of `source` (netlink's RTM_GETLINK dump after
+  // a socket overflow lost events): removes the interfaces of `source` whose id is not in
+  // `present_ids`, except those created (or renamed) after `time`, when the listing began. Unlike
+  // ApplySample it touches no counters and runs no analytics. Removed ids are remembered as in
+  // the timed RemoveInterface.
+  void ReconcileSource(std::string_view source, const std::set<std::string>& present_ids,
+                       const SampleTime& time);
+
   // Removes every interface of `source` (an SNMP target that went stale).
   void RemoveSource(std::string_view source);
 
@@ -65,6 +98,8 @@ class Store {
     InterfaceRecord record;
     InterfaceAnalytics analytics;
     LinkStateTracker link;
+    // When the entry got its key: created, or renamed by an event (a sample that began earlier
+    // does not know the new name and must not remove it for being absent).
     double created_monotonic_seconds = 0;
     std::shared_ptr<const InterfaceView> view;
   };
@@ -74,11 +109,20 @@ class Store {
   std::map<InterfaceKey, Entry>::iterator FindByIfindex(std::string_view source, uint32_t ifindex);
   std::optional<LinkChange> ObserveLinkState(Entry& entry, const SampleTime& time);
   void RefreshView(Entry& entry);
+  void ReportAnomalies(const Entry& entry, const SampleTime& time);
   void Publish();
+  // Remembers that `key` left at `monotonic_seconds` (removed, or renamed away).
+  void RecordDeparture(const InterfaceKey& key, double monotonic_seconds);
+  // True when an event removed or renamed `key` after a sample taken at `monotonic_seconds`.
+  bool DepartedAfter(const InterfaceKey& key, double monotonic_seconds) const;
 
   const std::shared_ptr<const AnalyticsSettings> analytics_settings_;
-  std::mutex mutex_;  // guards entries_ and generation_
+  const AnomalyEventSink on_anomaly_;
+  std::mutex mutex_;  // guards entries_, departed_ and generation_
   std::map<InterfaceKey, Entry> entries_;
+  // Keys an event source removed or renamed away, with the monotonic time it happened. Only
+  // samples that began earlier consult them; ApplySample drops those it has outlived.
+  std::map<InterfaceKey, double> departed_;
   uint64_t generation_ = 0;
 
   mutable std::mutex snapshot_mutex_;  // guards only the pointer swap

@@ -102,6 +102,59 @@ TEST_F(StoreTest, RemoveByIfindexWinsOverAReusedName) {
   EXPECT_TRUE(Names(store_).empty());
 }
 
+TEST_F(StoreTest, TimedRemovalIsNotUndoneByASampleThatBeganBeforeIt) {
+  store_.ApplySample(kLocalSource, {Local("eth0", 2), Local("veth9", 9)}, {1, 1});
+  store_.RemoveInterface({std::string(kLocalSource), "veth9"}, 9, {5, 5});
+  EXPECT_EQ(Names(store_), (std::vector<std::string>{"eth0"}));
+  // Read before the deletion, applied after it: must not resurrect veth9.
+  store_.ApplySample(kLocalSource, {Local("eth0", 2), Local("veth9", 9)}, {4, 4});
+  EXPECT_EQ(Names(store_), (std::vector<std::string>{"eth0"}));
+  // A sample taken after the deletion is believed (the name was reused by a new link).
+  store_.ApplySample(kLocalSource, {Local("eth0", 2), Local("veth9", 12)}, {6, 6});
+  EXPECT_EQ(Names(store_), (std::vector<std::string>{"eth0", "veth9"}));
+}
+
+TEST_F(StoreTest, RenameIsNotUndoneByASampleThatBeganBeforeIt) {
+  store_.ApplyLinkEvent(WithState(Local("eth0", 7), OperState::kUp), {1, 1});
+  store_.ApplyLinkEvent(WithState(Local("eth0", 7), OperState::kDown), {2, 2});
+  store_.ApplyLinkEvent(WithState(Local("wan0", 7), OperState::kDown), {5, 5});
+  // This sample still saw the old name: it neither brings eth0 back nor drops wan0.
+  store_.ApplySample(kLocalSource, {Local("eth0", 7)}, {4, 4});
+  EXPECT_EQ(Names(store_), (std::vector<std::string>{"wan0"}));
+  const auto& view = *store_.Current()->interfaces.at(0);
+  EXPECT_EQ(view.link.transitions_down, 1u);
+  EXPECT_EQ(view.record.attributes.oper_state, OperState::kDown);
+  store_.ApplySample(kLocalSource, {Local("wan0", 7)}, {6, 6});
+  EXPECT_EQ(Names(store_), (std::vector<std::string>{"wan0"}));
+}
+
+TEST_F(StoreTest, ReconcileRemovesWhatTheListingDidNotShow) {
+  store_.ApplySample(kLocalSource, {Local("eth0", 2), Local("gone0", 3), Local("gone1", 4)},
+                     {1, 1});
+  InterfaceRecord port;
+  port.key = {"sw1", "3"};
+  store_.ApplySample("sw1", {port}, {1, 1});
+  store_.ApplyLinkEvent(Local("new0", 5), {12, 12});  // created while the listing ran
+  store_.ReconcileSource(kLocalSource, {"eth0"}, {10, 10});
+  EXPECT_EQ(Names(store_), (std::vector<std::string>{"eth0", "new0", ""}));  // sw1's port stays
+  // And a sample from before the listing does not bring the removed ones back.
+  store_.ApplySample(kLocalSource, {Local("eth0", 2), Local("gone0", 3), Local("new0", 5)}, {9, 9});
+  EXPECT_EQ(Names(store_), (std::vector<std::string>{"eth0", "new0", ""}));
+}
+
+TEST_F(StoreTest, ReconcileKeepsCountersAndHistory) {
+  auto sample = WithState(Local("eth0", 2), OperState::kUp);
+  sample.counters.Set(Counter::kReceiveBytes, 42);
+  store_.ApplySample(kLocalSource, {sample}, {1, 1});
+  store_.ApplyLinkEvent(WithState(Local("eth0", 2), OperState::kDown), {2, 2});
+  const auto before = store_.Current();
+  store_.ReconcileSource(kLocalSource, {"eth0"}, {3, 3});
+  EXPECT_EQ(store_.Current(), before) << "nothing removed: nothing published";
+  const auto& view = *store_.Current()->interfaces.at(0);
+  EXPECT_EQ(view.record.counters.Get(Counter::kReceiveBytes), 42u);
+  EXPECT_EQ(view.link.transitions_down, 1u);
+}
+
 TEST_F(StoreTest, PublishedSnapshotsAreNotChangedByLaterUpdates) {
   auto first = Local("eth0");
   first.counters.Set(Counter::kReceiveBytes, 1);

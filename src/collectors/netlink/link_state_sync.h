@@ -1,0 +1,95 @@
+// The netlink collector's logic without the socket: turns parsed rtnetlink datagrams into store
+// updates, in arrival order, and keeps track of the dumps that make its view complete.
+//
+//   RTM_NEWLINK  -> Store::ApplyLinkEvent (a new ifindex under a new name is a rename; the store
+//                   counts the oper-state transition and returns it for the log line)
+//   RTM_DELLINK  -> Store::RemoveInterface by ifindex
+//   dump done    -> Store::ReconcileSource: links the dump did not list are gone
+// AF_BRIDGE messages (bridge-port state, whose RTM_DELLINK only means "left the bridge") are
+// counted and ignored. Every message is applied on its own: none is coalesced, so a flap that
+// lasts a millisecond is still two transitions.
+//
+// The DeviceFilter is applied by name on every message, so a rename can take a link into or out
+// of the exported set. The sync keeps its own ifindex -> name view of every link (filtered or
+// not) to know a link's previous name.
+//
+// Thread-safety: REQUIRES external synchronization (the collector's thread owns one).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+
+#include "collectors/netlink/rtnetlink_parser.h"
+#include "exposition/self_metrics.h"
+#include "model/sample_time.h"
+#include "store/store.h"
+#include "util/device_filter.h"
+
+namespace netif {
+
+class LinkStateSync {
+ public:
+  LinkStateSync(DeviceFilter filter, Store& store, SelfMetrics& self_metrics);
+
+  // What the datagram asks of the socket owner.
+  enum class Outcome : uint8_t {
+    kOk,
+    // The kernel answered the dump request with an error: treat the socket as failed.
+    kDumpFailed,
+  };
+
+  // Applies every message of one datagram, stamped `time` (when it was read).
+  Outcome OnDatagram(std::span<const uint8_t> bytes, const SampleTime& time);
+
+  // Events were lost (ENOBUFS, NLMSG_OVERRUN, a datagram cut short): counts it under `reason`
+  // and asks for a new dump. Messages keep being applied meanwhile.
+  void OnLostEvents(std::string_view reason);
+
+  // The socket was (re)opened: nothing of the old one is pending, a dump is needed.
+  void Reset();
+
+  // True when a dump should be requested now: one is needed and none is running (the kernel runs
+  // one dump per socket at a time).
+  bool WantsDump() const { return dump_needed_ && !dump_.has_value(); }
+  // The socket owner sent RTM_GETLINK with `seq` from port `port_id` at `time`.
+  void DumpRequested(uint32_t seq, uint32_t port_id, const SampleTime& time);
+  bool dump_in_progress() const { return dump_.has_value(); }
+  // Dumps completed without interruption since construction.
+  uint64_t complete_dumps() const { return complete_dumps_; }
+
+ private:
+  struct Dump {
+    uint32_t seq = 0;
+    uint32_t port_id = 0;
+    SampleTime started;
+    bool interrupted = false;   // NLM_F_DUMP_INTR: links changed while it ran
+    std::set<uint32_t> listed;  // ifindexes listed (or announced by an event) during it
+  };
+
+  bool IsDumpReply(const rtnl::Message& message) const;
+  void OnLink(const rtnl::LinkMessage& link, const SampleTime& time);
+  void OnNewLink(const rtnl::LinkMessage& link, const SampleTime& time);
+  void OnDelLink(const rtnl::LinkMessage& link, const SampleTime& time);
+  void OnDumpDone();
+  void CountParseError(rtnl::ParseError error);
+
+  const DeviceFilter filter_;
+  Store& store_;
+  prometheus::Counter& events_;
+  prometheus::Counter& errors_truncated_;
+  prometheus::Counter& errors_malformed_;
+  SelfMetrics& self_metrics_;
+
+  std::map<uint32_t, std::string> names_;  // ifindex -> name of every link the kernel showed
+  std::optional<Dump> dump_;
+  bool dump_needed_ = true;
+  uint64_t complete_dumps_ = 0;
+  bool overflow_logged_ = false;  // one warning per overflow episode, not one per overflow
+  std::set<rtnl::ParseError> logged_parse_errors_;
+};
+
+}  // namespace netif

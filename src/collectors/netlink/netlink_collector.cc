@@ -1,0 +1,208 @@
+#include "collectors/netlink/netlink_collector.h"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
+#include <utility>
+
+#include "util/clock.h"
+#include "util/log.h"
+
+namespace netif {
+namespace {
+
+// Datagrams read per wake-up before the stop flag is looked at again. A storm of thousands of
+// links is read in a few rounds; Stop() never waits for a whole storm.
+constexpr int kMaxDatagramsPerRound = 256;
+
+}  // namespace
+
+int NetlinkCollector::ReceiveBufferBytes(const Options& options) {
+  if (const char* text = std::getenv(kReceiveBufferEnv)) {
+    int bytes = 0;
+    const std::string_view view(text);
+    const auto [end, error] = std::from_chars(view.data(), view.data() + view.size(), bytes);
+    if (error == std::errc() && end == view.data() + view.size() && bytes > 0) return bytes;
+  }
+  return options.socket.receive_buffer_bytes;
+}
+
+NetlinkCollector::NetlinkCollector(Options options, Store& store, SelfMetrics& self_metrics,
+                                   SocketFactory socket_factory)
+    : options_(std::move(options)),
+      socket_factory_(std::move(socket_factory)),
+      self_metrics_(self_metrics),
+      socket_errors_(self_metrics.Counter("netif_netlink_errors_total", {{"reason", "socket"}})),
+      sync_(options_.filter, store, self_metrics),
+      backoff_(options_.initial_backoff) {
+  if (!socket_factory_) {
+    RtnetlinkSocketOptions socket_options = options_.socket;
+    socket_options.receive_buffer_bytes = ReceiveBufferBytes(options_);
+    socket_factory_ = [socket_options](Status* status) {
+      return OpenKernelRtnetlinkSocket(socket_options, status);
+    };
+  }
+  // Every reason shows from the start, at 0, so a rate() over them has a baseline.
+  self_metrics_.Counter("netif_netlink_errors_total", {{"reason", "enobufs"}});
+  self_metrics_.Counter("netif_netlink_resyncs_total");
+}
+
+NetlinkCollector::~NetlinkCollector() { Stop(); }
+
+bool NetlinkCollector::Start() {
+  wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (wake_fd_ < 0) {
+    // Without a way to wake the thread, Stop() could not end it: do not start one.
+    ReportHealth(false, std::string("eventfd: ") + std::strerror(errno));
+    return false;
+  }
+  thread_ = std::thread([this] { Run(); });
+  std::unique_lock lock(first_dump_mutex_);
+  first_dump_settled_cv_.wait_for(lock, options_.first_dump_timeout,
+                                  [this] { return first_dump_settled_; });
+  return first_dump_applied_;
+}
+
+void NetlinkCollector::Stop() {
+  if (!thread_.joinable()) return;
+  stopping_ = true;
+  const uint64_t one = 1;
+  // An eventfd write of 1 cannot fail short of overflowing its counter, which Stop() never does.
+  [[maybe_unused]] const ssize_t written = write(wake_fd_, &one, sizeof(one));
+  thread_.join();
+  close(wake_fd_);
+  wake_fd_ = -1;
+}
+
+void NetlinkCollector::SettleFirstDump(bool applied) {
+  std::lock_guard lock(first_dump_mutex_);
+  if (first_dump_settled_) return;
+  first_dump_settled_ = true;
+  first_dump_applied_ = applied;
+  first_dump_settled_cv_.notify_all();
+}
+
+void NetlinkCollector::Run() {
+  while (!stopping_) {
+    if (!EnsureSocket()) continue;
+    RequestDumpIfWanted();
+    if (!socket_) continue;
+    pollfd fds[2] = {{socket_->fd(), POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+    if (poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      Fail(std::string("poll: ") + std::strerror(errno));
+      continue;
+    }
+    if (fds[1].revents != 0) break;  // only Stop() writes the eventfd
+    // POLLERR is how the kernel flags ENOBUFS; Receive() reports it.
+    if (fds[0].revents != 0) Drain();
+  }
+  socket_.reset();
+  SettleFirstDump(false);
+}
+
+bool NetlinkCollector::EnsureSocket() {
+  if (socket_) return true;
+  Status status;
+  socket_ = socket_factory_(&status);
+  if (!socket_) {
+    Fail(status.message());
+    return false;
+  }
+  sync_.Reset();
+  return true;
+}
+
+void NetlinkCollector::RequestDumpIfWanted() {
+  if (!sync_.WantsDump()) return;
+  const uint32_t seq = next_seq_++;
+  const Status status = socket_->RequestDump(seq);
+  if (!status.ok()) {
+    Fail(status.message());
+    return;
+  }
+  dump_started_ = std::chrono::steady_clock::now();
+  sync_.DumpRequested(seq, socket_->port_id(), NowSampleTime());
+}
+
+void NetlinkCollector::Drain() {
+  for (int round = 0; round < kMaxDatagramsPerRound && socket_ && !stopping_; ++round) {
+    const RtnetlinkSocket::Received received = socket_->Receive();
+    switch (received.status) {
+      case RtnetlinkSocket::ReceiveStatus::kWouldBlock:
+        return;
+      case RtnetlinkSocket::ReceiveStatus::kOverflow:
+        sync_.OnLostEvents("enobufs");
+        break;
+      case RtnetlinkSocket::ReceiveStatus::kTruncated:
+        sync_.OnLostEvents("truncated");
+        break;
+      case RtnetlinkSocket::ReceiveStatus::kError:
+        Fail(received.error);
+        return;
+      case RtnetlinkSocket::ReceiveStatus::kData:
+        if (sync_.OnDatagram(received.bytes, NowSampleTime()) ==
+            LinkStateSync::Outcome::kDumpFailed) {
+          Fail("the kernel refused the RTM_GETLINK dump");
+          return;
+        }
+        if (sync_.complete_dumps() != dumps_seen_) {
+          dumps_seen_ = sync_.complete_dumps();
+          backoff_ = options_.initial_backoff;
+          ReportHealth(true, "");
+          self_metrics_.RecordCollectorRun(
+              "netlink", true,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - dump_started_)
+                  .count());
+          SettleFirstDump(true);
+        }
+        break;
+    }
+    // A resync is asked for as soon as it is wanted, so that the dump is generated while the
+    // rest of the backlog is read rather than after it.
+    RequestDumpIfWanted();
+  }
+}
+
+void NetlinkCollector::Fail(const std::string& why) {
+  socket_errors_.Increment();
+  socket_.reset();
+  ReportHealth(false, why);
+  SettleFirstDump(false);
+  WaitForStop(backoff_);
+  backoff_ = std::min(backoff_ * 2, options_.max_backoff);
+}
+
+void NetlinkCollector::ReportHealth(bool ok, const std::string& why) {
+  if (!ok) self_metrics_.RecordCollectorRun("netlink", false, 0);
+  if (ok == healthy_) return;
+  healthy_ = ok;
+  if (ok) {
+    LogInfo("collector recovered", {{"collector", "netlink"}});
+  } else {
+    LogError("collector failed",
+             {{"collector", "netlink"}, {"error", why}, {"retry_in_ms", backoff_.count()}});
+  }
+}
+
+bool NetlinkCollector::WaitForStop(std::chrono::milliseconds duration) {
+  if (wake_fd_ < 0) return stopping_;
+  const auto deadline = std::chrono::steady_clock::now() + duration;
+  while (!stopping_) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    pollfd wake{wake_fd_, POLLIN, 0};
+    poll(&wake, 1, static_cast<int>(left.count()));
+  }
+  return stopping_;
+}
+
+}  // namespace netif

@@ -1,0 +1,125 @@
+// Test helpers shared by the netlink tests: reading captured datagrams from testdata/ and building
+// synthetic netlink messages byte by byte (so a test can state exactly which length is wrong).
+//
+// Thread-safety: plain values; no internal synchronization.
+#pragma once
+
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace netif::rtnl::testing {
+
+using Bytes = std::vector<uint8_t>;
+
+inline std::string TestdataPath(std::string_view name) {
+  return std::string(NETIF_SOURCE_DIR) + "/src/collectors/netlink/testdata/" + std::string(name);
+}
+
+// The bytes of a captured datagram; empty when the file is missing (the caller asserts on size).
+inline Bytes ReadTestdata(std::string_view name) {
+  std::ifstream in(TestdataPath(name), std::ios::binary);
+  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Builds one netlink message: header, optional ifinfomsg, attributes (nests by Begin/EndNest).
+// Lengths are filled in by Finish() unless a test overrides them afterwards.
+class MessageBuilder {
+ public:
+  explicit MessageBuilder(uint16_t type, uint16_t flags = 0, uint32_t seq = 0, uint32_t pid = 0) {
+    Append32(0);  // nlmsg_len, patched by Finish()
+    Append16(type);
+    Append16(flags);
+    Append32(seq);
+    Append32(pid);
+  }
+  MessageBuilder& Ifinfo(int32_t index, uint32_t flags = 0, uint16_t link_type = 1,
+                         uint8_t family = 0) {
+    bytes_.push_back(family);
+    bytes_.push_back(0);
+    Append16(link_type);
+    Append32(static_cast<uint32_t>(index));
+    Append32(flags);
+    Append32(0);  // ifi_change
+    return *this;
+  }
+  MessageBuilder& Attr(uint16_t type, const void* data, std::size_t size) {
+    Append16(static_cast<uint16_t>(4 + size));
+    Append16(type);
+    const auto* p = static_cast<const uint8_t*>(data);
+    bytes_.insert(bytes_.end(), p, p + size);
+    Pad();
+    return *this;
+  }
+  MessageBuilder& String(uint16_t type, std::string_view text) {
+    std::string with_nul(text);
+    with_nul.push_back('\0');
+    return Attr(type, with_nul.data(), with_nul.size());
+  }
+  MessageBuilder& U8(uint16_t type, uint8_t value) { return Attr(type, &value, 1); }
+  MessageBuilder& U32(uint16_t type, uint32_t value) { return Attr(type, &value, 4); }
+  MessageBuilder& I32(int32_t value) {  // a bare s32 payload (NLMSG_ERROR, NLMSG_DONE)
+    Append32(static_cast<uint32_t>(value));
+    return *this;
+  }
+  MessageBuilder& BeginNest(uint16_t type) {
+    nests_.push_back(bytes_.size());
+    Append16(0);
+    Append16(type);
+    return *this;
+  }
+  MessageBuilder& EndNest() {
+    const std::size_t start = nests_.back();
+    nests_.pop_back();
+    const auto length = static_cast<uint16_t>(bytes_.size() - start);
+    std::memcpy(bytes_.data() + start, &length, 2);
+    return *this;
+  }
+  Bytes Finish() const {
+    Bytes out = bytes_;
+    const auto length = static_cast<uint32_t>(out.size());
+    std::memcpy(out.data(), &length, 4);
+    return out;
+  }
+
+ private:
+  void Append16(uint16_t v) { bytes_.insert(bytes_.end(), {uint8_t(v), uint8_t(v >> 8)}); }
+  void Append32(uint32_t v) {
+    std::uint8_t b[4];
+    std::memcpy(b, &v, 4);
+    bytes_.insert(bytes_.end(), b, b + 4);
+  }
+  void Pad() {
+    while (bytes_.size() % 4 != 0) bytes_.push_back(0);
+  }
+  Bytes bytes_;
+  std::vector<std::size_t> nests_;
+};
+
+// A minimal valid RTM_NEWLINK/RTM_DELLINK: ifindex, name, oper state, carrier.
+inline Bytes LinkMessageBytes(uint16_t type, int32_t index, std::string_view name,
+                              uint8_t operstate, uint32_t flags = 0x1003, uint32_t seq = 0,
+                              uint16_t nlmsg_flags = 0, uint32_t pid = 0) {
+  return MessageBuilder(type, nlmsg_flags, seq, pid)
+      .Ifinfo(index, flags)
+      .String(IFLA_IFNAME, name)
+      .U8(IFLA_OPERSTATE, operstate)
+      .U8(IFLA_CARRIER, operstate == 6 ? 1 : 0)
+      .Finish();
+}
+
+inline Bytes Concat(std::initializer_list<Bytes> parts) {
+  Bytes out;
+  for (const auto& part : parts) out.insert(out.end(), part.begin(), part.end());
+  return out;
+}
+
+}  // namespace netif::rtnl::testing
