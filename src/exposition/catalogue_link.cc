@@ -11,8 +11,13 @@ void EmitUp(const InterfaceView& view, SampleWriter& out) {
   if (auto up = Attributes(view).admin_up) out.WriteBool(*up);
 }
 
+// Linux sets IFF_RUNNING for oper state "unknown" as well as "up" (lo, tun and most virtual links
+// never report "up"); a device's ifOperStatus unknown(4) says nothing, so remote ports need "up".
 void EmitRunning(const InterfaceView& view, SampleWriter& out) {
-  if (auto state = Attributes(view).oper_state) out.WriteBool(*state == OperState::kUp);
+  const auto state = Attributes(view).oper_state;
+  if (!state) return;
+  const bool local = view.record.key.source == kLocalSource;
+  out.WriteBool(*state == OperState::kUp || (local && *state == OperState::kUnknown));
 }
 
 void EmitCarrier(const InterfaceView& view, SampleWriter& out) {
@@ -83,7 +88,9 @@ constexpr MetricDefinition kLinkMetrics[] = {
     {"netif_up", MetricType::kGauge,
      "1 if the interface is administratively up (IFF_UP, ifAdminStatus up).", "", EmitUp},
     {"netif_running", MetricType::kGauge,
-     "1 if the operational state is up (IFF_RUNNING, ifOperStatus up).", "", EmitRunning},
+     "1 if the link is running: IFF_RUNNING locally (oper state up or unknown), ifOperStatus up "
+     "via SNMP.",
+     "", EmitRunning},
     {"netif_carrier", MetricType::kGauge, "1 if the link has carrier (IFF_LOWER_UP).", "",
      EmitCarrier},
     {"netif_speed_bytes", MetricType::kGauge,

@@ -5,8 +5,12 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
+#include <zlib.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
+#include <sstream>
 
 namespace netif::testing_support {
 
@@ -53,6 +57,47 @@ std::optional<HttpResponse> HttpGet(const std::string& host, int port, const std
   const auto space = raw.find(' ');
   response.status = std::atoi(raw.c_str() + space + 1);
   return response;
+}
+
+std::optional<std::string> HeaderValue(const std::string& headers, const std::string& name) {
+  const auto lower = [](std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+  };
+  const std::string wanted = lower(name);
+  std::istringstream stream(headers);
+  for (std::string line; std::getline(stream, line);) {
+    const auto colon = line.find(':');
+    if (colon == std::string::npos || lower(line.substr(0, colon)) != wanted) continue;
+    const auto begin = line.find_first_not_of(" \t", colon + 1);
+    const auto end = line.find_last_not_of(" \t\r");
+    if (begin == std::string::npos) return std::string();
+    return line.substr(begin, end - begin + 1);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Gunzip(const std::string& compressed) {
+  z_stream stream{};
+  // 16 + MAX_WBITS: expect a gzip header and trailer (CRC and length are checked).
+  if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) return std::nullopt;
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
+  stream.avail_in = static_cast<uInt>(compressed.size());
+  std::string out;
+  char buffer[65536];
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    stream.next_out = reinterpret_cast<Bytef*>(buffer);
+    stream.avail_out = sizeof buffer;
+    rc = inflate(&stream, Z_NO_FLUSH);
+    out.append(buffer, sizeof buffer - stream.avail_out);
+    if (rc == Z_BUF_ERROR && stream.avail_in == 0) break;  // truncated input
+  }
+  const bool complete = rc == Z_STREAM_END && stream.avail_in == 0;
+  inflateEnd(&stream);
+  if (!complete) return std::nullopt;
+  return out;
 }
 
 }  // namespace netif::testing_support

@@ -18,4 +18,10 @@ std::optional<HttpResponse> HttpGet(const std::string& host, int port, const std
                                     const std::vector<std::string>& extra_headers = {},
                                     int timeout_ms = 10000);
 
+// The value of header `name` (case-insensitive) in a raw header block, trimmed; nullopt if absent.
+std::optional<std::string> HeaderValue(const std::string& headers, const std::string& name);
+
+// Decompresses a gzip body (RFC 1952); nullopt when it is not valid gzip.
+std::optional<std::string> Gunzip(const std::string& compressed);
+
 }  // namespace netif::testing_support
