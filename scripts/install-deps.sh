@@ -14,6 +14,7 @@ test_packages=(
   prometheus snmpd snmp snmpsim
   prometheus-node-exporter prometheus-snmp-exporter
   yamllint wrk curl
+  python3-yaml systemd podman runc debootstrap
 )
 
 packages=("${build_packages[@]}")
