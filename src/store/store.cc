@@ -83,9 +83,9 @@ void Store::ReportAnomalies(const Entry& entry, const SampleTime& time) {
   for (const AnomalyKind kind : kAnomalyKinds) {
     const bool started = derived.anomaly.started.Has(kind);
     if (!started && !derived.anomaly.ended.Has(kind)) continue;
-    on_anomaly_(AnomalyEvent{entry.record.key, entry.record.name, kind, started,
-                             time.unix_seconds, derived.anomaly.score,
-                             derived.receive.bits_per_second, derived.transmit.bits_per_second});
+    on_anomaly_(AnomalyEvent{entry.record.key, entry.record.name, kind, started, time.unix_seconds,
+                             derived.anomaly.score, derived.receive.bits_per_second,
+                             derived.transmit.bits_per_second});
   }
 }
 
