@@ -3,7 +3,10 @@
 #include <atomic>
 #include <utility>
 
+#include "app/analytics_settings_from_config.h"
 #include "app/local_sampler.h"
+#include "collectors/netlink/netlink_collector.h"
+#include "collectors/snmp/snmp_poller.h"
 #include "exposition/renderer.h"
 #include "exposition/self_metrics.h"
 #include "http/http_server.h"
@@ -20,6 +23,8 @@ struct Exporter::Parts {
   std::unique_ptr<Store> store;
   std::unique_ptr<LocalSampler> local_sampler;
   std::unique_ptr<PeriodicThread> local_thread;
+  std::unique_ptr<NetlinkCollector> netlink;
+  std::unique_ptr<SnmpPoller> snmp;
   std::unique_ptr<HttpServer> http;
   std::atomic<bool> ready{false};
 };
@@ -30,14 +35,23 @@ Exporter::~Exporter() { Stop(); }
 
 std::string Exporter::Start() {
   Parts& p = *parts_;
-  p.store = std::make_unique<Store>(std::make_shared<const AnalyticsSettings>());
+  p.store =
+      std::make_unique<Store>(AnalyticsSettingsFromConfig(config_.analytics), LogAnomalyEvent);
 
   // Sources, in the order they start. Each feeds the one store.
+  // SNMP first: building the poller initializes net-snmp, which must happen before other threads
+  // run (init_snmp touches the locale and the environment). It polls in the background.
+  if (!config_.snmp.targets.empty()) {
+    p.snmp =
+        std::make_unique<SnmpPoller>(config_.snmp, config_.snmp_shard, *p.store, p.self_metrics);
+    p.snmp->Start();
+  }
   if (config_.local.enabled) {
     LocalSampler::Options options;
     options.procfs_root = config_.local.path_procfs;
     options.sysfs_root = config_.local.path_sysfs;
-    options.netlink_owns_link_state = false;
+    // With netlink running, link state comes from its events; sysfs then skips those files.
+    options.netlink_owns_link_state = config_.local.netlink;
     options.filter = DeviceFilter(config_.local.device_include.pattern(),
                                   config_.local.device_exclude.pattern());
     p.local_sampler =
@@ -46,6 +60,17 @@ std::string Exporter::Start() {
     p.local_sampler->RunOnce();
     p.local_thread = std::make_unique<PeriodicThread>(config_.collection.interval,
                                                       [&p] { p.local_sampler->RunOnce(); });
+    if (config_.local.netlink) {
+      NetlinkCollector::Options netlink_options;
+      netlink_options.filter = DeviceFilter(config_.local.device_include.pattern(),
+                                            config_.local.device_exclude.pattern());
+      p.netlink =
+          std::make_unique<NetlinkCollector>(std::move(netlink_options), *p.store, p.self_metrics);
+      // Waits (bounded) for the first link dump so the first scrape has link state. A failure is
+      // logged, shown as netif_scrape_collector_success{collector="netlink"} 0 and retried in
+      // the background; the other sources carry on.
+      p.netlink->Start();
+    }
   }
   p.ready = true;
 
@@ -73,6 +98,8 @@ void Exporter::Stop() {
   Parts& p = *parts_;
   p.http.reset();  // stop serving first: no scrape may see a half-stopped exporter
   if (p.local_thread) p.local_thread->Stop();
+  if (p.netlink) p.netlink->Stop();
+  if (p.snmp) p.snmp->Stop();
 }
 
 std::vector<int> Exporter::BoundPorts() const {

@@ -24,6 +24,7 @@
 #include "config/anchored_regex.h"
 #include "config/duration.h"
 #include "config/flags.h"
+#include "config/snmp_config.h"
 #include "config/values.h"
 
 namespace netif {
@@ -120,8 +121,9 @@ struct Config {
   CollectionConfig collection;
   LocalConfig local;
   AnalyticsConfig analytics;
-  // A new section (issue 5's `snmp:`) is a struct here, a loader function and one row in
-  // LoadSections() in config_yaml.cc, plus its docs and tests.
+  SnmpConfig snmp;  // config/snmp_config.h
+  // A new section is a struct here, a loader function and one row in LoadSections() in
+  // config_yaml.cc, plus its docs and tests.
 
   // From the command line only.
   std::optional<std::string> config_file;  // nullopt: no file, built-in defaults

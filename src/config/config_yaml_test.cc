@@ -158,10 +158,10 @@ TEST(ParseConfigYamlTest, AnchorsAndAliasesWork) {
 
 // Unknown keys are errors at every level, naming the line, the full key and the keys that exist.
 TEST(ParseConfigYamlTest, UnknownKeyAtEveryLevel) {
-  EXPECT_EQ(ParseError("log:\n  level: info\nsnmp:\n  targets: []\n"),
+  EXPECT_EQ(ParseError("log:\n  level: info\nsmnp:\n  targets: []\n"),
             At(3,
-               "snmp: unknown key; known top-level keys: web, log, collection, local, "
-               "analytics"));
+               "smnp: unknown key; known top-level keys: web, log, collection, local, "
+               "analytics, snmp"));
   EXPECT_EQ(ParseError("web:\n  listen_adress: \":1\"\n"),
             At(2, "web.listen_adress: unknown key; known keys in web: listen_address"));
   EXPECT_EQ(ParseError("log:\n  lvl: info\n"),
@@ -202,11 +202,11 @@ TEST(ParseConfigYamlTest, NonMapRoot) {
   EXPECT_EQ(ParseError("- web\n- log\n"),
             At(1,
                "the top level must be a map of sections (keys: web, log, collection, local, "
-               "analytics), got a list"));
+               "analytics, snmp), got a list"));
   EXPECT_EQ(ParseError("just text\n"),
             At(1,
                "the top level must be a map of sections (keys: web, log, collection, local, "
-               "analytics), got a single value"));
+               "analytics, snmp), got a single value"));
 }
 
 TEST(ParseConfigYamlTest, WrongTypes) {

@@ -1,0 +1,113 @@
+#include "collectors/snmp/column_walk.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace netif {
+
+ColumnWalk::ColumnWalk(std::vector<Oid> columns, std::vector<Oid> scalars)
+    : scalars_(std::move(scalars)) {
+  columns_.reserve(columns.size());
+  for (Oid& prefix : columns) {
+    Column column;
+    column.cursor = prefix;
+    column.prefix = std::move(prefix);
+    columns_.push_back(std::move(column));
+  }
+}
+
+bool ColumnWalk::done() const {
+  return scalars_.empty() &&
+         std::all_of(columns_.begin(), columns_.end(), [](const Column& c) { return c.done; });
+}
+
+size_t ColumnWalk::FewestRowsUnfinished() const {
+  size_t fewest = 0;
+  bool any = false;
+  for (const Column& c : columns_) {
+    if (c.done) continue;
+    fewest = any ? std::min(fewest, c.rows) : c.rows;
+    any = true;
+  }
+  return fewest;
+}
+
+ColumnWalk::Request ColumnWalk::NextRequest(size_t max_columns) const {
+  Request request;
+  // GETNEXT semantics: an object's OID yields its one instance, e.g. sysUpTime.0.
+  request.oids = scalars_;
+  request.non_repeaters = scalars_.size();
+  const size_t width = std::max<size_t>(1, max_columns);
+  for (size_t i = 0; i < columns_.size() && request.columns.size() < width; ++i) {
+    if (columns_[i].done) continue;
+    request.oids.push_back(columns_[i].cursor);
+    request.columns.push_back(i);
+  }
+  return request;
+}
+
+bool ColumnWalk::Advance(Column& c, const Varbind& vb, Outcome& outcome) {
+  if (c.done) return false;
+  if (vb.IsException()) {  // endOfMibView (or a misplaced noSuch*): nothing further
+    c.done = true;
+    return true;
+  }
+  if (CompareOids(vb.oid, c.cursor) != std::strong_ordering::greater) {
+    // The agent answered with an OID at or before the one asked for: following it would loop.
+    ++outcome.oid_order_errors;
+    c.done = true;
+    return true;
+  }
+  if (!OidStartsWith(vb.oid, c.prefix) || vb.oid.size() == c.prefix.size()) {
+    c.done = true;  // walked past the column: the normal end
+    return true;
+  }
+  if (c.rows >= kMaxRowsPerColumn) {
+    ++outcome.row_limit_errors;
+    c.done = true;
+    return true;
+  }
+  c.cursor = vb.oid;
+  ++c.rows;
+  varbinds_.push_back(vb);
+  ++outcome.accepted;
+  return true;
+}
+
+ColumnWalk::Outcome ColumnWalk::OnResponse(const Request& request,
+                                           std::span<const Varbind> varbinds) {
+  Outcome outcome;
+  // The scalars asked for are answered (or not) by this response: either way, done with them.
+  for (size_t k = 0; k < request.non_repeaters && k < varbinds.size(); ++k) {
+    const Varbind& vb = varbinds[k];
+    const Oid& scalar = request.oids[k];
+    const bool instance =
+        vb.oid.size() == scalar.size() + 1 && vb.oid.back() == 0 && OidStartsWith(vb.oid, scalar);
+    if (!vb.IsException() && instance) {
+      varbinds_.push_back(vb);
+      ++outcome.accepted;
+    }
+  }
+  if (request.non_repeaters > 0 && !scalars_.empty()) {
+    scalars_.clear();
+    outcome.progress = true;
+  }
+  const size_t width = request.columns.size();
+  if (width == 0) return outcome;
+  for (size_t k = request.non_repeaters, i = 0; k < varbinds.size(); ++k, ++i) {
+    Column& column = columns_[request.columns[i % width]];
+    if (Advance(column, varbinds[k], outcome)) outcome.progress = true;
+  }
+  return outcome;
+}
+
+void ColumnWalk::EndAt(const Request& request, size_t index) {
+  if (index < request.non_repeaters) {
+    std::erase(scalars_, request.oids[index]);
+    return;
+  }
+  const size_t i = index - request.non_repeaters;
+  if (i < request.columns.size()) columns_[request.columns[i]].done = true;
+}
+
+}  // namespace netif

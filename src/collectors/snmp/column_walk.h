@@ -1,0 +1,80 @@
+// Walks several table columns side by side, the way an efficient poller reads IF-MIB: every
+// request carries the cursor of each unfinished column (one GETBULK whose repeaters are the
+// columns, max-repetitions rows each; or, for SNMPv1, one GETNEXT row per column), and each column
+// ends on its own when the agent answers with an OID outside it or endOfMibView. Compared with
+// walking ifTable and ifXTable subtree by subtree, a poll needs far fewer round trips and reads
+// only the columns it uses. Scalars (sysUpTime.0, ifNumber.0) ride along in the first request as
+// non-repeaters.
+//
+// Pure protocol logic: requests out, decoded varbinds in, no I/O. A buggy agent cannot make it
+// loop: an OID that does not increase ends its column (counted), a response that advances
+// nothing is reported to the caller, and a column stops after kMaxRowsPerColumn rows.
+//
+// Thread-safety: REQUIRES external synchronization (one walk per target, on the poller thread).
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "collectors/snmp/oid.h"
+#include "collectors/snmp/varbind.h"
+
+namespace netif {
+
+// More ports than any device has: beyond it an agent is looping through fabricated rows.
+inline constexpr size_t kMaxRowsPerColumn = 100000;
+
+class ColumnWalk {
+ public:
+  struct Request {
+    std::vector<Oid> oids;        // the non-repeaters first, then one cursor per column
+    size_t non_repeaters = 0;     // the scalars (first request only)
+    std::vector<size_t> columns;  // the column each cursor belongs to
+  };
+
+  struct Outcome {
+    size_t accepted = 0;          // varbinds kept
+    size_t oid_order_errors = 0;  // columns ended because the agent went backwards
+    size_t row_limit_errors = 0;  // columns ended at kMaxRowsPerColumn
+    bool progress = false;        // some column advanced or ended, or the scalars were answered
+  };
+
+  // `columns`: the column OIDs to walk (e.g. 1.3.6.1.2.1.31.1.1.1.6). `scalars`: object OIDs
+  // (e.g. sysUpTime, 1.3.6.1.2.1.1.3) whose single instance (.0) the first request also asks
+  // for, as non-repeaters.
+  explicit ColumnWalk(std::vector<Oid> columns, std::vector<Oid> scalars = {});
+
+  bool done() const;
+  // The next request: the scalars (first request only), then the cursors of up to `max_columns`
+  // unfinished columns (at least one). REQUIRES: !done().
+  Request NextRequest(size_t max_columns) const;
+  // The response's varbinds, in the order the agent sent them: non-repeaters, then rows of one
+  // varbind per requested column (GETNEXT is one row).
+  Outcome OnResponse(const Request& request, std::span<const Varbind> varbinds);
+  // SNMPv1's noSuchName for the request's varbind at `index` (0-based): there is nothing after it,
+  // so that column (or scalar) is finished.
+  void EndAt(const Request& request, size_t index);
+  // Rows read so far by the unfinished column that has read the fewest (0 when none is left):
+  // with the number of rows expected, it tells how many repetitions the next request needs.
+  size_t FewestRowsUnfinished() const;
+
+  // Everything accepted so far, in arrival order; the walk keeps nothing afterwards.
+  std::vector<Varbind> TakeVarbinds() { return std::move(varbinds_); }
+
+ private:
+  struct Column {
+    Oid prefix;
+    Oid cursor;  // the last OID read (the prefix before the first)
+    size_t rows = 0;
+    bool done = false;
+  };
+  // One varbind for column `c`; returns whether the column moved (advanced or ended).
+  bool Advance(Column& c, const Varbind& vb, Outcome& outcome);
+
+  std::vector<Column> columns_;
+  std::vector<Oid> scalars_;  // still wanted
+  std::vector<Varbind> varbinds_;
+};
+
+}  // namespace netif

@@ -1,0 +1,91 @@
+// The pure IF-MIB parser: the varbinds of one walk of ifTable and ifXTable (plus sysUpTime.0) in,
+// one InterfaceRecord per port out. No I/O, no clock: the caller passes the poll's time and the
+// agent's clock, so the same input always gives the same records (tests feed it snmprec
+// recordings).
+//
+// The mapping from IF-MIB columns to the record is documented in this folder's README.md, which
+// its tests keep honest. In short:
+//  - a port is identified by ifIndex (key {source, ifIndex}); ifName (else ifDescr) labels it;
+//  - 64-bit HC counters are preferred, per port and per column; a port without one falls back to
+//    its 32-bit column, marked as wrapping at 2^32 for the analytics;
+//  - netif_receive_packets_total is the sum of the unicast, multicast and broadcast counters when
+//    all three exist (64-bit if all are HC), else ifInUcastPkts + ifInNUcastPkts; a sum that
+//    involves a 32-bit part is taken modulo 2^32 and marked as wrapping, which keeps its deltas
+//    right across a wrap of any part;
+//  - speed is ifSpeed, or ifHighSpeed * 10^6 when ifSpeed is absent or saturated (4294967295);
+//  - a varbind with a wrong type, an out-of-range value, a malformed index or a repeated instance
+//    is skipped and counted, never trusted, never fatal.
+//
+// Thread-safety: pure function over its arguments.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "collectors/snmp/if_mib.h"
+#include "collectors/snmp/varbind.h"
+#include "model/interface_record.h"
+
+namespace netif {
+
+struct IfMibParseOptions {
+  std::string source;        // InterfaceKey::source of every record, e.g. "snmp/core-sw1"
+  std::string target;        // the `target` label, and the prefix of InterfaceRecord::name
+  LabelPairs static_labels;  // appended after the interface labels, in this order
+  // Which ports to export, given (ifName label, ifDescr, ifAlias); empty = all.
+  std::function<bool(std::string_view, std::string_view, std::string_view)> selected;
+  // Unix time at which the agent's sysUpTime was 0 (see AgentEpoch), for ifLastChange. nullopt:
+  // computed from poll_unix_seconds and the walk's sysUpTime.0.
+  std::optional<double> agent_epoch_unix_seconds;
+  double poll_unix_seconds = 0;
+};
+
+struct IfMibParseResult {
+  std::vector<InterfaceRecord> records;  // selected ports, by ifIndex
+  std::set<uint32_t> if_indexes;         // every port seen, selected or not
+  // Columns whose values ended up in some port's record (before selection): a fast walk needs
+  // only these, e.g. no 32-bit counters when every port has its HC twin.
+  IfColumnSet used_columns;
+  std::optional<uint32_t> sys_uptime_ticks;  // sysUpTime.0, when the walk had it
+  uint64_t malformed = 0;                    // varbinds skipped
+  std::vector<std::string> problems;         // the first few, for the log: "ifMtu.3: ..."
+};
+
+inline constexpr size_t kMaxReportedProblems = 8;
+// Longer DisplayStrings are refused: the MIB caps them at 255 octets (ifAlias at 64), and a
+// label value that long is surely garbage.
+inline constexpr size_t kMaxDisplayStringBytes = 1024;
+inline constexpr size_t kMaxPhysAddressBytes = 64;
+
+// Varbinds outside ifTable/ifXTable (other than sysUpTime.0), in columns the exporter does not
+// read, or carrying noSuchObject/noSuchInstance/endOfMibView are ignored without counting.
+IfMibParseResult ParseIfMib(std::span<const Varbind> varbinds, const IfMibParseOptions& options);
+
+// "aa:bb:cc:dd:ee:ff" from the raw octets (any length); "" for none.
+std::string FormatPhysAddress(std::string_view octets);
+
+// Maps an agent's TimeTicks (hundredths of a second since its SNMP engine started, wrapping at
+// 2^32, i.e. every 497 days) onto unix time. The estimate of when sysUpTime was 0 only moves when
+// a new observation disagrees by more than `tolerance_seconds` (an agent restart, a wrap), so
+// timestamps derived from ifLastChange do not jitter with network latency from poll to poll.
+//
+// Thread-safety: REQUIRES external synchronization (one per target, on the poller thread).
+class AgentEpoch {
+ public:
+  explicit AgentEpoch(double tolerance_seconds = 2.0) : tolerance_seconds_(tolerance_seconds) {}
+  // `unix_seconds` is when sysUpTime.0 was (about) read. Returns the current estimate.
+  double Update(uint32_t sys_uptime_ticks, double unix_seconds);
+  std::optional<double> epoch() const { return epoch_; }
+
+ private:
+  double tolerance_seconds_;
+  std::optional<double> epoch_;
+};
+
+}  // namespace netif
