@@ -52,17 +52,21 @@ bool GzipCompress(std::string_view input, std::string& out) {
   if (deflateInit2(&stream, 1, Z_DEFLATED, kGzipWindowBits, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
     return false;
   }
-  out.resize(deflateBound(&stream, static_cast<uLong>(input.size())));
+  // Deflate through a small chunk and append: `out` keeps its capacity between scrapes, and
+  // nothing zero-fills a bound-sized buffer (resize would, megabytes per scrape).
+  out.clear();
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
   stream.avail_in = static_cast<uInt>(input.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  const int result = deflate(&stream, Z_FINISH);
-  const auto written = stream.total_out;
+  Bytef chunk[64 * 1024];
+  int result = Z_OK;
+  while (result == Z_OK) {
+    stream.next_out = chunk;
+    stream.avail_out = sizeof chunk;
+    result = deflate(&stream, Z_FINISH);
+    out.append(reinterpret_cast<const char*>(chunk), sizeof chunk - stream.avail_out);
+  }
   deflateEnd(&stream);
-  if (result != Z_STREAM_END) return false;
-  out.resize(written);
-  return true;
+  return result == Z_STREAM_END;
 }
 
 }  // namespace netif
