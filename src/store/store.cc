@@ -226,7 +226,22 @@ void Store::RemoveSource(std::string_view source) {
   Publish();
 }
 
+Store::PublishBatch::PublishBatch(Store& store) : store_(store) {
+  std::lock_guard lock(store_.mutex_);
+  ++store_.open_batches_;
+}
+
+Store::PublishBatch::~PublishBatch() {
+  std::lock_guard lock(store_.mutex_);
+  if (--store_.open_batches_ == 0 && store_.publish_pending_) store_.Publish();
+}
+
 void Store::Publish() {
+  if (open_batches_ > 0) {
+    publish_pending_ = true;
+    return;
+  }
+  publish_pending_ = false;
   auto snapshot = std::make_shared<Snapshot>();
   snapshot->interfaces.reserve(entries_.size());
   for (const auto& [key, entry] : entries_) snapshot->interfaces.push_back(entry.view);

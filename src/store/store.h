@@ -93,6 +93,20 @@ class Store {
   // The latest published snapshot; never null.
   std::shared_ptr<const Snapshot> Current() const;
 
+  // While a PublishBatch lives, updates are applied at once but published together when the last
+  // batch closes: a netlink datagram carries dozens of links, and publishing a snapshot per link
+  // made the first dump of 5,000 interfaces quadratic.
+  class PublishBatch {
+   public:
+    explicit PublishBatch(Store& store);
+    ~PublishBatch();
+    PublishBatch(const PublishBatch&) = delete;
+    PublishBatch& operator=(const PublishBatch&) = delete;
+
+   private:
+    Store& store_;
+  };
+
  private:
   struct Entry {
     InterfaceRecord record;
@@ -124,6 +138,8 @@ class Store {
   // samples that began earlier consult them; ApplySample drops those it has outlived.
   std::map<InterfaceKey, double> departed_;
   uint64_t generation_ = 0;
+  int open_batches_ = 0;          // guarded by mutex_
+  bool publish_pending_ = false;  // guarded by mutex_
 
   mutable std::mutex snapshot_mutex_;  // guards only the pointer swap
   std::shared_ptr<const Snapshot> snapshot_;

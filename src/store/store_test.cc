@@ -170,3 +170,35 @@ TEST_F(StoreTest, PublishedSnapshotsAreNotChangedByLaterUpdates) {
 
 }  // namespace
 }  // namespace netif
+
+namespace netif {
+namespace {
+
+TEST(StorePublishBatchTest, PublishesOnceWhenTheLastBatchCloses) {
+  Store store(std::make_shared<const AnalyticsSettings>());
+  const uint64_t before = store.Current()->generation;
+  {
+    Store::PublishBatch outer(store);
+    {
+      Store::PublishBatch inner(store);
+      store.ApplyLinkEvent(WithState(Local("eth0", 1), OperState::kUp), {1, 1});
+      store.ApplyLinkEvent(WithState(Local("eth0", 1), OperState::kDown), {2, 2});
+    }
+    EXPECT_EQ(store.Current()->generation, before);  // still inside the outer batch
+    store.ApplyLinkEvent(WithState(Local("eth1", 2), OperState::kUp), {3, 3});
+  }
+  const auto after = store.Current();
+  EXPECT_EQ(after->generation, before + 1);
+  ASSERT_EQ(after->interfaces.size(), 2u);
+  EXPECT_EQ(after->interfaces[0]->link.transitions_down, 1u);  // every event was applied
+}
+
+TEST(StorePublishBatchTest, ABatchWithoutChangesPublishesNothing) {
+  Store store(std::make_shared<const AnalyticsSettings>());
+  const uint64_t before = store.Current()->generation;
+  { Store::PublishBatch batch(store); }
+  EXPECT_EQ(store.Current()->generation, before);
+}
+
+}  // namespace
+}  // namespace netif

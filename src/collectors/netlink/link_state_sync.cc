@@ -78,6 +78,8 @@ LinkStateSync::Outcome LinkStateSync::OnDatagram(std::span<const uint8_t> bytes,
                                                  const SampleTime& time) {
   const rtnl::DatagramParseResult parsed = rtnl::ParseDatagram(bytes);
   for (const rtnl::ParseError error : parsed.errors) CountParseError(error);
+  // Every link is applied in order (transitions stay exact); the snapshot is published once.
+  const Store::PublishBatch batch(store_);
   for (const rtnl::Message& message : parsed.messages) {
     switch (message.kind) {
       case rtnl::Message::Kind::kLink:
