@@ -1,5 +1,6 @@
 #include "app/exporter.h"
 
+#include <algorithm>
 #include <atomic>
 #include <utility>
 
@@ -52,6 +53,9 @@ std::string Exporter::Start() {
     options.sysfs_root = config_.local.path_sysfs;
     // With netlink running, link state comes from its events; sysfs then skips those files.
     options.netlink_owns_link_state = config_.local.netlink;
+    constexpr auto kAttributeRefresh = std::chrono::seconds(10);
+    options.attribute_refresh_passes =
+        static_cast<int>(std::max<int64_t>(1, kAttributeRefresh / config_.collection.interval));
     options.filter = DeviceFilter(config_.local.device_include.pattern(),
                                   config_.local.device_exclude.pattern());
     p.local_sampler =

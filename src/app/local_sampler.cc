@@ -1,6 +1,8 @@
 #include "app/local_sampler.h"
 
+#include <algorithm>
 #include <chrono>
+#include <functional>
 #include <utility>
 
 #include "util/clock.h"
@@ -37,6 +39,35 @@ void LocalSampler::ReportParseErrors(const std::vector<std::string>& errors) {
   }
 }
 
+bool LocalSampler::ReadAttributes(InterfaceRecord& record) {
+  const uint64_t every = static_cast<uint64_t>(std::max(1, options_.attribute_refresh_passes));
+  auto cached = attribute_cache_.find(record.name);
+  // Each device is due on its own pass modulo `every`, so the re-reads spread evenly.
+  const bool due = cached == attribute_cache_.end() || pass_ - cached->second.read_at_pass >= every;
+  SysfsReader::Options options;
+  options.read_link_state = !options_.netlink_owns_link_state;
+  options.read_static_attributes = due;
+  if (!due && !options.read_link_state) {
+    record.attributes = cached->second.attributes;
+    // netlink keeps ifindex current; a cached one could be stale if the device was re-created
+    // under the same name, and the store matches renames by ifindex.
+    record.attributes.ifindex.reset();
+    return true;
+  }
+  if (!due) record.attributes = cached->second.attributes;
+  if (!sysfs_.ReadAttributes(record.name, options, record.attributes)) {
+    if (cached != attribute_cache_.end()) attribute_cache_.erase(cached);
+    return false;
+  }
+  if (due) {
+    // Spread: a device seen first at pass p is next due at a pass depending on its name.
+    const uint64_t offset =
+        cached == attribute_cache_.end() ? std::hash<std::string>{}(record.name) % every : 0;
+    attribute_cache_[record.name] = CachedAttributes{record.attributes, pass_ - offset};
+  }
+  return true;
+}
+
 bool LocalSampler::RunOnce() {
   // Taken before reading: an interface a netlink event creates while we read is newer than this
   // sample, and the store will not remove it for being absent from it.
@@ -58,14 +89,25 @@ bool LocalSampler::RunOnce() {
   if (!status.ok()) return false;
 
   const auto sysfs_start = std::chrono::steady_clock::now();
-  const SysfsReader::Options sysfs_options{.read_link_state = !options_.netlink_owns_link_state};
+  ++pass_;
   std::vector<InterfaceRecord> kept;
   kept.reserve(records.size());
   for (auto& record : records) {
     if (!options_.filter.Allows(record.name)) continue;
     // A device that vanished between the two reads is simply not in this sample.
-    if (!sysfs_.ReadAttributes(record.name, sysfs_options, record.attributes)) continue;
+    if (!ReadAttributes(record)) continue;
     kept.push_back(std::move(record));
+  }
+  // Forget devices that are gone, so churn does not grow the cache.
+  if (attribute_cache_.size() > kept.size()) {
+    std::unordered_map<std::string, CachedAttributes> live;
+    live.reserve(kept.size());
+    for (const auto& record : kept) {
+      if (auto it = attribute_cache_.find(record.name); it != attribute_cache_.end()) {
+        live.emplace(record.name, std::move(it->second));
+      }
+    }
+    attribute_cache_.swap(live);
   }
   self_metrics_.RecordCollectorRun("sysfs", true, SecondsSince(sysfs_start));
   store_.ApplySample(kLocalSource, std::move(kept), time);

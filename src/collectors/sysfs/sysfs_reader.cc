@@ -156,19 +156,20 @@ bool SysfsReader::ReadAttributes(std::string_view device, const Options& options
   device_dir += device;
   if (!fs_.Exists(device_dir)) return false;
 
-  std::string virtual_dir = virtual_net_dir_;
-  virtual_dir += device;
-  out.is_virtual = fs_.Exists(virtual_dir);
-
   AttributeFiles files(fs_, device_dir + '/');
-  files.ReadInto("ifindex", sysfs::ParseU32, out.ifindex);
-  files.ReadInto("iflink", sysfs::ParseU32, out.iflink);
-  files.ReadInto("mtu", sysfs::ParseU32, out.mtu);
-  files.ReadInto("type", sysfs::ParseU32, out.type);
-  files.ReadInto("speed", sysfs::ParseSpeedBps, out.speed_bps);
-  files.ReadInto("duplex", ParseDuplex, out.duplex);
-  files.ReadInto("address", sysfs::ParseAddress, out.address);
-  files.ReadInto("ifalias", sysfs::ParseAlias, out.alias);
+  if (options.read_static_attributes) {
+    std::string virtual_dir = virtual_net_dir_;
+    virtual_dir += device;
+    out.is_virtual = fs_.Exists(virtual_dir);
+    files.ReadInto("ifindex", sysfs::ParseU32, out.ifindex);
+    files.ReadInto("iflink", sysfs::ParseU32, out.iflink);
+    files.ReadInto("mtu", sysfs::ParseU32, out.mtu);
+    files.ReadInto("type", sysfs::ParseU32, out.type);
+    files.ReadInto("speed", sysfs::ParseSpeedBps, out.speed_bps);
+    files.ReadInto("duplex", ParseDuplex, out.duplex);
+    files.ReadInto("address", sysfs::ParseAddress, out.address);
+    files.ReadInto("ifalias", sysfs::ParseAlias, out.alias);
+  }
   if (options.read_link_state) {
     files.ReadInto("operstate", ParseOperState, out.oper_state);
     files.ReadInto("carrier", sysfs::ParseCarrier, out.carrier);

@@ -57,6 +57,9 @@ class SysfsReader {
     // When false, skip what the netlink collector reports when it runs (operstate, carrier,
     // carrier_changes, carrier_up_count, carrier_down_count, flags), so two sources do not race.
     bool read_link_state = true;
+    // When false, skip the slow-changing attributes (ifindex, iflink, mtu, type, speed, duplex,
+    // address, ifalias, virtual): the sampler re-reads those every few seconds, not every pass.
+    bool read_static_attributes = true;
   };
 
   // `fs` must outlive the reader. `sysfs_root` is where sysfs is mounted: "/sys", a host's /sys

@@ -190,6 +190,22 @@ TEST(SysfsReaderTest, WithoutLinkStateSkipsWhatNetlinkOwns) {
   EXPECT_EQ(attributes, expected);
 }
 
+TEST(SysfsReaderTest, WithoutStaticAttributesReadsOnlyLinkState) {
+  InMemoryFileReader fs;
+  AddEth0(fs);
+  LinkAttributes attributes;
+  SysfsReader::Options options;
+  options.read_static_attributes = false;
+  EXPECT_TRUE(SysfsReader(fs, "/sys").ReadAttributes("eth0", options, attributes));
+  const LinkAttributes full = Eth0Attributes();
+  EXPECT_EQ(attributes.oper_state, full.oper_state);
+  EXPECT_EQ(attributes.carrier, full.carrier);
+  EXPECT_EQ(attributes.admin_up, full.admin_up);
+  EXPECT_FALSE(attributes.speed_bps.has_value());
+  EXPECT_FALSE(attributes.mtu.has_value());
+  EXPECT_FALSE(attributes.is_virtual.has_value());
+}
+
 TEST(SysfsReaderTest, VirtualLinkWithUnreadableAttributes) {
   // lo: no speed or duplex (reading them fails with EINVAL), no alias (empty file).
   InMemoryFileReader fs;
