@@ -78,6 +78,9 @@ class Device {
 
 class RecordingsTest : public ::testing::Test {
  protected:
+  // snmpsimd starts as root and drops to nobody.
+  void SetUp() override { NETIF_ASSERT_ROOT(); }
+
   static std::string TargetsYaml(const SnmpsimAgent& agent) {
     return "    - {name: cisco, address: \"" + agent.Address() +
            "\", community: " + Stem(kCiscoRecording) + ", labels: {site: lab}}\n" +
