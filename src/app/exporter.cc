@@ -79,12 +79,14 @@ std::string Exporter::Start() {
   p.ready = true;
 
   HttpCallbacks callbacks;
-  callbacks.render_metrics = [&p](std::string& out) {
+  callbacks.render_metrics = [&p](ChunkedBuffer& out) {
     // The snapshot pointer is all a scrape takes from the store: rendering holds no lock and
     // never waits on collection.
     const auto snapshot = p.store->Current();
     RenderInterfaces(*snapshot, out);
-    p.self_metrics.Render(out);
+    std::string self_metrics;  // a few kilobytes
+    p.self_metrics.Render(self_metrics);
+    out.Append(self_metrics);
   };
   callbacks.ready = [&p] { return p.ready.load(); };
   auto server = HttpServer::Start(config_.web.listen_address.ToString(), std::move(callbacks));

@@ -60,13 +60,18 @@ void EmitCarrierDownChanges(const InterfaceView& view, SampleWriter& out) {
   if (auto n = Attributes(view).carrier_down_count) out.Write(*n);
 }
 
+// A view of the optional string, "" when absent (value_or would copy it into a temporary).
+std::string_view OrEmpty(const std::optional<std::string>& text) {
+  return text ? std::string_view(*text) : std::string_view();
+}
+
 void EmitInfo(const InterfaceView& view, SampleWriter& out) {
   const auto& a = Attributes(view);
-  out.Write({{"address", a.address.value_or("")},
+  out.Write({{"address", OrEmpty(a.address)},
              {"duplex", a.duplex ? DuplexName(*a.duplex) : ""},
              {"operstate", a.oper_state ? OperStateName(*a.oper_state) : ""},
-             {"ifalias", a.alias.value_or("")},
-             {"kind", a.kind.value_or("")}},
+             {"ifalias", OrEmpty(a.alias)},
+             {"kind", OrEmpty(a.kind)}},
             uint64_t{1});
 }
 

@@ -1,20 +1,26 @@
 // Renders a Snapshot as Prometheus text exposition by walking the metric catalogue.
 //
 // Thread-safety: RenderInterfaces is a pure function of its inputs; concurrent calls with
-// different output strings are safe.
+// different outputs are safe.
 #pragma once
 
 #include <string>
 
 #include "model/snapshot.h"
+#include "util/chunked_buffer.h"
 
 namespace netif {
 
-// Appends every per-interface family with at least one sample to `out`, families in catalogue
-// order and interfaces in snapshot order.
+// Writes every per-interface family with at least one sample to `out`, families in catalogue
+// order and interfaces in snapshot order. `out` hands the text on in chunks as it fills, so the
+// scrape never holds the whole body.
+void RenderInterfaces(const Snapshot& snapshot, ChunkedBuffer& out);
+
+// The same, appended to a string (tests, tools).
 void RenderInterfaces(const Snapshot& snapshot, std::string& out);
 
-// The escaped label block of an interface, e.g. `device="eth0"` (no braces).
+// The escaped label block of an interface, e.g. `device="eth0"` (no braces). The store caches it
+// in each InterfaceView, so a scrape does not escape 5,000 names again.
 std::string RenderLabelBlock(const LabelPairs& labels);
 
 }  // namespace netif

@@ -74,7 +74,7 @@ TEST(RendererTest, SpeedIsRenderedInBytesPerSecond) {
   snapshot.interfaces = {view};
   std::string out;
   RenderInterfaces(snapshot, out);
-  EXPECT_THAT(out, HasSubstr("netif_speed_bytes{device=\"eth0\"} 1.25e+08\n"));
+  EXPECT_THAT(out, HasSubstr("netif_speed_bytes{device=\"eth0\"} 125000000\n"));
 }
 
 TEST(CatalogueTest, NamesAreUniqueAndCountersEndInTotal) {

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace netif {
 namespace {
@@ -57,21 +58,54 @@ void AppendSanitized(std::string& out, std::string_view raw, EscapeAscii escape_
 }  // namespace
 
 void AppendEscapedLabelValue(std::string& out, std::string_view raw) {
-  AppendSanitized(out, raw, [](std::string& o, char c) {
-    switch (c) {
-      case '\\':
-        o.append("\\\\");
-        break;
-      case '"':
-        o.append("\\\"");
-        break;
-      case '\n':
-        o.append("\\n");
-        break;
-      default:
-        o.push_back(c);
+  const std::size_t start = out.size();
+  out.resize(start + kMaxEscapedBytesPerByte * raw.size());
+  char* end = WriteEscapedLabelValue(out.data() + start, raw);
+  out.resize(static_cast<std::size_t>(end - out.data()));
+}
+
+char* WriteEscapedLabelValue(char* cursor, std::string_view raw) {
+  // The usual value (a device name, "up", "1m") needs nothing: copy it in one piece, and take
+  // the byte-by-byte path only from the first byte that may need escaping or validating.
+  const auto needs_care = [](char c) {
+    return c == '\\' || c == '"' || c == '\n' || static_cast<unsigned char>(c) >= 0x80;
+  };
+  std::size_t plain = 0;
+  while (plain < raw.size() && !needs_care(raw[plain])) ++plain;
+  if (plain > 0) std::memcpy(cursor, raw.data(), plain);  // raw.data() may be null when empty
+  cursor += plain;
+  raw.remove_prefix(plain);
+  const auto put = [&cursor](std::string_view text) {
+    std::memcpy(cursor, text.data(), text.size());
+    cursor += text.size();
+  };
+  while (!raw.empty()) {
+    const std::size_t length = ValidUtf8SequenceLength(raw);
+    if (length == 0) {
+      put(kReplacementCharacter);
+      raw.remove_prefix(1);
+      continue;
     }
-  });
+    if (length == 1) {
+      switch (raw[0]) {
+        case '\\':
+          put("\\\\");
+          break;
+        case '"':
+          put("\\\"");
+          break;
+        case '\n':
+          put("\\n");
+          break;
+        default:
+          *cursor++ = raw[0];
+      }
+    } else {
+      put(raw.substr(0, length));
+    }
+    raw.remove_prefix(length);
+  }
+  return cursor;
 }
 
 void AppendEscapedHelp(std::string& out, std::string_view raw) {
@@ -108,23 +142,32 @@ bool IsValidLabelName(std::string_view name) {
 }
 
 void AppendValue(std::string& out, uint64_t value) {
-  char buffer[24];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  out.append(buffer, result.ptr);
+  char buffer[kMaxValueChars];
+  out.append(buffer, static_cast<std::size_t>(WriteValue(buffer, value) - buffer));
 }
 
 void AppendValue(std::string& out, double value) {
-  if (std::isnan(value)) {
-    out.append("NaN");
-    return;
+  char buffer[kMaxValueChars];
+  out.append(buffer, static_cast<std::size_t>(WriteValue(buffer, value) - buffer));
+}
+
+char* WriteValue(char* cursor, uint64_t value) {
+  return std::to_chars(cursor, cursor + kMaxValueChars, value).ptr;
+}
+
+char* WriteValue(char* cursor, double value) {
+  constexpr double kTwoTo53 = 9007199254740992.0;  // every integer below is exact in a double
+  if (value >= 0 && value < kTwoTo53 && !std::signbit(value) &&
+      value == static_cast<double>(static_cast<uint64_t>(value))) {
+    return WriteValue(cursor, static_cast<uint64_t>(value));
   }
-  if (std::isinf(value)) {
-    out.append(value > 0 ? "+Inf" : "-Inf");
-    return;
-  }
-  char buffer[32];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  out.append(buffer, result.ptr);
+  const auto put = [&cursor](std::string_view text) {
+    std::memcpy(cursor, text.data(), text.size());
+    return cursor + text.size();
+  };
+  if (std::isnan(value)) return put("NaN");
+  if (std::isinf(value)) return put(value > 0 ? "+Inf" : "-Inf");
+  return std::to_chars(cursor, cursor + kMaxValueChars, value).ptr;
 }
 
 }  // namespace netif

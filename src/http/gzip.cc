@@ -1,6 +1,6 @@
 #include "http/gzip.h"
 
-#include <zlib.h>
+#include <utility>
 
 namespace netif {
 namespace {
@@ -44,29 +44,70 @@ bool AcceptsGzip(std::string_view header) {
   return false;
 }
 
-bool GzipCompress(std::string_view input, std::string& out) {
-  z_stream stream{};
+namespace {
+constexpr std::size_t kGzipOutputBytes = 64 * 1024;
+}  // namespace
+
+GzipStream::GzipStream(Sink sink) : sink_(std::move(sink)), out_(new Bytef[kGzipOutputBytes]) {
   // Level 1: the exposition is repetitive text, so the fastest level already shrinks it
-  // several-fold while keeping compression cheaper than rendering.
+  // fifteenfold; every higher level costs more CPU than rendering the text does.
   constexpr int kGzipWindowBits = 15 + 16;
-  if (deflateInit2(&stream, 1, Z_DEFLATED, kGzipWindowBits, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-    return false;
+  constexpr int kMemLevel = 8;
+  ok_ = deflateInit2(&stream_, 1, Z_DEFLATED, kGzipWindowBits, kMemLevel, Z_DEFAULT_STRATEGY) ==
+        Z_OK;
+  stream_.next_out = out_.get();
+  stream_.avail_out = kGzipOutputBytes;
+}
+
+GzipStream::~GzipStream() {
+  if (ok_) deflateEnd(&stream_);
+}
+
+void GzipStream::Write(std::string_view piece) {
+  stream_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(piece.data()));
+  stream_.avail_in = static_cast<uInt>(piece.size());
+  if (!Deflate(Z_NO_FLUSH)) ok_ = false;
+}
+
+bool GzipStream::Finish() {
+  if (!ok_) return false;
+  stream_.next_in = nullptr;
+  stream_.avail_in = 0;
+  const bool finished = Deflate(Z_FINISH);
+  const std::size_t pending = kGzipOutputBytes - stream_.avail_out;
+  if (pending > 0) sink_(std::string_view(reinterpret_cast<const char*>(out_.get()), pending));
+  stream_.next_out = out_.get();
+  stream_.avail_out = kGzipOutputBytes;
+  return finished;
+}
+
+// Runs deflate until it has consumed all input (and, with Z_FINISH, written the trailer), handing
+// every full output buffer to the sink.
+bool GzipStream::Deflate(int flush) {
+  for (;;) {
+    const int result = deflate(&stream_, flush);
+    if (result == Z_STREAM_ERROR) return false;
+    if (stream_.avail_out == 0) {
+      sink_(std::string_view(reinterpret_cast<const char*>(out_.get()), kGzipOutputBytes));
+      stream_.next_out = out_.get();
+      stream_.avail_out = kGzipOutputBytes;
+      continue;
+    }
+    if (flush == Z_FINISH) {
+      if (result == Z_STREAM_END) return true;
+      if (result != Z_OK && result != Z_BUF_ERROR) return false;
+      continue;
+    }
+    if (stream_.avail_in == 0) return true;
   }
-  // Deflate through a small chunk and append: `out` keeps its capacity between scrapes, and
-  // nothing zero-fills a bound-sized buffer (resize would, megabytes per scrape).
+}
+
+bool GzipCompress(std::string_view input, std::string& out) {
   out.clear();
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
-  stream.avail_in = static_cast<uInt>(input.size());
-  Bytef chunk[64 * 1024];
-  int result = Z_OK;
-  while (result == Z_OK) {
-    stream.next_out = chunk;
-    stream.avail_out = sizeof chunk;
-    result = deflate(&stream, Z_FINISH);
-    out.append(reinterpret_cast<const char*>(chunk), sizeof chunk - stream.avail_out);
-  }
-  deflateEnd(&stream);
-  return result == Z_STREAM_END;
+  GzipStream stream([&out](std::string_view piece) { out.append(piece); });
+  if (!stream.ok()) return false;
+  stream.Write(input);
+  return stream.Finish();
 }
 
 }  // namespace netif

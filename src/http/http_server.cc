@@ -10,6 +10,7 @@
 #include <charconv>
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "http/gzip.h"
@@ -34,63 +35,90 @@ constexpr std::string_view kLandingPage = R"(<!DOCTYPE html>
 </html>
 )";
 
+bool IsHead(mg_connection* conn) {
+  const auto* request = mg_get_request_info(conn);
+  return request != nullptr && std::string_view(request->request_method) == "HEAD";
+}
+
 void SendResponse(mg_connection* conn, int status, std::string_view content_type,
-                  std::string_view body, std::string_view extra_headers = {}) {
+                  std::string_view body, std::string_view extra_headers = "") {
   const char* reason = status == 200 ? "OK" : status == 503 ? "Service Unavailable" : "Not Found";
   mg_printf(conn,
             "HTTP/1.1 %d %s\r\nContent-Type: %.*s\r\nContent-Length: %zu\r\n%.*s"
             "Cache-Control: no-cache\r\n\r\n",
             status, reason, static_cast<int>(content_type.size()), content_type.data(), body.size(),
             static_cast<int>(extra_headers.size()), extra_headers.data());
-  const auto* request = mg_get_request_info(conn);
-  if (request != nullptr && std::string_view(request->request_method) == "HEAD") return;
+  if (IsHead(conn)) return;
   mg_write(conn, body.data(), body.size());
 }
 
-// Response buffers reused across scrapes, so a multi-megabyte exposition does not reallocate
-// every time. A small shared pool rather than one pair per worker thread: Prometheus scrapes one
-// at a time, and eight idle thread-local pairs held ~250 MB at 5,000 interfaces. Concurrent
-// scrapes beyond the pool use buffers of their own that are freed afterwards.
-struct ResponseBuffers {
+// The exposition is rendered, compressed and sent in pieces of this size, so a scrape holds a
+// few hundred kilobytes whatever the number of interfaces (the whole body is 15 MB at 5,000), and
+// the scraper reads the first bytes while the rest is still being rendered.
+constexpr std::size_t kChunkBytes = 256 * 1024;
+
+bool IsHttp11(mg_connection* conn) {
+  const auto* request = mg_get_request_info(conn);
+  return request != nullptr && request->http_version != nullptr &&
+         std::string_view(request->http_version) == "1.1";
+}
+
+// HTTP/1.0 has no chunked encoding: such a scraper gets the body rendered whole, with a length.
+void SendMetricsWhole(mg_connection* conn, const HttpCallbacks& callbacks, bool gzip) {
   std::string body;
+  ChunkedBuffer buffer(kChunkBytes, [&body](std::string_view piece) { body.append(piece); });
+  callbacks.render_metrics(buffer);
+  buffer.Flush();
   std::string compressed;
-};
-
-class BufferPool {
- public:
-  std::unique_ptr<ResponseBuffers> Take() {
-    std::lock_guard lock(mutex_);
-    if (free_.empty()) return std::make_unique<ResponseBuffers>();
-    auto buffers = std::move(free_.back());
-    free_.pop_back();
-    return buffers;
+  if (gzip && GzipCompress(body, compressed)) {
+    SendResponse(conn, 200, kExpositionContentType, compressed, "Content-Encoding: gzip\r\n");
+  } else {
+    SendResponse(conn, 200, kExpositionContentType, body);
   }
-  void Return(std::unique_ptr<ResponseBuffers> buffers) {
-    std::lock_guard lock(mutex_);
-    if (free_.size() < kMaxPooled) free_.push_back(std::move(buffers));
-  }
+}
 
- private:
-  static constexpr std::size_t kMaxPooled = 2;
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<ResponseBuffers>> free_;
-};
+// Sends the body with Transfer-Encoding: chunked as it is rendered (and compressed). Once a send
+// fails (the scraper went away) the rest is rendered but not sent: the snapshot is immutable, so
+// stopping early would gain little, and the connection is closed afterwards anyway.
+void SendMetricsStreamed(mg_connection* conn, const HttpCallbacks& callbacks, bool gzip) {
+  bool send_failed = false;
+  const auto send = [&](std::string_view piece) {
+    if (send_failed) return;
+    send_failed = mg_send_chunk(conn, piece.data(), static_cast<unsigned>(piece.size())) < 0;
+  };
+  std::optional<GzipStream> compressor;
+  if (gzip) {
+    compressor.emplace(send);
+    if (!compressor->ok()) compressor.reset();  // zlib could not start: send it plain
+  }
+  mg_printf(conn,
+            "HTTP/1.1 200 OK\r\nContent-Type: %.*s\r\n%sTransfer-Encoding: chunked\r\n"
+            "Cache-Control: no-cache\r\n\r\n",
+            static_cast<int>(kExpositionContentType.size()), kExpositionContentType.data(),
+            compressor ? "Content-Encoding: gzip\r\n" : "");
+  if (IsHead(conn)) return;
+  ChunkedBuffer buffer(kChunkBytes, [&](std::string_view piece) {
+    if (compressor) {
+      compressor->Write(piece);
+    } else {
+      send(piece);
+    }
+  });
+  callbacks.render_metrics(buffer);
+  buffer.Flush();
+  if (compressor) compressor->Finish();
+  send(std::string_view(""));  // the last, empty chunk ends the body
+}
 
 int HandleMetrics(mg_connection* conn, void* data) {
   const auto& callbacks = *static_cast<const HttpCallbacks*>(data);
-  static BufferPool pool;
-  auto buffers = pool.Take();
-  buffers->body.clear();
-  callbacks.render_metrics(buffers->body);
   const char* accept = mg_get_header(conn, "Accept-Encoding");
-  if (accept != nullptr && AcceptsGzip(accept) &&
-      GzipCompress(buffers->body, buffers->compressed)) {
-    SendResponse(conn, 200, kExpositionContentType, buffers->compressed,
-                 "Content-Encoding: gzip\r\n");
+  const bool gzip = accept != nullptr && AcceptsGzip(accept);
+  if (IsHttp11(conn)) {
+    SendMetricsStreamed(conn, callbacks, gzip);
   } else {
-    SendResponse(conn, 200, kExpositionContentType, buffers->body);
+    SendMetricsWhole(conn, callbacks, gzip);
   }
-  pool.Return(std::move(buffers));
   return 200;
 }
 

@@ -14,11 +14,14 @@
 #include <variant>
 #include <vector>
 
+#include "util/chunked_buffer.h"
+
 namespace netif {
 
 struct HttpCallbacks {
-  // Appends the whole exposition to `out`.
-  std::function<void(std::string& out)> render_metrics;
+  // Writes the whole exposition to `out`, which sends it on (compressed when the scraper accepts
+  // gzip) chunk by chunk as it fills.
+  std::function<void(ChunkedBuffer& out)> render_metrics;
   // True once the exporter has a first complete picture to serve.
   std::function<bool()> ready;
 };

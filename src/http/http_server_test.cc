@@ -26,7 +26,7 @@ class HttpServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     HttpCallbacks callbacks;
-    callbacks.render_metrics = [this](std::string& out) { out.append(body_); };
+    callbacks.render_metrics = [this](ChunkedBuffer& out) { out.Append(body_); };
     callbacks.ready = [this] { return ready_.load(); };
     auto started = HttpServer::Start("127.0.0.1:0", std::move(callbacks));
     ASSERT_EQ(started.index(), 0u) << std::get<1>(started);
@@ -58,6 +58,51 @@ TEST_F(HttpServerTest, CompressesWhenTheClientAcceptsGzip) {
   EXPECT_EQ(response->body.substr(0, 2), "\x1f\x8b");
 }
 
+// Larger than the server's chunk, so it goes out in several chunks (and compressed, in several
+// pieces of deflate output).
+std::string LargeBody() {
+  std::string body;
+  for (int i = 0; body.size() < 3'000'000; ++i) {
+    body += "netif_receive_bytes_total{device=\"veth" + std::to_string(i) + "\"} " +
+            std::to_string(i * 7919) + "\n";
+  }
+  return body;
+}
+
+TEST_F(HttpServerTest, StreamsALargeBodyInChunks) {
+  body_ = LargeBody();
+  const auto response = testing_support::HttpGet("127.0.0.1", port_, "/metrics");
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(testing_support::HeaderValue(response->headers, "Transfer-Encoding"), "chunked");
+  EXPECT_EQ(response->body, body_);
+}
+
+TEST_F(HttpServerTest, StreamsALargeBodyAsOneGzipMember) {
+  body_ = LargeBody();
+  const auto response =
+      testing_support::HttpGet("127.0.0.1", port_, "/metrics", {"Accept-Encoding: gzip"});
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(testing_support::HeaderValue(response->headers, "Content-Encoding"), "gzip");
+  EXPECT_LT(response->body.size(), body_.size() / 4);
+  EXPECT_EQ(testing_support::Gunzip(response->body), body_);
+}
+
+TEST_F(HttpServerTest, Http10ScrapersGetTheWholeBodyWithItsLength) {
+  body_ = LargeBody();
+  for (const bool gzip : {false, true}) {
+    const auto response = testing_support::HttpGet(
+        "127.0.0.1", port_, "/metrics",
+        gzip ? std::vector<std::string>{"Accept-Encoding: gzip"} : std::vector<std::string>{},
+        10000, "1.0");
+    ASSERT_TRUE(response.has_value());
+    EXPECT_FALSE(testing_support::HeaderValue(response->headers, "Transfer-Encoding"));
+    EXPECT_EQ(testing_support::HeaderValue(response->headers, "Content-Length"),
+              std::to_string(response->body.size()));
+    EXPECT_EQ(gzip ? testing_support::Gunzip(response->body) : response->body, body_);
+  }
+}
+
 TEST_F(HttpServerTest, LandingPageLinksToMetrics) {
   const auto response = testing_support::HttpGet("127.0.0.1", port_, "/");
   ASSERT_TRUE(response.has_value());
@@ -86,7 +131,7 @@ TEST_F(HttpServerTest, HealthyAlwaysReadyOnlyWhenReady) {
 
 TEST(HttpServerStartTest, PortInUseIsAnErrorNotACrash) {
   HttpCallbacks callbacks;
-  callbacks.render_metrics = [](std::string&) {};
+  callbacks.render_metrics = [](ChunkedBuffer&) {};
   auto first = HttpServer::Start("127.0.0.1:0", callbacks);
   ASSERT_EQ(first.index(), 0u);
   const int port = std::get<0>(first)->BoundPorts().front();

@@ -19,6 +19,9 @@ struct InterfaceView {
   InterfaceRecord record;  // merged latest state from every source that knows this interface
   DerivedMetrics derived;
   LinkHistory link;
+  // record.labels escaped for the exposition (`device="eth0"`), made by the store when the labels
+  // change and shared by every later view of the interface. Null: the renderer makes it.
+  std::shared_ptr<const std::string> label_block;
 };
 
 struct Snapshot {

@@ -5,6 +5,8 @@
 #include <set>
 #include <utility>
 
+#include "exposition/renderer.h"
+
 namespace netif {
 namespace {
 
@@ -35,15 +37,14 @@ Store::Store(std::shared_ptr<const AnalyticsSettings> analytics_settings,
       on_anomaly_(std::move(on_anomaly)),
       snapshot_(std::make_shared<const Snapshot>()) {}
 
-Store::Entry& Store::FindOrCreate(InterfaceRecord&& record, const SampleTime& time, bool* created) {
-  auto it = entries_.find(record.key);
+Store::Entry& Store::FindOrCreate(const InterfaceKey& key, const SampleTime& time,
+                                  bool* created) {
+  auto it = entries_.find(key);
   *created = (it == entries_.end());
   if (*created) {
-    InterfaceKey key = record.key;
     it = entries_
-             .emplace(std::move(key),
-                      Entry{std::move(record), InterfaceAnalytics(analytics_settings_),
-                            LinkStateTracker(), time.monotonic_seconds, nullptr})
+             .emplace(key, Entry{InterfaceAnalytics(analytics_settings_), LinkStateTracker(),
+                                 time.monotonic_seconds, 0, nullptr})
              .first;
   }
   return it->second;
@@ -54,36 +55,44 @@ std::map<InterfaceKey, Store::Entry>::iterator Store::FindByIfindex(std::string_
   // Linear in the source's interfaces, but only called for events (renames, deletions).
   for (auto it = entries_.lower_bound(InterfaceKey{std::string(source), ""});
        it != entries_.end() && it->first.source == source; ++it) {
-    if (it->second.record.attributes.ifindex == ifindex) return it;
+    if (it->second.record().attributes.ifindex == ifindex) return it;
   }
   return entries_.end();
 }
 
-std::optional<LinkChange> Store::ObserveLinkState(Entry& entry, const SampleTime& time) {
-  const auto& attributes = entry.record.attributes;
+std::optional<LinkChange> Store::ObserveLinkState(Entry& entry, const InterfaceRecord& record,
+                                                  const SampleTime& time) {
+  const auto& attributes = record.attributes;
   if (!attributes.oper_state) return std::nullopt;
   std::optional<OperState> previous =
       entry.view ? entry.view->record.attributes.oper_state : std::nullopt;
   if (!entry.link.Observe(*attributes.oper_state, time.unix_seconds)) return std::nullopt;
-  return LinkChange{entry.record.key,       entry.record.name,   previous,
-                    *attributes.oper_state, attributes.admin_up, attributes.carrier};
+  return LinkChange{record.key,           record.name,        previous, *attributes.oper_state,
+                    attributes.admin_up, attributes.carrier};
 }
 
-void Store::RefreshView(Entry& entry) {
+void Store::ReplaceView(Entry& entry, InterfaceRecord&& record) {
   auto view = std::make_shared<InterfaceView>();
-  view->record = entry.record;
+  // Labels rarely change (an SNMP ifName or ifAlias edit): keep the escaped block already made.
+  if (entry.view && entry.view->label_block && entry.view->record.labels == record.labels) {
+    view->label_block = entry.view->label_block;
+  } else {
+    view->label_block = std::make_shared<const std::string>(RenderLabelBlock(record.labels));
+  }
+  view->record = std::move(record);
   view->derived = entry.analytics.derived();
   view->link = entry.link.history();
   entry.view = std::move(view);
 }
 
-void Store::ReportAnomalies(const Entry& entry, const SampleTime& time) {
+void Store::ReportAnomalies(const Entry& entry, const InterfaceRecord& record,
+                            const SampleTime& time) {
   const DerivedMetrics& derived = entry.analytics.derived();
   if (!on_anomaly_ || (derived.anomaly.started.Empty() && derived.anomaly.ended.Empty())) return;
   for (const AnomalyKind kind : kAnomalyKinds) {
     const bool started = derived.anomaly.started.Has(kind);
     if (!started && !derived.anomaly.ended.Has(kind)) continue;
-    on_anomaly_(AnomalyEvent{entry.record.key, entry.record.name, kind, started, time.unix_seconds,
+    on_anomaly_(AnomalyEvent{record.key, record.name, kind, started, time.unix_seconds,
                              derived.anomaly.score, derived.receive.bits_per_second,
                              derived.transmit.bits_per_second});
   }
@@ -92,27 +101,24 @@ void Store::ReportAnomalies(const Entry& entry, const SampleTime& time) {
 void Store::ApplySample(std::string_view source, std::vector<InterfaceRecord> records,
                         const SampleTime& time) {
   std::lock_guard lock(mutex_);
-  std::set<std::string> seen;
+  const uint64_t this_sample = ++sample_count_;
   for (auto& record : records) {
     if (record.key.source != source) continue;
     // The sample read this interface before an event removed or renamed it: stale, skip it.
     if (DepartedAfter(record.key, time.monotonic_seconds)) continue;
-    seen.insert(record.key.id);
     bool created = false;
-    Entry& entry = FindOrCreate(InterfaceRecord(record), time, &created);
-    if (!created) {
-      KeepEventOwnedFields(entry.record.attributes, record.attributes);
-      entry.record = std::move(record);
-    }
-    entry.analytics.OnSample(entry.record, time);
-    ReportAnomalies(entry, time);
-    ObserveLinkState(entry, time);
-    RefreshView(entry);
+    Entry& entry = FindOrCreate(record.key, time, &created);
+    entry.last_listed_by_sample = this_sample;
+    if (entry.view) KeepEventOwnedFields(entry.record().attributes, record.attributes);
+    entry.analytics.OnSample(record, time);
+    ReportAnomalies(entry, record, time);
+    ObserveLinkState(entry, record, time);
+    ReplaceView(entry, std::move(record));
   }
   for (auto it = entries_.lower_bound(InterfaceKey{std::string(source), ""});
        it != entries_.end() && it->first.source == source;) {
     const bool born_after_sample = it->second.created_monotonic_seconds > time.monotonic_seconds;
-    if (!seen.contains(it->first.id) && !born_after_sample) {
+    if (it->second.last_listed_by_sample != this_sample && !born_after_sample) {
       it = entries_.erase(it);
     } else {
       ++it;
@@ -134,7 +140,9 @@ std::optional<LinkChange> Store::ApplyLinkEvent(InterfaceRecord record, const Sa
       RecordDeparture(renamed->first, time.monotonic_seconds);
       auto node = entries_.extract(renamed);
       node.key() = record.key;
-      node.mapped().record.key = record.key;
+      auto moved = std::make_shared<InterfaceView>(*node.mapped().view);
+      moved->record.key = record.key;
+      node.mapped().view = std::move(moved);
       node.mapped().created_monotonic_seconds = time.monotonic_seconds;
       entries_.erase(
           record.key);  // a stale entry under the new name is replaced by the renamed one
@@ -142,21 +150,24 @@ std::optional<LinkChange> Store::ApplyLinkEvent(InterfaceRecord record, const Sa
     }
   }
   bool created = false;
+  Entry& entry = FindOrCreate(record.key, time, &created);
   const bool has_counters = !record.counters.Empty();
-  InterfaceRecord incoming = record;
-  Entry& entry = FindOrCreate(std::move(record), time, &created);
-  if (!created) {
-    entry.record.name = incoming.name;
-    entry.record.labels = std::move(incoming.labels);
-    entry.record.attributes.MergeFrom(incoming.attributes);
-    entry.record.counters.MergeFrom(incoming.counters);
+  InterfaceRecord merged;
+  if (entry.view) {
+    merged = entry.record();
+    merged.name = std::move(record.name);
+    merged.labels = std::move(record.labels);
+    merged.attributes.MergeFrom(record.attributes);
+    merged.counters.MergeFrom(record.counters);
+  } else {
+    merged = std::move(record);
   }
   if (has_counters) {
-    entry.analytics.OnSample(entry.record, time);
-    ReportAnomalies(entry, time);
+    entry.analytics.OnSample(merged, time);
+    ReportAnomalies(entry, merged, time);
   }
-  auto change = ObserveLinkState(entry, time);
-  RefreshView(entry);
+  auto change = ObserveLinkState(entry, merged, time);
+  ReplaceView(entry, std::move(merged));
   Publish();
   return change;
 }

@@ -109,21 +109,30 @@ class Store {
 
  private:
   struct Entry {
-    InterfaceRecord record;
     InterfaceAnalytics analytics;
     LinkStateTracker link;
     // When the entry got its key: created, or renamed by an event (a sample that began earlier
     // does not know the new name and must not remove it for being absent).
     double created_monotonic_seconds = 0;
+    // The last ApplySample that listed the interface (see sample_count_).
+    uint64_t last_listed_by_sample = 0;
+    // The interface's latest state. Its record is the only copy the store keeps: an update builds
+    // the next view and swaps it in, since published views are shared with scrapes and immutable.
     std::shared_ptr<const InterfaceView> view;
+
+    const InterfaceRecord& record() const { return view->record; }
   };
 
   // REQUIRES: mutex_ held.
-  Entry& FindOrCreate(InterfaceRecord&& record, const SampleTime& time, bool* created);
+  Entry& FindOrCreate(const InterfaceKey& key, const SampleTime& time, bool* created);
   std::map<InterfaceKey, Entry>::iterator FindByIfindex(std::string_view source, uint32_t ifindex);
-  std::optional<LinkChange> ObserveLinkState(Entry& entry, const SampleTime& time);
-  void RefreshView(Entry& entry);
-  void ReportAnomalies(const Entry& entry, const SampleTime& time);
+  // The oper-state change `record` makes to `entry`'s current view, if any (counted in its link
+  // history). Call before `record` replaces the view.
+  std::optional<LinkChange> ObserveLinkState(Entry& entry, const InterfaceRecord& record,
+                                             const SampleTime& time);
+  // Publishes `record` with the entry's current analytics as the entry's next view.
+  void ReplaceView(Entry& entry, InterfaceRecord&& record);
+  void ReportAnomalies(const Entry& entry, const InterfaceRecord& record, const SampleTime& time);
   void Publish();
   // Remembers that `key` left at `monotonic_seconds` (removed, or renamed away).
   void RecordDeparture(const InterfaceKey& key, double monotonic_seconds);
@@ -138,6 +147,7 @@ class Store {
   // samples that began earlier consult them; ApplySample drops those it has outlived.
   std::map<InterfaceKey, double> departed_;
   uint64_t generation_ = 0;
+  uint64_t sample_count_ = 0;  // ApplySample calls so far; stamps the entries each one lists
   int open_batches_ = 0;          // guarded by mutex_
   bool publish_pending_ = false;  // guarded by mutex_
 

@@ -15,7 +15,8 @@
 namespace netif::testing_support {
 
 std::optional<HttpResponse> HttpGet(const std::string& host, int port, const std::string& path,
-                                    const std::vector<std::string>& extra_headers, int timeout_ms) {
+                                    const std::vector<std::string>& extra_headers, int timeout_ms,
+                                    const std::string& http_version) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return std::nullopt;
   timeval timeout{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
@@ -29,7 +30,8 @@ std::optional<HttpResponse> HttpGet(const std::string& host, int port, const std
     ::close(fd);
     return std::nullopt;
   }
-  std::string request = "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n";
+  std::string request =
+      "GET " + path + " HTTP/" + http_version + "\r\nHost: " + host + "\r\nConnection: close\r\n";
   for (const auto& header : extra_headers) request += header + "\r\n";
   request += "\r\n";
   if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
@@ -56,7 +58,32 @@ std::optional<HttpResponse> HttpGet(const std::string& host, int port, const std
   response.body = raw.substr(header_end + 4);
   const auto space = raw.find(' ');
   response.status = std::atoi(raw.c_str() + space + 1);
+  const auto encoding = HeaderValue(response.headers, "Transfer-Encoding");
+  if (encoding && *encoding == "chunked") {
+    auto body = DecodeChunked(response.body);
+    if (!body) return std::nullopt;
+    response.body = std::move(*body);
+  }
   return response;
+}
+
+std::optional<std::string> DecodeChunked(const std::string& chunked) {
+  std::string body;
+  std::size_t at = 0;
+  for (;;) {
+    const auto line_end = chunked.find("\r\n", at);
+    if (line_end == std::string::npos) return std::nullopt;
+    char* size_end = nullptr;
+    const unsigned long long size = std::strtoull(chunked.c_str() + at, &size_end, 16);
+    if (size_end == chunked.c_str() + at) return std::nullopt;  // no hex digits
+    at = line_end + 2;
+    if (size == 0) return chunked.compare(at, 2, "\r\n") == 0 ? std::optional(body) : std::nullopt;
+    if (chunked.size() < at + size + 2 || chunked.compare(at + size, 2, "\r\n") != 0) {
+      return std::nullopt;
+    }
+    body.append(chunked, at, size);
+    at += size + 2;
+  }
 }
 
 std::optional<std::string> HeaderValue(const std::string& headers, const std::string& name) {

@@ -1,4 +1,5 @@
-// A minimal blocking HTTP/1.1 client for tests: one GET over loopback, Connection: close.
+// A minimal blocking HTTP/1.1 client for tests: one GET over loopback, Connection: close. A
+// chunked body is decoded (the headers still say it was chunked).
 #pragma once
 
 #include <optional>
@@ -10,13 +11,19 @@ namespace netif::testing_support {
 struct HttpResponse {
   int status = 0;
   std::string headers;  // raw header block
-  std::string body;
+  std::string body;     // de-chunked when the response was chunked
 };
 
-// Returns nullopt when the connection fails or times out (`timeout_ms` per socket operation).
+// Returns nullopt when the connection fails or times out (`timeout_ms` per socket operation), or
+// when a chunked body is malformed or cut short. `http_version` goes into the request line.
 std::optional<HttpResponse> HttpGet(const std::string& host, int port, const std::string& path,
                                     const std::vector<std::string>& extra_headers = {},
-                                    int timeout_ms = 10000);
+                                    int timeout_ms = 10000,
+                                    const std::string& http_version = "1.1");
+
+// The body of a Transfer-Encoding: chunked message, or nullopt when it is malformed or lacks
+// its last (empty) chunk.
+std::optional<std::string> DecodeChunked(const std::string& chunked);
 
 // The value of header `name` (case-insensitive) in a raw header block, trimmed; nullopt if absent.
 std::optional<std::string> HeaderValue(const std::string& headers, const std::string& name);
