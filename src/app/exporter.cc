@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <utility>
 
 #include "app/analytics_settings_from_config.h"
@@ -51,30 +52,40 @@ std::string Exporter::Start() {
     LocalSampler::Options options;
     options.procfs_root = config_.local.path_procfs;
     options.sysfs_root = config_.local.path_sysfs;
-    // With netlink running, link state comes from its events; sysfs then skips those files.
+    // With netlink running, link state and link settings come from its events, handed to the
+    // sampler below; sysfs is then read only for speed, duplex and virtual, at a device's first
+    // sight, after an event for it, and every 5 minutes as a safety net. Without netlink all
+    // slow attributes are re-read every 10 s (link state every pass).
     options.netlink_owns_link_state = config_.local.netlink;
-    constexpr auto kAttributeRefresh = std::chrono::seconds(10);
+    const std::chrono::milliseconds attribute_refresh =
+        config_.local.netlink ? std::chrono::milliseconds(std::chrono::minutes(5))
+                              : std::chrono::milliseconds(std::chrono::seconds(10));
     options.attribute_refresh_passes =
-        static_cast<int>(std::max<int64_t>(1, kAttributeRefresh / config_.collection.interval));
+        static_cast<int>(std::max<int64_t>(1, attribute_refresh / config_.collection.interval));
     options.filter = DeviceFilter(config_.local.device_include.pattern(),
                                   config_.local.device_exclude.pattern());
     p.local_sampler =
         std::make_unique<LocalSampler>(std::move(options), p.fs, *p.store, p.self_metrics);
-    // The first pass runs before the server starts, so the first scrape already has data.
-    p.local_sampler->RunOnce();
-    p.local_thread = std::make_unique<PeriodicThread>(config_.collection.interval,
-                                                      [&p] { p.local_sampler->RunOnce(); });
     if (config_.local.netlink) {
       NetlinkCollector::Options netlink_options;
       netlink_options.filter = DeviceFilter(config_.local.device_include.pattern(),
                                             config_.local.device_exclude.pattern());
+      netlink_options.on_link_event = [sampler =
+                                           p.local_sampler.get()](const InterfaceRecord& record) {
+        sampler->OnLinkEvent(record);
+      };
       p.netlink =
           std::make_unique<NetlinkCollector>(std::move(netlink_options), *p.store, p.self_metrics);
-      // Waits (bounded) for the first link dump so the first scrape has link state. A failure is
-      // logged, shown as netif_scrape_collector_success{collector="netlink"} 0 and retried in
-      // the background; the other sources carry on.
+      // Before the first sample, which then carries the link settings of the first dump. Waits
+      // (bounded) for that dump so the first scrape has link state. A failure is logged, shown as
+      // netif_scrape_collector_success{collector="netlink"} 0 and retried in the background;
+      // the other sources carry on.
       p.netlink->Start();
     }
+    // The first pass runs before the server starts, so the first scrape already has data.
+    p.local_sampler->RunOnce();
+    p.local_thread = std::make_unique<PeriodicThread>(config_.collection.interval,
+                                                      [&p] { p.local_sampler->RunOnce(); });
   }
   p.ready = true;
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <string_view>
+#include <unordered_set>
 #include <utility>
 
 #include "util/clock.h"
@@ -39,22 +41,36 @@ void LocalSampler::ReportParseErrors(const std::vector<std::string>& errors) {
   }
 }
 
-bool LocalSampler::ReadAttributes(InterfaceRecord& record) {
+void LocalSampler::OnLinkEvent(const InterfaceRecord& record) {
+  EventSettings settings;
+  const LinkAttributes& event = record.attributes;
+  settings.attributes.iflink = event.iflink;
+  settings.attributes.mtu = event.mtu;
+  settings.attributes.type = event.type;
+  settings.attributes.address = event.address;
+  settings.attributes.alias = event.alias;
+  std::lock_guard lock(events_mutex_);
+  settings.event = ++events_seen_;
+  event_settings_.insert_or_assign(record.name, std::move(settings));
+  dirty_.insert(record.name);
+}
+
+bool LocalSampler::ReadAttributes(InterfaceRecord& record, bool dirty) {
   const uint64_t every = static_cast<uint64_t>(std::max(1, options_.attribute_refresh_passes));
+  const bool netlink = options_.netlink_owns_link_state;
   auto cached = attribute_cache_.find(record.name);
   // Each device is due on its own pass modulo `every`, so the re-reads spread evenly.
-  const bool due = cached == attribute_cache_.end() || pass_ - cached->second.read_at_pass >= every;
-  SysfsReader::Options options;
-  options.read_link_state = !options_.netlink_owns_link_state;
-  options.read_static_attributes = due;
-  if (!due && !options.read_link_state) {
+  const bool due =
+      cached == attribute_cache_.end() || dirty || pass_ - cached->second.read_at_pass >= every;
+  if (!due) {
     record.attributes = cached->second.attributes;
-    // netlink keeps ifindex current; a cached one could be stale if the device was re-created
-    // under the same name, and the store matches renames by ifindex.
-    record.attributes.ifindex.reset();
-    return true;
+    // With netlink nothing is read between refreshes: link state and settings come from events.
+    if (netlink) return true;
   }
-  if (!due) record.attributes = cached->second.attributes;
+  SysfsReader::Options options;
+  options.read_link_state = !netlink;
+  options.read_link_settings = due && !netlink;
+  options.read_sysfs_only = due;
   if (!sysfs_.ReadAttributes(record.name, options, record.attributes)) {
     if (cached != attribute_cache_.end()) attribute_cache_.erase(cached);
     return false;
@@ -63,9 +79,45 @@ bool LocalSampler::ReadAttributes(InterfaceRecord& record) {
     // Spread: a device seen first at pass p is next due at a pass depending on its name.
     const uint64_t offset =
         cached == attribute_cache_.end() ? std::hash<std::string>{}(record.name) % every : 0;
-    attribute_cache_[record.name] = CachedAttributes{record.attributes, pass_ - offset};
+    CachedAttributes entry{record.attributes, pass_ - offset};
+    // Link state is never served from the cache: a read that fails (no carrier while down) must
+    // not bring back an old value.
+    LinkAttributes& slow = entry.attributes;
+    slow.oper_state.reset();
+    slow.admin_up.reset();
+    slow.carrier.reset();
+    slow.carrier_changes.reset();
+    slow.carrier_up_count.reset();
+    slow.carrier_down_count.reset();
+    attribute_cache_.insert_or_assign(record.name, std::move(entry));
   }
   return true;
+}
+
+void LocalSampler::ApplyWithEventSettings(std::vector<InterfaceRecord> records,
+                                          uint64_t events_before, const SampleTime& time) {
+  for (auto& record : records) {
+    const auto it = event_settings_.find(record.name);
+    if (it == event_settings_.end()) continue;  // no event yet: the store has none to lose
+    const LinkAttributes& event = it->second.attributes;
+    LinkAttributes& out = record.attributes;
+    out.iflink = event.iflink;
+    out.mtu = event.mtu;
+    out.type = event.type;
+    out.address = event.address;
+    out.alias = event.alias;
+  }
+  // Forget devices that are gone (deleted, renamed, filtered out), but not one an event announced
+  // after this pass read /proc/net/dev: it is new, not gone.
+  if (event_settings_.size() > records.size()) {
+    std::unordered_set<std::string_view> listed;
+    listed.reserve(records.size());
+    for (const auto& record : records) listed.insert(record.name);
+    std::erase_if(event_settings_, [&](const auto& entry) {
+      return entry.second.event <= events_before && !listed.contains(entry.first);
+    });
+  }
+  store_.ApplySample(kLocalSource, std::move(records), time);
 }
 
 bool LocalSampler::RunOnce() {
@@ -88,6 +140,15 @@ bool LocalSampler::RunOnce() {
   }
   if (!status.ok()) return false;
 
+  const bool netlink = options_.netlink_owns_link_state;
+  std::unordered_set<std::string> dirty;
+  uint64_t events_before = 0;
+  if (netlink) {
+    std::lock_guard lock(events_mutex_);
+    dirty.swap(dirty_);
+    events_before = events_seen_;
+  }
+
   const auto sysfs_start = std::chrono::steady_clock::now();
   ++pass_;
   std::vector<InterfaceRecord> kept;
@@ -95,7 +156,7 @@ bool LocalSampler::RunOnce() {
   for (auto& record : records) {
     if (!options_.filter.Allows(record.name)) continue;
     // A device that vanished between the two reads is simply not in this sample.
-    if (!ReadAttributes(record)) continue;
+    if (!ReadAttributes(record, !dirty.empty() && dirty.contains(record.name))) continue;
     kept.push_back(std::move(record));
   }
   // Forget devices that are gone, so churn does not grow the cache.
@@ -110,7 +171,12 @@ bool LocalSampler::RunOnce() {
     attribute_cache_.swap(live);
   }
   self_metrics_.RecordCollectorRun("sysfs", true, SecondsSince(sysfs_start));
-  store_.ApplySample(kLocalSource, std::move(kept), time);
+  if (netlink) {
+    std::lock_guard lock(events_mutex_);
+    ApplyWithEventSettings(std::move(kept), events_before, time);
+  } else {
+    store_.ApplySample(kLocalSource, std::move(kept), time);
+  }
   return true;
 }
 

@@ -1,13 +1,28 @@
 // The periodic sampler of the host's own interfaces: reads /proc/net/dev (counters) and sysfs
 // (attributes), keeps the devices the filter allows, and applies the complete set to the store.
 //
+// Which attributes it reads depends on whether the netlink collector runs:
+//  - Without netlink: every sysfs attribute. Link state (operstate, carrier, flags, ...) every
+//    pass; the slow-changing rest every attribute_refresh_passes and at a device's first sight.
+//  - With netlink (netlink_owns_link_state): only what netlink lacks (speed, duplex, and whether
+//    the device is virtual), and only at a device's first sight, after an RTM_NEWLINK for it
+//    (OnLinkEvent marks it dirty: speed and duplex change with the carrier) and every
+//    attribute_refresh_passes as a safety net. The settings netlink reports (iflink, mtu, type,
+//    address, alias) are taken from the latest event OnLinkEvent handed over, never from sysfs;
+//    link state, kind, master and ifindex are left to the store, which keeps the last event's.
+//    A pass then reads /proc/net/dev and no sysfs file at all.
+//
 // Thread-safety: RunOnce() REQUIRES external synchronization (one sampler thread calls it).
+// OnLinkEvent() is safe to call from any thread, concurrently with RunOnce().
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include "collectors/procfs/procfs_collector.h"
 #include "collectors/sysfs/sysfs_reader.h"
@@ -23,13 +38,13 @@ class LocalSampler {
   struct Options {
     std::string procfs_root = "/proc";
     std::string sysfs_root = "/sys";
-    // When the netlink collector runs it owns link state; sysfs then skips those files.
+    // The netlink collector runs and hands its RTM_NEWLINK records to OnLinkEvent(): it owns link
+    // state and link settings, and sysfs is read only for speed, duplex and virtual.
     bool netlink_owns_link_state = false;
     DeviceFilter filter;
-    // Slow-changing sysfs attributes (speed, duplex, mtu, address, alias, ...) are re-read every
-    // this many passes, spread across passes by device, and at a device's first sight. Reading
-    // ~10 files of each of 5,000 devices every second cost half a core; link state, which does
-    // change quickly, comes from netlink events or is read every pass.
+    // Slow-changing sysfs attributes are re-read every this many passes, spread across passes by
+    // device, and at a device's first sight (with netlink also after an event for the device).
+    // Reading ~10 files of each of 5,000 devices every second cost half a core.
     int attribute_refresh_passes = 1;
   };
 
@@ -39,8 +54,19 @@ class LocalSampler {
   // netif_scrape_collector_success{collector="procfs"} shows 0).
   bool RunOnce();
 
+  // The netlink collector saw an RTM_NEWLINK for `record.name` (a LinkEventObserver): remembers
+  // its link settings for the next samples and re-reads the device's sysfs attributes next pass.
+  // Called before the store applies the event. Only meaningful with netlink_owns_link_state.
+  void OnLinkEvent(const InterfaceRecord& record);
+
  private:
   void ReportParseErrors(const std::vector<std::string>& errors);
+  // Sets the sysfs part of `record.attributes`, from cache unless due. False: the device vanished.
+  bool ReadAttributes(InterfaceRecord& record, bool dirty);
+  // Sets what the last event said of each record's link settings, then applies the sample.
+  // REQUIRES: events_mutex_ held, so no event can reach the store between the two.
+  void ApplyWithEventSettings(std::vector<InterfaceRecord> records, uint64_t events_before,
+                              const SampleTime& time);
 
   Options options_;
   ProcfsCollector procfs_;
@@ -48,9 +74,8 @@ class LocalSampler {
   Store& store_;
   SelfMetrics& self_metrics_;
   prometheus::Counter& parse_errors_;
-  // Reads sysfs for `record`, from cache for the static attributes unless due. False: vanished.
-  bool ReadAttributes(InterfaceRecord& record);
 
+  // Sampler thread only.
   struct CachedAttributes {
     LinkAttributes attributes;
     uint64_t read_at_pass = 0;
@@ -59,6 +84,19 @@ class LocalSampler {
   uint64_t pass_ = 0;
   bool last_procfs_ok_ = true;
   std::set<std::string> reported_parse_errors_;  // log each distinct malformed line once
+
+  // Handed over by OnLinkEvent (netlink thread), guarded by events_mutex_. RunOnce holds the
+  // mutex from taking the settings until the store has the sample, and the netlink thread calls
+  // OnLinkEvent before applying the event, so a sample never overwrites an event's settings with
+  // older ones.
+  struct EventSettings {
+    LinkAttributes attributes;  // iflink, mtu, type, address, alias as the last event said
+    uint64_t event = 0;         // the event's number (events_seen_ then)
+  };
+  std::mutex events_mutex_;
+  std::unordered_map<std::string, EventSettings> event_settings_;
+  std::unordered_set<std::string> dirty_;  // devices with an event since a pass last took them
+  uint64_t events_seen_ = 0;
 };
 
 }  // namespace netif

@@ -1,6 +1,12 @@
 #include "app/local_sampler.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "util/clock.h"
 
 namespace netif {
 namespace {
@@ -11,20 +17,64 @@ constexpr char kNetDev[] =
     "drop fifo colls carrier compressed\n"
     "  eth0: 100 1 0 0 0 0 0 0 200 2 0 0 0 0 0 0\n";
 
+// Records the paths read, so a test can tell which sysfs files a pass opened.
+class RecordingFileReader final : public FileReader {
+ public:
+  explicit RecordingFileReader(const FileReader& inner) : inner_(inner) {}
+  std::optional<std::string> ReadFile(const std::string& path) const override {
+    reads.push_back(path);
+    return inner_.ReadFile(path);
+  }
+  std::optional<std::vector<std::string>> ListDirectory(const std::string& path) const override {
+    return inner_.ListDirectory(path);
+  }
+  bool Exists(const std::string& path) const override { return inner_.Exists(path); }
+  // The sysfs files read since the last call.
+  std::vector<std::string> TakeSysfsReads() {
+    std::vector<std::string> sysfs;
+    for (const auto& path : reads) {
+      if (path.starts_with("/sys/")) sysfs.push_back(path);
+    }
+    reads.clear();
+    return sysfs;
+  }
+  mutable std::vector<std::string> reads;
+
+ private:
+  const FileReader& inner_;
+};
+
 class LocalSamplerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     fs_.AddFile("/proc/net/dev", kNetDev);
     fs_.AddFile("/sys/class/net/eth0/speed", "1000\n");
     fs_.AddFile("/sys/class/net/eth0/operstate", "up\n");
+    fs_.AddFile("/sys/class/net/eth0/duplex", "full\n");
+    fs_.AddFile("/sys/class/net/eth0/mtu", "1500\n");
+    fs_.AddFile("/sys/class/net/eth0/address", "52:54:00:12:34:56\n");
   }
-  LocalSampler MakeSampler(bool netlink_owns_link_state, int refresh_passes) {
+  LocalSampler MakeSampler(bool netlink_owns_link_state, int refresh_passes,
+                           const FileReader* fs = nullptr) {
     LocalSampler::Options options;
     options.procfs_root = "/proc";
     options.sysfs_root = "/sys";
     options.netlink_owns_link_state = netlink_owns_link_state;
     options.attribute_refresh_passes = refresh_passes;
-    return LocalSampler(std::move(options), fs_, store_, self_metrics_);
+    return LocalSampler(std::move(options), fs ? *fs : fs_, store_, self_metrics_);
+  }
+  // What the netlink collector hands over for eth0 (rtnl::ToInterfaceRecord's fields).
+  static InterfaceRecord Eth0Event(uint32_t mtu) {
+    InterfaceRecord record;
+    record.name = "eth0";
+    record.key = {std::string(kLocalSource), "eth0"};
+    record.attributes.ifindex = 2;
+    record.attributes.iflink = 2;
+    record.attributes.mtu = mtu;
+    record.attributes.type = 1;
+    record.attributes.address = "52:54:00:ab:cd:ef";
+    record.attributes.oper_state = OperState::kUp;
+    return record;
   }
   const LinkAttributes& Eth0() const {
     return store_.Current()->interfaces.at(0)->record.attributes;
@@ -58,6 +108,92 @@ TEST_F(LocalSamplerTest, EveryPassReadsEverythingByDefault) {
   fs_.AddFile("/sys/class/net/eth0/speed", "100\n");
   ASSERT_TRUE(sampler.RunOnce());
   EXPECT_EQ(Eth0().speed_bps, 100'000'000u);
+}
+
+TEST_F(LocalSamplerTest, WithNetlinkOnlySpeedDuplexAndVirtualAreReadAndOnlyAtFirstSight) {
+  RecordingFileReader fs(fs_);
+  LocalSampler sampler = MakeSampler(/*netlink_owns_link_state=*/true, /*refresh_passes=*/100, &fs);
+  ASSERT_TRUE(sampler.RunOnce());
+  EXPECT_THAT(fs.TakeSysfsReads(),
+              ::testing::ElementsAre("/sys/class/net/eth0/speed", "/sys/class/net/eth0/duplex"));
+  EXPECT_EQ(Eth0().speed_bps, 1'000'000'000u);
+  EXPECT_EQ(Eth0().duplex, Duplex::kFull);
+  EXPECT_EQ(Eth0().is_virtual, false);
+  // Netlink owns these: sysfs has them, but they are not read.
+  EXPECT_FALSE(Eth0().mtu.has_value());
+  EXPECT_FALSE(Eth0().address.has_value());
+  EXPECT_FALSE(Eth0().oper_state.has_value());
+  for (int pass = 0; pass < 5; ++pass) ASSERT_TRUE(sampler.RunOnce());
+  EXPECT_THAT(fs.TakeSysfsReads(), ::testing::IsEmpty());
+  EXPECT_EQ(Eth0().speed_bps, 1'000'000'000u);  // from the cache
+}
+
+TEST_F(LocalSamplerTest, ALinkEventMakesTheNextPassReReadSpeedAndDuplex) {
+  RecordingFileReader fs(fs_);
+  LocalSampler sampler = MakeSampler(true, 100, &fs);
+  ASSERT_TRUE(sampler.RunOnce());
+  fs.TakeSysfsReads();
+  fs_.AddFile("/sys/class/net/eth0/speed", "10000\n");
+  ASSERT_TRUE(sampler.RunOnce());
+  EXPECT_EQ(Eth0().speed_bps, 1'000'000'000u);  // not due, no event: not read
+  sampler.OnLinkEvent(Eth0Event(1500));
+  ASSERT_TRUE(sampler.RunOnce());
+  EXPECT_THAT(fs.TakeSysfsReads(),
+              ::testing::ElementsAre("/sys/class/net/eth0/speed", "/sys/class/net/eth0/duplex"));
+  EXPECT_EQ(Eth0().speed_bps, 10'000'000'000u);
+  ASSERT_TRUE(sampler.RunOnce());  // the mark is spent
+  EXPECT_THAT(fs.TakeSysfsReads(), ::testing::IsEmpty());
+}
+
+TEST_F(LocalSamplerTest, WithNetlinkSpeedIsStillRefreshedEveryFewPasses) {
+  LocalSampler sampler = MakeSampler(true, /*refresh_passes=*/3);
+  ASSERT_TRUE(sampler.RunOnce());
+  fs_.AddFile("/sys/class/net/eth0/speed", "10000\n");
+  int passes = 0;
+  for (int pass = 1; pass <= 5 && Eth0().speed_bps != 10'000'000'000u; ++pass) {
+    ASSERT_TRUE(sampler.RunOnce());
+    passes = pass;
+  }
+  EXPECT_EQ(Eth0().speed_bps, 10'000'000'000u);
+  EXPECT_LE(passes, 3);
+}
+
+TEST_F(LocalSamplerTest, SamplesCarryTheLinkSettingsOfTheLastEvent) {
+  LocalSampler sampler = MakeSampler(true, 100);
+  sampler.OnLinkEvent(Eth0Event(9000));
+  ASSERT_TRUE(sampler.RunOnce());
+  EXPECT_EQ(Eth0().mtu, 9000u);  // sysfs says 1500 but is not read
+  EXPECT_EQ(Eth0().address, "52:54:00:ab:cd:ef");
+  EXPECT_EQ(Eth0().iflink, 2u);
+  EXPECT_EQ(Eth0().type, 1u);
+  // Link state is the store's business (it keeps what events said), not the sample's.
+  EXPECT_FALSE(Eth0().oper_state.has_value());
+  // A later event that clears the alias clears it in the next sample too.
+  InterfaceRecord with_alias = Eth0Event(9000);
+  with_alias.attributes.alias = "uplink";
+  sampler.OnLinkEvent(with_alias);
+  ASSERT_TRUE(sampler.RunOnce());
+  EXPECT_EQ(Eth0().alias, "uplink");
+  sampler.OnLinkEvent(Eth0Event(1400));
+  ASSERT_TRUE(sampler.RunOnce());
+  EXPECT_FALSE(Eth0().alias.has_value());
+  EXPECT_EQ(Eth0().mtu, 1400u);
+}
+
+TEST_F(LocalSamplerTest, ASampleDoesNotUndoAnEventsSettings) {
+  // The netlink thread hands the event over, then the store applies it; the next sample carries
+  // the same settings, not the sysfs (or older) ones.
+  LocalSampler sampler = MakeSampler(true, 100);
+  ASSERT_TRUE(sampler.RunOnce());
+  InterfaceRecord event = Eth0Event(9000);
+  sampler.OnLinkEvent(event);
+  store_.ApplyLinkEvent(event, NowSampleTime());
+  EXPECT_EQ(Eth0().mtu, 9000u);
+  ASSERT_TRUE(sampler.RunOnce());
+  EXPECT_EQ(Eth0().mtu, 9000u);
+  EXPECT_EQ(Eth0().ifindex, 2u);                 // kept by the store
+  EXPECT_EQ(Eth0().oper_state, OperState::kUp);  // kept by the store
+  EXPECT_EQ(Eth0().speed_bps, 1'000'000'000u);   // from sysfs
 }
 
 TEST_F(LocalSamplerTest, UnreadableProcNetDevFailsThePassAndKeepsTheStore) {

@@ -31,9 +31,11 @@ void LogLinkChange(const LinkChange& change, uint32_t ifindex) {
 
 }  // namespace
 
-LinkStateSync::LinkStateSync(DeviceFilter filter, Store& store, SelfMetrics& self_metrics)
+LinkStateSync::LinkStateSync(DeviceFilter filter, Store& store, SelfMetrics& self_metrics,
+                             LinkEventObserver on_link_event)
     : filter_(std::move(filter)),
       store_(store),
+      on_link_event_(std::move(on_link_event)),
       events_(self_metrics.Counter("netif_netlink_events_total")),
       errors_truncated_(
           self_metrics.Counter("netif_netlink_errors_total", {{"reason", "truncated"}})),
@@ -139,7 +141,11 @@ void LinkStateSync::OnNewLink(const rtnl::LinkMessage& link, const SampleTime& t
     }
     return;
   }
-  const auto change = store_.ApplyLinkEvent(rtnl::ToInterfaceRecord(link), time);
+  InterfaceRecord record = rtnl::ToInterfaceRecord(link);
+  // Before the store: an observer that feeds samples (the local sampler) then never holds
+  // settings older than what the store shows.
+  if (on_link_event_) on_link_event_(record);
+  const auto change = store_.ApplyLinkEvent(std::move(record), time);
   if (old_name) {
     LogInfo("link renamed",
             {{"device", link.name}, {"ifindex", link.ifindex}, {"old_device", *old_name}});

@@ -1,8 +1,9 @@
 // The netlink collector's logic without the socket: turns parsed rtnetlink datagrams into store
 // updates, in arrival order, and keeps track of the dumps that make its view complete.
 //
-//   RTM_NEWLINK  -> Store::ApplyLinkEvent (a new ifindex under a new name is a rename; the store
-//                   counts the oper-state transition and returns it for the log line)
+//   RTM_NEWLINK  -> the LinkEventObserver, if any, then Store::ApplyLinkEvent (a new ifindex under
+//                   a new name is a rename; the store counts the oper-state transition and
+//                   returns it for the log line)
 //   RTM_DELLINK  -> Store::RemoveInterface by ifindex
 //   dump done    -> Store::ReconcileSource: links the dump did not list are gone
 // AF_BRIDGE messages (bridge-port state, whose RTM_DELLINK only means "left the bridge") are
@@ -17,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -31,9 +33,17 @@
 
 namespace netif {
 
+// Told of every RTM_NEWLINK of an exported link (events and dump replies), on the thread that
+// owns the sync, just before the store applies it; `record` is what the message says
+// (rtnl::ToInterfaceRecord). The app hands it to the local sampler, which keeps the link settings
+// netlink reports (mtu, address, ...) for its samples and re-reads the few sysfs attributes
+// netlink lacks (speed, duplex). It must be cheap, and thread-safe towards its other users.
+using LinkEventObserver = std::function<void(const InterfaceRecord& record)>;
+
 class LinkStateSync {
  public:
-  LinkStateSync(DeviceFilter filter, Store& store, SelfMetrics& self_metrics);
+  LinkStateSync(DeviceFilter filter, Store& store, SelfMetrics& self_metrics,
+                LinkEventObserver on_link_event = nullptr);
 
   // What the datagram asks of the socket owner.
   enum class Outcome : uint8_t {
@@ -79,6 +89,7 @@ class LinkStateSync {
 
   const DeviceFilter filter_;
   Store& store_;
+  const LinkEventObserver on_link_event_;
   prometheus::Counter& events_;
   prometheus::Counter& errors_truncated_;
   prometheus::Counter& errors_malformed_;

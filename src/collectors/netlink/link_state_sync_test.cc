@@ -124,6 +124,27 @@ TEST_F(LinkStateSyncTest, CapturedFlapCountsOneTransitionEachWay) {
   EXPECT_EQ(Find("veth0")->record.attributes.carrier_changes, 4u);
 }
 
+TEST_F(LinkStateSyncTest, TheObserverSeesEachNewLinkOfAnExportedLinkBeforeTheStore) {
+  std::vector<std::string> observed;
+  sync_ = std::make_unique<LinkStateSync>(
+      DeviceFilter("", "veth1.*"), store_, metrics_, [&](const InterfaceRecord& record) {
+        // Called before the store applies the event: the store does not know the new state yet.
+        const InterfaceView* view = Find(record.name);
+        observed.push_back(record.name + (view && view->record.attributes.oper_state ==
+                                                      record.attributes.oper_state
+                                              ? " applied"
+                                              : " pending"));
+      });
+  FeedCapturedDump();
+  EXPECT_THAT(observed, ElementsAre("lo pending", "veth0p pending", "veth0 pending", "br0 pending",
+                                    "mv0 pending", "vx0 pending", "t0 pending"));
+  observed.clear();
+  Feed(LinkMessageBytes(RTM_NEWLINK, 3, "veth0", kOperDown, IFF_BROADCAST));
+  Feed(LinkMessageBytes(RTM_NEWLINK, 4, "veth1", kOperDown, IFF_BROADCAST));  // filtered out
+  Feed(LinkMessageBytes(RTM_DELLINK, 3, "veth0", kOperDown, IFF_BROADCAST));  // not a NEWLINK
+  EXPECT_THAT(observed, ElementsAre("veth0 pending"));
+}
+
 TEST_F(LinkStateSyncTest, EveryFlapInOneDatagramIsCounted) {
   FeedCapturedDump();
   std::vector<Bytes> messages;

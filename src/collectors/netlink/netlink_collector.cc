@@ -40,7 +40,7 @@ NetlinkCollector::NetlinkCollector(Options options, Store& store, SelfMetrics& s
       socket_factory_(std::move(socket_factory)),
       self_metrics_(self_metrics),
       socket_errors_(self_metrics.Counter("netif_netlink_errors_total", {{"reason", "socket"}})),
-      sync_(options_.filter, store, self_metrics),
+      sync_(options_.filter, store, self_metrics, options_.on_link_event),
       backoff_(options_.initial_backoff) {
   if (!socket_factory_) {
     RtnetlinkSocketOptions socket_options = options_.socket;

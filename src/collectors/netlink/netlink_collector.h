@@ -40,6 +40,9 @@ class NetlinkCollector {
     std::chrono::milliseconds max_backoff = std::chrono::seconds(30);
     // How long Start() waits for the first dump, so the first scrape already has link state.
     std::chrono::milliseconds first_dump_timeout = std::chrono::seconds(2);
+    // Told of every RTM_NEWLINK of an exported link, on the collector's thread, before the store
+    // applies it (see LinkEventObserver). The exporter wires it to the local sampler.
+    LinkEventObserver on_link_event;
   };
   // Opens a socket; returns null and sets the status on failure. Tests pass a fake.
   using SocketFactory = std::function<std::unique_ptr<RtnetlinkSocket>(Status*)>;

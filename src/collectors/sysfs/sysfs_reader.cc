@@ -157,16 +157,18 @@ bool SysfsReader::ReadAttributes(std::string_view device, const Options& options
   if (!fs_.Exists(device_dir)) return false;
 
   AttributeFiles files(fs_, device_dir + '/');
-  if (options.read_static_attributes) {
+  if (options.read_sysfs_only) {
     std::string virtual_dir = virtual_net_dir_;
     virtual_dir += device;
     out.is_virtual = fs_.Exists(virtual_dir);
+    files.ReadInto("speed", sysfs::ParseSpeedBps, out.speed_bps);
+    files.ReadInto("duplex", ParseDuplex, out.duplex);
+  }
+  if (options.read_link_settings) {
     files.ReadInto("ifindex", sysfs::ParseU32, out.ifindex);
     files.ReadInto("iflink", sysfs::ParseU32, out.iflink);
     files.ReadInto("mtu", sysfs::ParseU32, out.mtu);
     files.ReadInto("type", sysfs::ParseU32, out.type);
-    files.ReadInto("speed", sysfs::ParseSpeedBps, out.speed_bps);
-    files.ReadInto("duplex", ParseDuplex, out.duplex);
     files.ReadInto("address", sysfs::ParseAddress, out.address);
     files.ReadInto("ifalias", sysfs::ParseAlias, out.alias);
   }
@@ -183,7 +185,8 @@ bool SysfsReader::ReadAttributes(std::string_view device, const Options& options
 
   // Reads fail for ordinary reasons (no speed on a virtual link, no carrier while down) but also
   // when the interface vanished after the check above; only then is the directory gone.
-  // is_virtual was decided before any read, so a vanishing device always fails a later read.
+  // is_virtual, when asked for, was decided before any read, so a vanishing device always fails a
+  // later read.
   if (files.any_read_failed() && !fs_.Exists(device_dir)) return false;
   return true;
 }

@@ -190,12 +190,13 @@ TEST(SysfsReaderTest, WithoutLinkStateSkipsWhatNetlinkOwns) {
   EXPECT_EQ(attributes, expected);
 }
 
-TEST(SysfsReaderTest, WithoutStaticAttributesReadsOnlyLinkState) {
+TEST(SysfsReaderTest, WithoutSlowAttributesReadsOnlyLinkState) {
   InMemoryFileReader fs;
   AddEth0(fs);
   LinkAttributes attributes;
   SysfsReader::Options options;
-  options.read_static_attributes = false;
+  options.read_link_settings = false;
+  options.read_sysfs_only = false;
   EXPECT_TRUE(SysfsReader(fs, "/sys").ReadAttributes("eth0", options, attributes));
   const LinkAttributes full = Eth0Attributes();
   EXPECT_EQ(attributes.oper_state, full.oper_state);
@@ -204,6 +205,51 @@ TEST(SysfsReaderTest, WithoutStaticAttributesReadsOnlyLinkState) {
   EXPECT_FALSE(attributes.speed_bps.has_value());
   EXPECT_FALSE(attributes.mtu.has_value());
   EXPECT_FALSE(attributes.is_virtual.has_value());
+}
+
+// Records every path asked for, so a test can check which files were touched.
+class RecordingFileReader final : public FileReader {
+ public:
+  explicit RecordingFileReader(const FileReader& inner) : inner_(inner) {}
+  std::optional<std::string> ReadFile(const std::string& path) const override {
+    reads.push_back(path);
+    return inner_.ReadFile(path);
+  }
+  std::optional<std::vector<std::string>> ListDirectory(const std::string& path) const override {
+    return inner_.ListDirectory(path);
+  }
+  bool Exists(const std::string& path) const override {
+    exists_checks.push_back(path);
+    return inner_.Exists(path);
+  }
+  mutable std::vector<std::string> reads;
+  mutable std::vector<std::string> exists_checks;
+
+ private:
+  const FileReader& inner_;
+};
+
+TEST(SysfsReaderTest, WhatNetlinkLacksIsOnlySpeedDuplexAndVirtual) {
+  // The sampler's mode while netlink runs: the files an RTM_NEWLINK message also carries are not
+  // opened at all.
+  InMemoryFileReader tree;
+  AddEth0(tree);
+  RecordingFileReader fs(tree);
+  LinkAttributes attributes;
+  SysfsReader::Options options;
+  options.read_link_state = false;
+  options.read_link_settings = false;
+  EXPECT_TRUE(SysfsReader(fs, "/sys").ReadAttributes("eth0", options, attributes));
+  EXPECT_THAT(fs.reads,
+              ::testing::ElementsAre("/sys/class/net/eth0/speed", "/sys/class/net/eth0/duplex"));
+  EXPECT_THAT(fs.exists_checks,
+              ::testing::ElementsAre("/sys/class/net/eth0", "/sys/devices/virtual/net/eth0"));
+  const LinkAttributes full = Eth0Attributes();
+  LinkAttributes expected;
+  expected.speed_bps = full.speed_bps;
+  expected.duplex = full.duplex;
+  expected.is_virtual = full.is_virtual;
+  EXPECT_EQ(attributes, expected);
 }
 
 TEST(SysfsReaderTest, VirtualLinkWithUnreadableAttributes) {
