@@ -1,5 +1,7 @@
 #include "http/gzip.h"
 
+#include "http/parallel_gzip.h"
+
 #include <gtest/gtest.h>
 #include <zlib.h>
 
@@ -33,6 +35,35 @@ TEST(GzipTest, RoundTrips) {
 TEST(GzipTest, CompressesEmptyInput) {
   std::string compressed;
   ASSERT_TRUE(GzipCompress("", compressed));
+  EXPECT_EQ(Gunzip(compressed), "");
+}
+
+// Pieces of every size around deflate's 32 KiB window, on a pool of three threads, so chunks finish
+// out of order and each is primed with its predecessor's tail.
+TEST(ParallelGzipTest, JoinsChunksDeflatedOnSeveralThreadsIntoOneMember) {
+  DeflatePool pool(3);
+  std::string body;
+  std::string compressed;
+  {
+    ParallelGzip gzip(pool, [&](std::string_view piece) { compressed.append(piece); });
+    for (std::size_t size : {0, 1, 100, 32767, 32768, 32769, 70000, 5, 200000, 3}) {
+      std::string piece;
+      while (piece.size() < size) piece += "netif_up{device=\"veth" + std::to_string(piece.size()) + "\"} 1\n";
+      piece.resize(size);
+      body += piece;
+      gzip.Write(piece);
+    }
+    ASSERT_TRUE(gzip.Finish());
+  }
+  EXPECT_LT(compressed.size(), body.size() / 4);
+  EXPECT_EQ(Gunzip(compressed), body);
+}
+
+TEST(ParallelGzipTest, AnEmptyBodyIsAValidMember) {
+  DeflatePool pool(1);
+  std::string compressed;
+  ParallelGzip gzip(pool, [&](std::string_view piece) { compressed.append(piece); });
+  ASSERT_TRUE(gzip.Finish());
   EXPECT_EQ(Gunzip(compressed), "");
 }
 

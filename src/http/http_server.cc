@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "http/gzip.h"
+#include "http/parallel_gzip.h"
 
 namespace netif {
 namespace {
@@ -77,26 +78,23 @@ void SendMetricsWhole(mg_connection* conn, const HttpCallbacks& callbacks, bool 
   }
 }
 
-// Sends the body with Transfer-Encoding: chunked as it is rendered (and compressed). Once a send
-// fails (the scraper went away) the rest is rendered but not sent: the snapshot is immutable, so
-// stopping early would gain little, and the connection is closed afterwards anyway.
+// Sends the body with Transfer-Encoding: chunked as it is rendered (and compressed, on the deflate
+// pool while this thread renders on). Once a send fails (the scraper went away) the rest is
+// rendered but not sent: the snapshot is immutable, so stopping early would gain little.
 void SendMetricsStreamed(mg_connection* conn, const HttpCallbacks& callbacks, bool gzip) {
+  mg_printf(conn,
+            "HTTP/1.1 200 OK\r\nContent-Type: %.*s\r\n%sTransfer-Encoding: chunked\r\n"
+            "Cache-Control: no-cache\r\n\r\n",
+            static_cast<int>(kExpositionContentType.size()), kExpositionContentType.data(),
+            gzip ? "Content-Encoding: gzip\r\n" : "");
+  if (IsHead(conn)) return;
   bool send_failed = false;
   const auto send = [&](std::string_view piece) {
     if (send_failed) return;
     send_failed = mg_send_chunk(conn, piece.data(), static_cast<unsigned>(piece.size())) < 0;
   };
-  std::optional<GzipStream> compressor;
-  if (gzip) {
-    compressor.emplace(send);
-    if (!compressor->ok()) compressor.reset();  // zlib could not start: send it plain
-  }
-  mg_printf(conn,
-            "HTTP/1.1 200 OK\r\nContent-Type: %.*s\r\n%sTransfer-Encoding: chunked\r\n"
-            "Cache-Control: no-cache\r\n\r\n",
-            static_cast<int>(kExpositionContentType.size()), kExpositionContentType.data(),
-            compressor ? "Content-Encoding: gzip\r\n" : "");
-  if (IsHead(conn)) return;
+  std::optional<ParallelGzip> compressor;
+  if (gzip) compressor.emplace(DeflatePool::Shared(), send);
   ChunkedBuffer buffer(kChunkBytes, [&](std::string_view piece) {
     if (compressor) {
       compressor->Write(piece);
@@ -106,6 +104,8 @@ void SendMetricsStreamed(mg_connection* conn, const HttpCallbacks& callbacks, bo
   });
   callbacks.render_metrics(buffer);
   buffer.Flush();
+  // A zlib failure (out of memory) leaves a body that fails the scraper's gzip check: an error it
+  // reports, rather than a silently short exposition.
   if (compressor) compressor->Finish();
   send(std::string_view(""));  // the last, empty chunk ends the body
 }
