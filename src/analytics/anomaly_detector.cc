@@ -1,6 +1,7 @@
 #include "analytics/anomaly_detector.h"
 
 #include <cmath>
+#include <utility>
 
 namespace netif {
 namespace {
@@ -69,11 +70,21 @@ void SeasonalProfile<kSlots>::Learn(int slot, double dt, double x, double memory
 
 }  // namespace anomaly_internal
 
+AnomalyDetector::AnomalyDetector()
+    : AnomalyDetector([] {
+        static const auto* const kDefaults =
+            new std::shared_ptr<const AnomalySettings>(std::make_shared<const AnomalySettings>());
+        return *kDefaults;
+      }()) {}
+
 AnomalyDetector::AnomalyDetector(const AnomalySettings& settings)
-    : settings_(settings), daily_(kDay), weekly_(kWeek) {}
+    : AnomalyDetector(std::make_shared<const AnomalySettings>(settings)) {}
+
+AnomalyDetector::AnomalyDetector(std::shared_ptr<const AnomalySettings> settings)
+    : settings_(std::move(settings)), daily_(kDay), weekly_(kWeek) {}
 
 double AnomalyDetector::Transform(double value) const {
-  if (!settings_.log_transform) return value;
+  if (!settings_->log_transform) return value;
   return std::copysign(std::log1p(std::fabs(value)), value);
 }
 
@@ -84,7 +95,7 @@ double AnomalyDetector::ScoreOf(double surprise, double threshold) {
 }
 
 AnomalyDetector::Surprise AnomalyDetector::Assess(double t, double x) const {
-  const double floor = settings_.min_noise;
+  const double floor = settings_->min_noise;
   Surprise s;
   const int day_slot = daily_.SlotOf(t);
   const double recent_forecast = level_ + daily_.Offset(day_slot);
@@ -111,7 +122,7 @@ AnomalyDetector::Surprise AnomalyDetector::Assess(double t, double x) const {
 double AnomalyDetector::SustainedSurprise(double t, double combined) {
   const auto dir = static_cast<Direction>(Sign(combined));
   const double magnitude = std::fabs(combined);
-  if (dir == Direction::kNone || magnitude < settings_.sustained_surprise) {
+  if (dir == Direction::kNone || magnitude < settings_->sustained_surprise) {
     run_ = Direction::kNone;
     return 0;
   }
@@ -121,13 +132,13 @@ double AnomalyDetector::SustainedSurprise(double t, double combined) {
     run_min_ = magnitude;
   }
   run_min_ = std::min(run_min_, magnitude);
-  return t - run_since_ >= settings_.sustained_seconds ? run_min_ : 0;
+  return t - run_since_ >= settings_->sustained_seconds ? run_min_ : 0;
 }
 
 AnomalyDetector::Direction AnomalyDetector::Decide(double t, const Surprise& s, double sustained,
                                                    bool* accept_new_normal) {
   *accept_new_normal = false;
-  if (t - first_time_ < settings_.warmup_seconds) {
+  if (t - first_time_ < settings_->warmup_seconds) {
     alarm_ = Direction::kNone;
     return Direction::kNone;
   }
@@ -137,8 +148,8 @@ AnomalyDetector::Direction AnomalyDetector::Decide(double t, const Surprise& s, 
   // Hysteresis: an ongoing alarm holds while the surprise keeps its direction and stays above
   // the (lower) release level, for at most max_alarm_seconds.
   if (alarm_ != Direction::kNone) {
-    if (dir == alarm_ && magnitude >= settings_.release_surprise) {
-      if (t - alarm_since_ < settings_.max_alarm_seconds) return alarm_;
+    if (dir == alarm_ && magnitude >= settings_->release_surprise) {
+      if (t - alarm_since_ < settings_->max_alarm_seconds) return alarm_;
       *accept_new_normal = true;
     }
     alarm_ = Direction::kNone;
@@ -149,8 +160,8 @@ AnomalyDetector::Direction AnomalyDetector::Decide(double t, const Surprise& s, 
   // A new alarm needs a surprise above its fixed threshold and above the recent routine: the
   // largest comparable surprise of the last two to four days.
   const double instant_threshold = s.beyond_range
-                                       ? settings_.extreme_surprise
-                                       : std::max(settings_.alarm_surprise, instant_peak_.Get());
+                                       ? settings_->extreme_surprise
+                                       : std::max(settings_->alarm_surprise, instant_peak_.Get());
   const bool sustained_alarm = sustained > 0 && sustained > sustained_peak_.Get();
   if (magnitude >= instant_threshold || sustained_alarm) {
     alarm_ = dir;
@@ -160,7 +171,7 @@ AnomalyDetector::Direction AnomalyDetector::Decide(double t, const Surprise& s, 
 }
 
 void AnomalyDetector::Learn(double t, double dt, double x, bool accept_new_normal) {
-  const AnomalySettings& st = settings_;
+  const AnomalySettings& st = *settings_;
   const double clip = st.update_clip;
   // Until a time constant's worth of data has been seen, average over what has been seen, so
   // noise estimates settle within the warm-up instead of creeping up from zero.
@@ -230,14 +241,14 @@ AnomalyVerdict AnomalyDetector::Observe(double timestamp_seconds, double value) 
   Learn(t, dt, x, accept_new_normal);
   if (s.has_profile) {
     // Surprises of the first day, before the profile knows the time of day, are not routine.
-    instant_peak_.Add(t, std::fabs(s.combined), settings_.surprise_memory_seconds);
-    sustained_peak_.Add(t, sustained, settings_.surprise_memory_seconds);
+    instant_peak_.Add(t, std::fabs(s.combined), settings_->surprise_memory_seconds);
+    sustained_peak_.Add(t, sustained, settings_->surprise_memory_seconds);
   }
 
   AnomalyVerdict verdict;
-  if (t - first_time_ >= settings_.warmup_seconds) {
-    verdict.score = ScoreOf(std::fabs(s.combined),
-                            s.beyond_range ? settings_.extreme_surprise : settings_.alarm_surprise);
+  if (t - first_time_ >= settings_->warmup_seconds) {
+    verdict.score = ScoreOf(std::fabs(s.combined), s.beyond_range ? settings_->extreme_surprise
+                                                                  : settings_->alarm_surprise);
   }
   verdict.spike = alarm == Direction::kUp;
   verdict.drop = alarm == Direction::kDown;

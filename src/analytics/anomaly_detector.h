@@ -24,6 +24,7 @@
 #include <array>
 #include <bitset>
 #include <cstdint>
+#include <memory>
 
 namespace netif {
 
@@ -125,10 +126,16 @@ class SlidingPeak {
 }  // namespace anomaly_internal
 
 // Thread-safety: REQUIRES external synchronization (one instance per interface).
-// Deterministic: no clock reads, no randomness, no heap; sizeof < 1 KB.
+// Deterministic: no clock reads, no randomness; sizeof < 1 KB. The settings are shared, not
+// copied (5,000 interfaces held 5,000 identical 128-byte copies); no other heap.
 class AnomalyDetector {
  public:
-  explicit AnomalyDetector(const AnomalySettings& settings = {});
+  // The default settings (one immutable copy shared by every such detector).
+  AnomalyDetector();
+  // Allocates one shared copy of `settings`.
+  explicit AnomalyDetector(const AnomalySettings& settings);
+  // REQUIRES: settings is not null.
+  explicit AnomalyDetector(std::shared_ptr<const AnomalySettings> settings);
 
   // One sample: `timestamp_seconds` is the sample time (monotonic or unix; only differences and
   // time-of-day are used: for time-of-day pass unix time), `value` is the observed quantity
@@ -159,9 +166,9 @@ class AnomalyDetector {
   double SustainedSurprise(double t, double combined);
   static double ScoreOf(double surprise, double threshold);
 
-  AnomalySettings settings_;
-  anomaly_internal::SeasonalProfile<48> daily_;   // 30 min slots
-  anomaly_internal::SeasonalProfile<84> weekly_;  // 2 h slots
+  std::shared_ptr<const AnomalySettings> settings_;  // never null
+  anomaly_internal::SeasonalProfile<48> daily_;      // 30 min slots
+  anomaly_internal::SeasonalProfile<84> weekly_;     // 2 h slots
 
   bool started_ = false;
   double first_time_ = 0;

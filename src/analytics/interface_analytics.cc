@@ -24,7 +24,7 @@ InterfaceAnalytics::InterfaceAnalytics(std::shared_ptr<const AnalyticsSettings> 
     : settings_(OrDefaults(std::move(settings))),
       windows_(settings_->windows->utilization),
       health_(settings_->windows->health.seconds),
-      anomaly_(settings_->anomaly) {
+      anomaly_(std::shared_ptr<const AnomalySettings>(settings_, &settings_->anomaly)) {
   derived_.windows = settings_->windows;
   derived_.anomaly.enabled.Set(AnomalyKind::kSpike, settings_->anomaly_enabled);
   derived_.anomaly.enabled.Set(AnomalyKind::kDrop, settings_->anomaly_enabled);

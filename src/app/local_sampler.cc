@@ -44,11 +44,11 @@ void LocalSampler::ReportParseErrors(const std::vector<std::string>& errors) {
 void LocalSampler::OnLinkEvent(const InterfaceRecord& record) {
   EventSettings settings;
   const LinkAttributes& event = record.attributes;
-  settings.attributes.iflink = event.iflink;
-  settings.attributes.mtu = event.mtu;
-  settings.attributes.type = event.type;
-  settings.attributes.address = event.address;
-  settings.attributes.alias = event.alias;
+  settings.iflink = event.iflink;
+  settings.mtu = event.mtu;
+  settings.type = event.type;
+  settings.address = event.address;
+  settings.alias = event.alias;
   std::lock_guard lock(events_mutex_);
   settings.event = ++events_seen_;
   event_settings_.insert_or_assign(record.name, std::move(settings));
@@ -63,7 +63,11 @@ bool LocalSampler::ReadAttributes(InterfaceRecord& record, bool dirty) {
   const bool due =
       cached == attribute_cache_.end() || dirty || pass_ - cached->second.read_at_pass >= every;
   if (!due) {
-    record.attributes = cached->second.attributes;
+    const CachedAttributes& entry = cached->second;
+    record.attributes = entry.others ? *entry.others : LinkAttributes{};
+    record.attributes.speed_bps = entry.speed_bps;
+    record.attributes.duplex = entry.duplex;
+    record.attributes.is_virtual = entry.is_virtual;
     // With netlink nothing is read between refreshes: link state and settings come from events.
     if (netlink) return true;
   }
@@ -79,16 +83,26 @@ bool LocalSampler::ReadAttributes(InterfaceRecord& record, bool dirty) {
     // Spread: a device seen first at pass p is next due at a pass depending on its name.
     const uint64_t offset =
         cached == attribute_cache_.end() ? std::hash<std::string>{}(record.name) % every : 0;
-    CachedAttributes entry{record.attributes, pass_ - offset};
+    CachedAttributes entry;
+    entry.read_at_pass = pass_ - offset;
+    entry.speed_bps = record.attributes.speed_bps;
+    entry.duplex = record.attributes.duplex;
+    entry.is_virtual = record.attributes.is_virtual;
+    LinkAttributes others = record.attributes;
+    others.speed_bps.reset();
+    others.duplex.reset();
+    others.is_virtual.reset();
     // Link state is never served from the cache: a read that fails (no carrier while down) must
     // not bring back an old value.
-    LinkAttributes& slow = entry.attributes;
-    slow.oper_state.reset();
-    slow.admin_up.reset();
-    slow.carrier.reset();
-    slow.carrier_changes.reset();
-    slow.carrier_up_count.reset();
-    slow.carrier_down_count.reset();
+    others.oper_state.reset();
+    others.admin_up.reset();
+    others.carrier.reset();
+    others.carrier_changes.reset();
+    others.carrier_up_count.reset();
+    others.carrier_down_count.reset();
+    if (others != LinkAttributes{}) {
+      entry.others = std::make_unique<const LinkAttributes>(std::move(others));
+    }
     attribute_cache_.insert_or_assign(record.name, std::move(entry));
   }
   return true;
@@ -99,7 +113,7 @@ void LocalSampler::ApplyWithEventSettings(std::vector<InterfaceRecord> records,
   for (auto& record : records) {
     const auto it = event_settings_.find(record.name);
     if (it == event_settings_.end()) continue;  // no event yet: the store has none to lose
-    const LinkAttributes& event = it->second.attributes;
+    const EventSettings& event = it->second;
     LinkAttributes& out = record.attributes;
     out.iflink = event.iflink;
     out.mtu = event.mtu;
@@ -151,14 +165,18 @@ bool LocalSampler::RunOnce() {
 
   const auto sysfs_start = std::chrono::steady_clock::now();
   ++pass_;
-  std::vector<InterfaceRecord> kept;
-  kept.reserve(records.size());
+  // Kept records are compacted in place: a second vector of 5,000 records (568 bytes each)
+  // doubled the pass's peak.
+  std::size_t kept_count = 0;
   for (auto& record : records) {
     if (!options_.filter.Allows(record.name)) continue;
     // A device that vanished between the two reads is simply not in this sample.
     if (!ReadAttributes(record, !dirty.empty() && dirty.contains(record.name))) continue;
-    kept.push_back(std::move(record));
+    if (&records[kept_count] != &record) records[kept_count] = std::move(record);
+    ++kept_count;
   }
+  records.erase(records.begin() + static_cast<std::ptrdiff_t>(kept_count), records.end());
+  std::vector<InterfaceRecord>& kept = records;
   // Forget devices that are gone, so churn does not grow the cache.
   if (attribute_cache_.size() > kept.size()) {
     std::unordered_map<std::string, CachedAttributes> live;

@@ -37,8 +37,7 @@ Store::Store(std::shared_ptr<const AnalyticsSettings> analytics_settings,
       on_anomaly_(std::move(on_anomaly)),
       snapshot_(std::make_shared<const Snapshot>()) {}
 
-Store::Entry& Store::FindOrCreate(const InterfaceKey& key, const SampleTime& time,
-                                  bool* created) {
+Store::Entry& Store::FindOrCreate(const InterfaceKey& key, const SampleTime& time, bool* created) {
   auto it = entries_.find(key);
   *created = (it == entries_.end());
   if (*created) {
@@ -67,7 +66,7 @@ std::optional<LinkChange> Store::ObserveLinkState(Entry& entry, const InterfaceR
   std::optional<OperState> previous =
       entry.view ? entry.view->record.attributes.oper_state : std::nullopt;
   if (!entry.link.Observe(*attributes.oper_state, time.unix_seconds)) return std::nullopt;
-  return LinkChange{record.key,           record.name,        previous, *attributes.oper_state,
+  return LinkChange{record.key,          record.name,       previous, *attributes.oper_state,
                     attributes.admin_up, attributes.carrier};
 }
 

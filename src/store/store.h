@@ -147,7 +147,7 @@ class Store {
   // samples that began earlier consult them; ApplySample drops those it has outlived.
   std::map<InterfaceKey, double> departed_;
   uint64_t generation_ = 0;
-  uint64_t sample_count_ = 0;  // ApplySample calls so far; stamps the entries each one lists
+  uint64_t sample_count_ = 0;     // ApplySample calls so far; stamps the entries each one lists
   int open_batches_ = 0;          // guarded by mutex_
   bool publish_pending_ = false;  // guarded by mutex_
 
