@@ -1,9 +1,9 @@
 #include "http/gzip.h"
 
-#include "http/parallel_gzip.h"
-
 #include <gtest/gtest.h>
 #include <zlib.h>
+
+#include "http/parallel_gzip.h"
 
 namespace netif {
 namespace {
@@ -48,7 +48,8 @@ TEST(ParallelGzipTest, JoinsChunksDeflatedOnSeveralThreadsIntoOneMember) {
     ParallelGzip gzip(pool, [&](std::string_view piece) { compressed.append(piece); });
     for (std::size_t size : {0, 1, 100, 32767, 32768, 32769, 70000, 5, 200000, 3}) {
       std::string piece;
-      while (piece.size() < size) piece += "netif_up{device=\"veth" + std::to_string(piece.size()) + "\"} 1\n";
+      while (piece.size() < size)
+        piece += "netif_up{device=\"veth" + std::to_string(piece.size()) + "\"} 1\n";
       piece.resize(size);
       body += piece;
       gzip.Write(piece);

@@ -144,9 +144,8 @@ void ParallelGzip::Write(std::string_view piece) {
   pool_.Submit([block] {
     thread_local ThreadDeflater deflater;
     block->ok = deflater.Deflate(block->dictionary, block->input, block->output);
-    block->crc = static_cast<uint32_t>(
-        crc32(0, reinterpret_cast<const Bytef*>(block->input.data()),
-              static_cast<uInt>(block->input.size())));
+    block->crc = static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(block->input.data()),
+                                             static_cast<uInt>(block->input.size())));
     {
       std::lock_guard lock(block->mutex);
       block->done = true;
@@ -164,7 +163,8 @@ void ParallelGzip::SendOldest() {
   }
   if (!block->ok) failed_ = true;
   if (failed_) return;
-  crc_ = static_cast<uint32_t>(crc32_combine(crc_, block->crc, static_cast<z_off_t>(block->input.size())));
+  crc_ = static_cast<uint32_t>(
+      crc32_combine(crc_, block->crc, static_cast<z_off_t>(block->input.size())));
   length_ += block->input.size();
   if (!block->output.empty()) sink_(block->output);
 }
