@@ -83,14 +83,15 @@ def threads(pid):
 def ours_split(pid):
     """Our exporter's CPU split: (scrape_cpu, collection_cpu, collector_vcs, collector_syscr).
 
-    Scrapes run on CivetWeb's worker threads (named civetweb-worker); collection runs on the
-    other non-main threads (the periodic sampler; netlink when it lands). The collector thread is
+    Scrapes run on CivetWeb's worker threads (named civetweb-worker) and, for gzip, on the deflate
+    pool (named netif-deflate); collection runs on the other non-main threads (the periodic
+    sampler, netlink). The collector thread is
     the non-CivetWeb, non-main thread with the most read syscalls.
     """
     scrape = collection = 0.0
     best = None
     for tid, (comm, cpu, vcs, syscr) in threads(pid).items():
-        if comm.startswith("civetweb"):
+        if comm.startswith("civetweb") or comm.startswith("netif-deflate"):
             scrape += cpu
         elif tid != pid:
             collection += cpu
@@ -277,7 +278,7 @@ def validate_worker(args):
         start = time.monotonic()
         try:
             status, headers, body = http_get(port, use_gzip=use_gzip, timeout=30)
-        except OSError as e:
+        except (OSError, http.client.HTTPException) as e:  # IncompleteRead: a cut chunked body
             stats["bad"] += 1
             stats["problems"].append(f"request failed: {e}")
             continue
@@ -286,8 +287,13 @@ def validate_worker(args):
         problems = []
         if status != 200:
             problems.append(f"status {status}")
-        if int(headers.get("content-length", -1)) != len(body):
-            problems.append("content-length mismatch")
+        # A chunked body's framing (every chunk whole, the last empty chunk there) is checked by
+        # http.client as it reads; a body with a length must have exactly that length.
+        if "content-length" in headers:
+            if int(headers["content-length"]) != len(body):
+                problems.append("content-length mismatch")
+        elif headers.get("transfer-encoding") != "chunked":
+            problems.append("neither content-length nor chunked")
         if use_gzip:
             if headers.get("content-encoding") != "gzip":
                 problems.append("no gzip encoding")
