@@ -20,6 +20,7 @@ timeouts; every child is killed on exit.
 import argparse
 import gzip
 import http.client
+import socket
 import itertools
 import json
 import math
@@ -135,37 +136,103 @@ def curl_scrape(port, use_gzip, out_path=None, timeout=60):
 
 class KeepAliveClient:
     """Scrapes over one persistent connection, as Prometheus does (HTTP/1.1 keep-alive), and times
-    each scrape from sending the request to reading the body's last byte."""
+    each scrape from sending the request to reading the body's last byte.
+
+    A raw socket reading into one reused buffer, not http.client: at 15 MB per scrape the stdlib's
+    chunk-by-chunk reads and joins added about 8 ms to every scrape (measured against curl), for
+    both exporters alike, which hid the servers' own latency. The body's framing (Content-Length,
+    or every chunk whole and the last empty chunk present) is checked after the clock stops."""
 
     def __init__(self, port, timeout=120):
-        self.port, self.timeout, self.conn = port, timeout, None
+        self.port, self.timeout, self.sock = port, timeout, None
+        self.buffer = bytearray(32 << 20)
+
+    def _connect(self):
+        self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=self.timeout)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def _read_response(self):
+        """Reads one whole response into self.buffer; returns (status, headers, body_start, end)."""
+        view, n = memoryview(self.buffer), 0
+        header_end, length, chunked = -1, None, False
+        while True:
+            if n == len(self.buffer):
+                self.buffer.extend(bytes(len(self.buffer)))
+                view = memoryview(self.buffer)
+            got = self.sock.recv_into(view[n:])
+            if got == 0:
+                raise ConnectionError("server closed the connection")
+            n += got
+            if header_end < 0:
+                header_end = self.buffer.find(b"\r\n\r\n", 0, n)
+                if header_end < 0:
+                    continue
+                lines = bytes(self.buffer[:header_end]).decode("latin-1").split("\r\n")
+                status = int(lines[0].split()[1])
+                headers = {}
+                for line in lines[1:]:
+                    name, _, value = line.partition(":")
+                    headers[name.strip().lower()] = value.strip()
+                header_end += 4
+                if "content-length" in headers:
+                    length = int(headers["content-length"])
+                chunked = headers.get("transfer-encoding", "").lower() == "chunked"
+            if length is not None and n >= header_end + length:
+                return status, headers, header_end, header_end + length
+            if chunked and n - header_end >= 5 and self.buffer.endswith(b"0\r\n\r\n", 0, n) and \
+                    (n - header_end == 5 or self.buffer.endswith(b"\r\n0\r\n\r\n", 0, n)):
+                return status, headers, header_end, n
+
+    def _dechunk(self, start, end):
+        """The body of a chunked message in buffer[start:end], or None when the framing is bad."""
+        pieces, at, view = [], start, memoryview(self.buffer)
+        while True:
+            line_end = self.buffer.find(b"\r\n", at, end)
+            if line_end < 0:
+                return None
+            size = int(bytes(self.buffer[at:line_end]).split(b";")[0], 16)
+            at = line_end + 2
+            if size == 0:
+                return b"".join(pieces) if at + 2 == end else None
+            if at + size + 2 > end or self.buffer[at + size:at + size + 2] != b"\r\n":
+                return None
+            pieces.append(view[at:at + size])
+            at += size + 2
 
     def scrape(self, use_gzip):
         """Returns (ok, body bytes, seconds, status)."""
-        headers = {"Accept-Encoding": "gzip"} if use_gzip else {"Accept-Encoding": "identity"}
+        encoding = "gzip" if use_gzip else "identity"
+        request = ("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: "
+                   f"{encoding}\r\n\r\n").encode()
         for attempt in (0, 1):  # one reconnect if the server closed an idle connection
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port,
-                                                       timeout=self.timeout)
             try:
+                if self.sock is None:
+                    self._connect()
                 start = time.perf_counter()
-                self.conn.request("GET", "/metrics", headers=headers)
-                resp = self.conn.getresponse()
-                body = resp.read()
+                self.sock.sendall(request)
+                status, headers, body_start, end = self._read_response()
                 seconds = time.perf_counter() - start
-                if resp.getheader("connection", "").lower() == "close":
-                    self.close()
-                return resp.status == 200, len(body), seconds, resp.status
-            except (OSError, http.client.HTTPException):
+            except (OSError, ValueError, IndexError):
                 self.close()
                 if attempt:
                     return False, 0, float("nan"), 0
+                continue
+            if headers.get("transfer-encoding", "").lower() == "chunked":
+                body = self._dechunk(body_start, end)
+                if body is None:
+                    self.close()
+                    return False, 0, seconds, status
+            else:
+                body = self.buffer[body_start:end]
+            if headers.get("connection", "").lower() == "close":
+                self.close()
+            return status == 200, len(body), seconds, status
         return False, 0, float("nan"), 0
 
     def close(self):
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
 
 
 def http_get(port, path="/metrics", use_gzip=False, timeout=60):
