@@ -84,15 +84,15 @@ def threads(pid):
 def ours_split(pid):
     """Our exporter's CPU split: (scrape_cpu, collection_cpu, collector_vcs, collector_syscr).
 
-    Scrapes run on CivetWeb's worker threads (named civetweb-worker) and, for gzip, on the deflate
-    pool (named netif-deflate); collection runs on the other non-main threads (the periodic
+    Scrapes run on CivetWeb's worker threads (named civetweb-worker) and, for gzip, on the scrape
+    work pool (named netif-scrape); collection runs on the other non-main threads (the periodic
     sampler, netlink). The collector thread is
     the non-CivetWeb, non-main thread with the most read syscalls.
     """
     scrape = collection = 0.0
     best = None
     for tid, (comm, cpu, vcs, syscr) in threads(pid).items():
-        if comm.startswith("civetweb") or comm.startswith("netif-deflate"):
+        if comm.startswith("civetweb") or comm.startswith("netif-scrape"):
             scrape += cpu
         elif tid != pid:
             collection += cpu

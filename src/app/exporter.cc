@@ -100,7 +100,7 @@ std::string Exporter::Start() {
     // The snapshot pointer is all a scrape takes from the store: rendering holds no lock and
     // never waits on collection.
     const auto snapshot = p.store->Current();
-    RenderInterfaces(*snapshot, out);
+    RenderInterfaces(*snapshot, WorkPool::Shared(), out);
     std::string self_metrics;  // a few kilobytes
     p.self_metrics.Render(self_metrics);
     out.Append(self_metrics);

@@ -1,6 +1,9 @@
 #include "exposition/renderer.h"
 
 #include <cstring>
+#include <deque>
+#include <memory>
+#include <span>
 #include <vector>
 
 #include "exposition/metric_catalogue.h"
@@ -94,25 +97,94 @@ std::string RenderLabelBlock(const LabelPairs& labels) {
   return block;
 }
 
-void RenderInterfaces(const Snapshot& snapshot, ChunkedBuffer& out) {
-  // The store caches each view's label block; views built elsewhere (tests) get one made here.
-  std::vector<std::string> made_here(snapshot.interfaces.size());
-  std::vector<std::string_view> label_blocks(snapshot.interfaces.size());
+namespace {
+
+// Each interface's escaped label block: the store's cached one, or one made here (views built
+// elsewhere, in tests). `made_here` owns the latter.
+std::vector<std::string_view> LabelBlocks(const Snapshot& snapshot,
+                                          std::vector<std::string>& made_here) {
+  made_here.resize(snapshot.interfaces.size());
+  std::vector<std::string_view> blocks(snapshot.interfaces.size());
   for (std::size_t i = 0; i < snapshot.interfaces.size(); ++i) {
     const InterfaceView& view = *snapshot.interfaces[i];
     if (view.label_block) {
-      label_blocks[i] = *view.label_block;
+      blocks[i] = *view.label_block;
     } else {
       made_here[i] = RenderLabelBlock(view.record.labels);
-      label_blocks[i] = made_here[i];
+      blocks[i] = made_here[i];
     }
   }
+  return blocks;
+}
+
+void RenderFamily(const MetricDefinition& definition, const Snapshot& snapshot,
+                  std::span<const std::string_view> label_blocks, ChunkedBuffer& out) {
+  FamilyWriter writer(definition, out);
+  for (std::size_t i = 0; i < snapshot.interfaces.size(); ++i) {
+    writer.SetInterfaceLabels(label_blocks[i]);
+    definition.emit(*snapshot.interfaces[i], writer);
+  }
+}
+
+// One family rendered on the pool.
+struct FamilyJob {
+  std::string text;
+  Completion rendered;
+};
+
+constexpr std::size_t kMinInterfacesForParallelRender = 256;
+constexpr std::size_t kJobChunkBytes = 64 * 1024;
+
+}  // namespace
+
+void RenderInterfaces(const Snapshot& snapshot, ChunkedBuffer& out) {
+  std::vector<std::string> made_here;
+  const auto label_blocks = LabelBlocks(snapshot, made_here);
   for (const auto& definition : InterfaceMetricCatalogue()) {
-    FamilyWriter writer(definition, out);
-    for (std::size_t i = 0; i < snapshot.interfaces.size(); ++i) {
-      writer.SetInterfaceLabels(label_blocks[i]);
-      definition.emit(*snapshot.interfaces[i], writer);
+    RenderFamily(definition, snapshot, label_blocks, out);
+  }
+}
+
+void RenderInterfaces(const Snapshot& snapshot, WorkPool& pool, ChunkedBuffer& out) {
+  if (snapshot.interfaces.size() < kMinInterfacesForParallelRender) {
+    return RenderInterfaces(snapshot, out);
+  }
+  std::vector<std::string> made_here;
+  const auto label_blocks = LabelBlocks(snapshot, made_here);
+  const auto catalogue = InterfaceMetricCatalogue();
+  // A few families ahead of the one being sent: every pool thread busy, memory bounded.
+  const std::size_t max_in_flight = 2 * static_cast<std::size_t>(pool.threads()) + 1;
+  std::deque<std::unique_ptr<FamilyJob>> in_flight;
+  // Texts of families already sent, reused (capacity kept) for the next ones: a fresh
+  // quarter-megabyte buffer per family meant a fresh mapping and its page faults each time.
+  std::vector<std::string> spare_texts;
+  std::size_t next = 0;
+  const auto submit_next = [&] {
+    auto job = std::make_unique<FamilyJob>();
+    if (!spare_texts.empty()) {
+      job->text.swap(spare_texts.back());
+      spare_texts.pop_back();
     }
+    pool.Submit([job = job.get(), &definition = catalogue[next], &snapshot, &label_blocks] {
+      ChunkedBuffer buffer(kJobChunkBytes,
+                           [job](std::string_view piece) { job->text.append(piece); });
+      RenderFamily(definition, snapshot, label_blocks, buffer);
+      buffer.Flush();
+      job->rendered.Done();
+    });
+    in_flight.push_back(std::move(job));
+    ++next;
+  };
+  while (next < catalogue.size() && in_flight.size() < max_in_flight) submit_next();
+  // Every job is waited for before returning: they read the snapshot and the label blocks.
+  while (!in_flight.empty()) {
+    const std::unique_ptr<FamilyJob> job = std::move(in_flight.front());
+    in_flight.pop_front();
+    job->rendered.Wait();
+    if (next < catalogue.size()) submit_next();
+    out.Pass(job->text);
+    job->text.clear();
+    spare_texts.push_back(std::move(job->text));
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "model/snapshot.h"
 #include "util/chunked_buffer.h"
+#include "util/work_pool.h"
 
 namespace netif {
 
@@ -15,6 +16,12 @@ namespace netif {
 // order and interfaces in snapshot order. `out` hands the text on in chunks as it fills, so the
 // scrape never holds the whole body.
 void RenderInterfaces(const Snapshot& snapshot, ChunkedBuffer& out);
+
+// The same, with the families rendered on `pool` (several at once, each into its own buffer) and
+// handed to `out` in catalogue order: byte for byte the serial form, in a fraction of the time on a
+// machine with idle cores. Below a few hundred interfaces it renders serially (handing families
+// between threads would cost more than it saves).
+void RenderInterfaces(const Snapshot& snapshot, WorkPool& pool, ChunkedBuffer& out);
 
 // The same, appended to a string (tests, tools).
 void RenderInterfaces(const Snapshot& snapshot, std::string& out);

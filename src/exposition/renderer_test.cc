@@ -77,6 +77,25 @@ TEST(RendererTest, SpeedIsRenderedInBytesPerSecond) {
   EXPECT_THAT(out, HasSubstr("netif_speed_bytes{device=\"eth0\"} 125000000\n"));
 }
 
+TEST(RendererTest, ParallelRenderIsByteForByteTheSerialOne) {
+  Snapshot snapshot;
+  for (int i = 0; i < 600; ++i) {
+    auto view = std::make_shared<InterfaceView>(*View("veth" + std::to_string(i), 1000 + i));
+    view->record.attributes.oper_state = i % 3 == 0 ? OperState::kDown : OperState::kUp;
+    view->record.attributes.speed_bps = 10'000'000'000ULL;
+    snapshot.interfaces.push_back(view);
+  }
+  std::string serial;
+  RenderInterfaces(snapshot, serial);
+  WorkPool pool(3);
+  std::string parallel;
+  ChunkedBuffer buffer(4096, [&](std::string_view piece) { parallel.append(piece); });
+  RenderInterfaces(snapshot, pool, buffer);
+  buffer.Flush();
+  EXPECT_GT(serial.size(), 100'000u);
+  EXPECT_EQ(parallel, serial);
+}
+
 TEST(CatalogueTest, NamesAreUniqueAndCountersEndInTotal) {
   std::set<std::string_view> names;
   for (const auto& definition : InterfaceMetricCatalogue()) {

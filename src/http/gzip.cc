@@ -46,7 +46,7 @@ bool AcceptsGzip(std::string_view header) {
 
 bool GzipCompress(std::string_view input, std::string& out) {
   out.clear();
-  ParallelGzip gzip(DeflatePool::Shared(), [&out](std::string_view piece) { out.append(piece); });
+  ParallelGzip gzip(WorkPool::Shared(), [&out](std::string_view piece) { out.append(piece); });
   constexpr std::size_t kPieceBytes = 256 * 1024;
   for (std::size_t at = 0; at < input.size(); at += kPieceBytes) {
     gzip.Write(input.substr(at, kPieceBytes));

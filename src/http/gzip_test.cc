@@ -41,7 +41,7 @@ TEST(GzipTest, CompressesEmptyInput) {
 // Pieces of every size around deflate's 32 KiB window, on a pool of three threads, so chunks finish
 // out of order and each is primed with its predecessor's tail.
 TEST(ParallelGzipTest, JoinsChunksDeflatedOnSeveralThreadsIntoOneMember) {
-  DeflatePool pool(3);
+  WorkPool pool(3);
   std::string body;
   std::string compressed;
   {
@@ -61,7 +61,7 @@ TEST(ParallelGzipTest, JoinsChunksDeflatedOnSeveralThreadsIntoOneMember) {
 }
 
 TEST(ParallelGzipTest, AnEmptyBodyIsAValidMember) {
-  DeflatePool pool(1);
+  WorkPool pool(1);
   std::string compressed;
   ParallelGzip gzip(pool, [&](std::string_view piece) { compressed.append(piece); });
   ASSERT_TRUE(gzip.Finish());

@@ -94,7 +94,7 @@ void SendMetricsStreamed(mg_connection* conn, const HttpCallbacks& callbacks, bo
     send_failed = mg_send_chunk(conn, piece.data(), static_cast<unsigned>(piece.size())) < 0;
   };
   std::optional<ParallelGzip> compressor;
-  if (gzip) compressor.emplace(DeflatePool::Shared(), send);
+  if (gzip) compressor.emplace(WorkPool::Shared(), send);
   ChunkedBuffer buffer(kChunkBytes, [&](std::string_view piece) {
     if (compressor) {
       compressor->Write(piece);

@@ -1,6 +1,5 @@
 #include "http/parallel_gzip.h"
 
-#include <pthread.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -10,8 +9,8 @@ namespace netif {
 namespace {
 
 constexpr std::size_t kDictionaryBytes = 32 * 1024;  // deflate's window
+constexpr std::size_t kBlockBytes = 256 * 1024;
 constexpr int kLevel = 1;  // the exposition is repetitive: the fastest level shrinks it ~15x
-constexpr unsigned kMaxThreads = 4;
 
 // The gzip header (RFC 1952): deflate, no name, no mtime, unknown OS... "Unix" (3) as zlib does.
 constexpr char kGzipHeader[] = {'\x1f', '\x8b', 8, 0, 0, 0, 0, 0, 0, 3};
@@ -39,21 +38,25 @@ class ThreadDeflater {
                              static_cast<uInt>(dictionary.size())) != Z_OK) {
       return false;
     }
-    out.resize(deflateBound(&stream_, input.size()) + 16);
+    // Deflated into this thread's own bound-sized buffer, kept from block to block, and copied
+    // out at its real size (about a fifteenth): a fresh bound-sized buffer per block meant a
+    // fresh mapping and its page faults every time.
+    scratch_.resize(deflateBound(&stream_, input.size()) + 16);
     stream_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
     stream_.avail_in = static_cast<uInt>(input.size());
-    stream_.next_out = reinterpret_cast<Bytef*>(out.data());
-    stream_.avail_out = static_cast<uInt>(out.size());
+    stream_.next_out = reinterpret_cast<Bytef*>(scratch_.data());
+    stream_.avail_out = static_cast<uInt>(scratch_.size());
     const int result = deflate(&stream_, Z_SYNC_FLUSH);
     // The bound fits the whole chunk and the flush marker: one call finishes it.
     if (result != Z_OK || stream_.avail_in != 0 || stream_.avail_out == 0) return false;
-    out.resize(out.size() - stream_.avail_out);
+    out.assign(scratch_.data(), scratch_.size() - stream_.avail_out);
     return true;
   }
 
  private:
   z_stream stream_{};
   bool ok_ = false;
+  std::string scratch_;
 };
 
 void PutLittleEndian32(char* out, uint32_t value) {
@@ -62,83 +65,50 @@ void PutLittleEndian32(char* out, uint32_t value) {
 
 }  // namespace
 
-DeflatePool::DeflatePool(unsigned threads) {
-  for (unsigned i = 0; i < std::max(1u, threads); ++i) threads_.emplace_back([this] { Run(); });
-}
-
-DeflatePool::~DeflatePool() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  for (auto& thread : threads_) thread.join();
-}
-
-DeflatePool& DeflatePool::Shared() {
-  static DeflatePool pool(std::clamp(std::thread::hardware_concurrency(), 1u, kMaxThreads));
-  return pool;
-}
-
-void DeflatePool::Submit(std::function<void()> job) {
-  {
-    std::lock_guard lock(mutex_);
-    jobs_.push_back(std::move(job));
-  }
-  wake_.notify_one();
-}
-
-void DeflatePool::Run() {
-  // Named so a profile (and bench/scale, which counts scrape CPU by thread) can tell it apart.
-  pthread_setname_np(pthread_self(), "netif-deflate");
-  for (;;) {
-    std::function<void()> job;
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
-      if (jobs_.empty()) return;  // stopping, and nothing left to do
-      job = std::move(jobs_.front());
-      jobs_.pop_front();
-    }
-    job();
-  }
-}
-
 struct ParallelGzip::Block {
   std::string dictionary;
   std::string input;
   std::string output;
   uint32_t crc = 0;
   bool ok = false;
-  bool done = false;  // guarded by mutex
-  std::mutex mutex;
-  std::condition_variable finished;
+  Completion deflated;
 };
 
-ParallelGzip::ParallelGzip(DeflatePool& pool, Sink sink)
+ParallelGzip::ParallelGzip(WorkPool& pool, Sink sink)
     // Enough chunks in flight to keep every pool thread busy while this thread renders the next.
     : pool_(pool), sink_(std::move(sink)), max_in_flight_(2 * pool.threads() + 1) {
   sink_(std::string_view(kGzipHeader, sizeof kGzipHeader));
 }
 
 ParallelGzip::~ParallelGzip() {
-  for (const auto& block : in_flight_) {
-    std::unique_lock lock(block->mutex);
-    block->finished.wait(lock, [&] { return block->done; });
-  }
+  for (const auto& block : in_flight_) block->deflated.Wait();
 }
 
 void ParallelGzip::Write(std::string_view piece) {
-  if (piece.empty()) return;
+  // Pieces come in all sizes (a family of a small scrape is a few kilobytes): gather them into
+  // blocks big enough that priming each with a 32 KiB dictionary stays a small part of the work.
+  pending_.append(piece);
+  if (pending_.size() >= kBlockBytes) SubmitPending();
+}
+
+void ParallelGzip::SubmitPending() {
+  if (pending_.empty()) return;
   if (in_flight_.size() >= max_in_flight_) SendOldest();
   auto block = std::make_shared<Block>();
   block->dictionary = dictionary_;
-  block->input.assign(piece);
-  // The next chunk's dictionary: the last 32 KiB of everything so far.
-  if (piece.size() >= kDictionaryBytes) {
-    dictionary_.assign(piece.substr(piece.size() - kDictionaryBytes));
+  block->input.swap(pending_);
+  // The next block gathers into a buffer a sent block left behind (capacity kept), not a new one.
+  pending_.clear();
+  if (!spare_inputs_.empty()) {
+    pending_.swap(spare_inputs_.back());
+    spare_inputs_.pop_back();
+  }
+  const std::string_view input = block->input;
+  // The next block's dictionary: the last 32 KiB of everything so far.
+  if (input.size() >= kDictionaryBytes) {
+    dictionary_.assign(input.substr(input.size() - kDictionaryBytes));
   } else {
-    dictionary_.append(piece);
+    dictionary_.append(input);
     if (dictionary_.size() > kDictionaryBytes) {
       dictionary_.erase(0, dictionary_.size() - kDictionaryBytes);
     }
@@ -149,30 +119,26 @@ void ParallelGzip::Write(std::string_view piece) {
     block->ok = deflater.Deflate(block->dictionary, block->input, block->output);
     block->crc = static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(block->input.data()),
                                              static_cast<uInt>(block->input.size())));
-    {
-      std::lock_guard lock(block->mutex);
-      block->done = true;
-    }
-    block->finished.notify_one();
+    block->deflated.Done();
   });
 }
 
 void ParallelGzip::SendOldest() {
   std::shared_ptr<Block> block = std::move(in_flight_.front());
   in_flight_.pop_front();
-  {
-    std::unique_lock lock(block->mutex);
-    block->finished.wait(lock, [&] { return block->done; });
-  }
+  block->deflated.Wait();
   if (!block->ok) failed_ = true;
   if (failed_) return;
   crc_ = static_cast<uint32_t>(
       crc32_combine(crc_, block->crc, static_cast<z_off_t>(block->input.size())));
   length_ += block->input.size();
   if (!block->output.empty()) sink_(block->output);
+  block->input.clear();
+  spare_inputs_.push_back(std::move(block->input));
 }
 
 bool ParallelGzip::Finish() {
+  SubmitPending();
   while (!in_flight_.empty()) SendOldest();
   if (failed_) return false;
   char trailer[sizeof kFinalBlock + 8];

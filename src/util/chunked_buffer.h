@@ -44,6 +44,13 @@ class ChunkedBuffer {
   // Hands everything buffered to the sink.
   void Flush();
 
+  // Hands `text` to the sink as it is, after what is buffered: for a large piece already made
+  // elsewhere, which copying through the buffer would only slow down.
+  void Pass(std::string_view text) {
+    Flush();
+    if (!text.empty()) sink_(text);
+  }
+
  private:
   void MakeRoom(std::size_t n);
 

@@ -43,5 +43,16 @@ TEST(ChunkedBufferTest, ReserveAndCommitWriteThroughTheCursor) {
   EXPECT_EQ(joined, "xy");
 }
 
+TEST(ChunkedBufferTest, PassHandsOverALargePieceWholeAfterWhatIsBuffered) {
+  std::vector<std::string> pieces;
+  ChunkedBuffer buffer(8, [&](std::string_view piece) { pieces.emplace_back(piece); });
+  buffer.Append("ab");
+  buffer.Pass("0123456789");
+  buffer.Pass("");
+  buffer.Append("z");
+  buffer.Flush();
+  EXPECT_EQ(pieces, (std::vector<std::string>{"ab", "0123456789", "z"}));
+}
+
 }  // namespace
 }  // namespace netif
