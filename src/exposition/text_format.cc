@@ -38,20 +38,58 @@ std::size_t ValidUtf8SequenceLength(std::string_view s) {
   return length;
 }
 
+// Writes `raw` at `cursor` with every invalid UTF-8 sequence replaced by U+FFFD and every ASCII
+// byte replaced by `escape_ascii(byte)` (a view of the byte itself to keep it). Returns the end.
+// REQUIRES: room for kMaxEscapedBytesPerByte * raw.size() bytes.
 template <typename EscapeAscii>
-void AppendSanitized(std::string& out, std::string_view raw, EscapeAscii escape_ascii) {
+char* WriteSanitized(char* cursor, std::string_view raw, EscapeAscii escape_ascii) {
+  const auto put = [&cursor](std::string_view text) {
+    std::memcpy(cursor, text.data(), text.size());
+    cursor += text.size();
+  };
   while (!raw.empty()) {
     const std::size_t length = ValidUtf8SequenceLength(raw);
     if (length == 0) {
-      out.append(kReplacementCharacter);
+      put(kReplacementCharacter);
       raw.remove_prefix(1);
-    } else if (length == 1) {
-      escape_ascii(out, raw[0]);
-      raw.remove_prefix(1);
-    } else {
-      out.append(raw.substr(0, length));
-      raw.remove_prefix(length);
+      continue;
     }
+    put(length == 1 ? escape_ascii(raw[0]) : raw.substr(0, length));
+    raw.remove_prefix(length);
+  }
+  return cursor;
+}
+
+// Appends through WriteSanitized, growing `out` by the bound first.
+template <typename EscapeAscii>
+void AppendSanitized(std::string& out, std::string_view raw, EscapeAscii escape_ascii) {
+  const std::size_t start = out.size();
+  out.resize(start + kMaxEscapedBytesPerByte * raw.size());
+  char* end = WriteSanitized(out.data() + start, raw, escape_ascii);
+  out.resize(static_cast<std::size_t>(end - out.data()));
+}
+
+std::string_view EscapeForLabelValue(const char& c) {
+  switch (c) {
+    case '\\':
+      return "\\\\";
+    case '"':
+      return "\\\"";
+    case '\n':
+      return "\\n";
+    default:
+      return {&c, 1};
+  }
+}
+
+std::string_view EscapeForHelp(const char& c) {
+  switch (c) {
+    case '\\':
+      return "\\\\";
+    case '\n':
+      return "\\n";
+    default:
+      return {&c, 1};
   }
 }
 
@@ -73,60 +111,16 @@ char* WriteEscapedLabelValue(char* cursor, std::string_view raw) {
   std::size_t plain = 0;
   while (plain < raw.size() && !needs_care(raw[plain])) ++plain;
   if (plain > 0) std::memcpy(cursor, raw.data(), plain);  // raw.data() may be null when empty
-  cursor += plain;
-  raw.remove_prefix(plain);
-  const auto put = [&cursor](std::string_view text) {
-    std::memcpy(cursor, text.data(), text.size());
-    cursor += text.size();
-  };
-  while (!raw.empty()) {
-    const std::size_t length = ValidUtf8SequenceLength(raw);
-    if (length == 0) {
-      put(kReplacementCharacter);
-      raw.remove_prefix(1);
-      continue;
-    }
-    if (length == 1) {
-      switch (raw[0]) {
-        case '\\':
-          put("\\\\");
-          break;
-        case '"':
-          put("\\\"");
-          break;
-        case '\n':
-          put("\\n");
-          break;
-        default:
-          *cursor++ = raw[0];
-      }
-    } else {
-      put(raw.substr(0, length));
-    }
-    raw.remove_prefix(length);
-  }
-  return cursor;
+  return WriteSanitized(cursor + plain, raw.substr(plain), EscapeForLabelValue);
 }
 
 void AppendEscapedHelp(std::string& out, std::string_view raw) {
-  AppendSanitized(out, raw, [](std::string& o, char c) {
-    switch (c) {
-      case '\\':
-        o.append("\\\\");
-        break;
-      case '\n':
-        o.append("\\n");
-        break;
-      default:
-        o.push_back(c);
-    }
-  });
+  AppendSanitized(out, raw, EscapeForHelp);
 }
 
 std::string SanitizeUtf8(std::string_view raw) {
   std::string out;
-  out.reserve(raw.size());
-  AppendSanitized(out, raw, [](std::string& o, char c) { o.push_back(c); });
+  AppendSanitized(out, raw, [](const char& c) { return std::string_view(&c, 1); });
   return out;
 }
 
