@@ -4,6 +4,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "config/config_test_util.h"
 
 namespace netif {
 namespace {
@@ -15,32 +16,10 @@ using std::chrono::seconds;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-constexpr std::string_view kFile = "/etc/x.yml";
-
-Config ParseOk(std::string_view yaml) {
-  std::variant<Config, std::string> parsed = ParseConfigYaml(yaml, kFile);
-  if (auto* error = std::get_if<std::string>(&parsed)) {
-    ADD_FAILURE() << *error;
-    return Config{};
-  }
-  return std::get<Config>(parsed);
-}
-
-std::string ParseError(std::string_view yaml) {
-  std::variant<Config, std::string> parsed = ParseConfigYaml(yaml, kFile);
-  if (auto* error = std::get_if<std::string>(&parsed)) {
-    EXPECT_EQ(error->find('\n'), std::string::npos) << "not one line: " << *error;
-    return *error;
-  }
-  ADD_FAILURE() << "unexpectedly parsed:\n" << yaml;
-  return "";
-}
-
-// "netif_exporter: config error: /etc/x.yml:<line>: <rest>"
-std::string At(int line, std::string_view rest) {
-  return "netif_exporter: config error: /etc/x.yml:" + std::to_string(line) + ": " +
-         std::string(rest);
-}
+using config_testing::At;
+using config_testing::kFile;
+using config_testing::ParseError;
+using config_testing::ParseOk;
 
 TEST(ParseConfigYamlTest, EmptyDocumentsMeanDefaults) {
   EXPECT_EQ(ParseOk(""), Config{});
