@@ -96,14 +96,14 @@ std::string Exporter::Start() {
   p.ready = true;
 
   HttpCallbacks callbacks;
-  callbacks.render_metrics = [&p](ChunkedBuffer& out) {
+  callbacks.render_metrics = [&p](SegmentedBody& out) {
     // The snapshot pointer is all a scrape takes from the store: rendering holds no lock and
     // never waits on collection.
     const auto snapshot = p.store->Current();
-    RenderInterfaces(*snapshot, WorkPool::Shared(), out);
+    RenderInterfaces(*snapshot, out);
     std::string self_metrics;  // a few kilobytes
     p.self_metrics.Render(self_metrics);
-    out.Append(self_metrics);
+    out.text().Append(self_metrics);
   };
   callbacks.ready = [&p] { return p.ready.load(); };
   auto server = HttpServer::Start(config_.web.listen_address.ToString(), std::move(callbacks));

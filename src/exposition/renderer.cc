@@ -1,8 +1,6 @@
 #include "exposition/renderer.h"
 
 #include <cstring>
-#include <deque>
-#include <memory>
 #include <span>
 #include <vector>
 
@@ -126,14 +124,7 @@ void RenderFamily(const MetricDefinition& definition, const Snapshot& snapshot,
   }
 }
 
-// One family rendered on the pool.
-struct FamilyJob {
-  std::string text;
-  Completion rendered;
-};
-
 constexpr std::size_t kMinInterfacesForParallelRender = 256;
-constexpr std::size_t kJobChunkBytes = 64 * 1024;
 
 }  // namespace
 
@@ -145,47 +136,18 @@ void RenderInterfaces(const Snapshot& snapshot, ChunkedBuffer& out) {
   }
 }
 
-void RenderInterfaces(const Snapshot& snapshot, WorkPool& pool, ChunkedBuffer& out) {
+void RenderInterfaces(const Snapshot& snapshot, SegmentedBody& out) {
   if (snapshot.interfaces.size() < kMinInterfacesForParallelRender) {
-    return RenderInterfaces(snapshot, out);
+    return RenderInterfaces(snapshot, out.text());
   }
   std::vector<std::string> made_here;
   const auto label_blocks = LabelBlocks(snapshot, made_here);
-  const auto catalogue = InterfaceMetricCatalogue();
-  // A few families ahead of the one being sent: every pool thread busy, memory bounded.
-  const std::size_t max_in_flight = 2 * static_cast<std::size_t>(pool.threads()) + 1;
-  std::deque<std::unique_ptr<FamilyJob>> in_flight;
-  // Texts of families already sent, reused (capacity kept) for the next ones: a fresh
-  // quarter-megabyte buffer per family meant a fresh mapping and its page faults each time.
-  std::vector<std::string> spare_texts;
-  std::size_t next = 0;
-  const auto submit_next = [&] {
-    auto job = std::make_unique<FamilyJob>();
-    if (!spare_texts.empty()) {
-      job->text.swap(spare_texts.back());
-      spare_texts.pop_back();
-    }
-    pool.Submit([job = job.get(), &definition = catalogue[next], &snapshot, &label_blocks] {
-      ChunkedBuffer buffer(kJobChunkBytes,
-                           [job](std::string_view piece) { job->text.append(piece); });
-      RenderFamily(definition, snapshot, label_blocks, buffer);
-      buffer.Flush();
-      job->rendered.Done();
+  for (const auto& definition : InterfaceMetricCatalogue()) {
+    out.Submit([&definition, &snapshot, &label_blocks](ChunkedBuffer& family) {
+      RenderFamily(definition, snapshot, label_blocks, family);
     });
-    in_flight.push_back(std::move(job));
-    ++next;
-  };
-  while (next < catalogue.size() && in_flight.size() < max_in_flight) submit_next();
-  // Every job is waited for before returning: they read the snapshot and the label blocks.
-  while (!in_flight.empty()) {
-    const std::unique_ptr<FamilyJob> job = std::move(in_flight.front());
-    in_flight.pop_front();
-    job->rendered.Wait();
-    if (next < catalogue.size()) submit_next();
-    out.Pass(job->text);
-    job->text.clear();
-    spare_texts.push_back(std::move(job->text));
   }
+  out.Drain();  // the segments read the snapshot and the label blocks
 }
 
 void RenderInterfaces(const Snapshot& snapshot, std::string& out) {

@@ -8,7 +8,7 @@
 
 #include "model/snapshot.h"
 #include "util/chunked_buffer.h"
-#include "util/work_pool.h"
+#include "util/segmented_body.h"
 
 namespace netif {
 
@@ -17,11 +17,11 @@ namespace netif {
 // scrape never holds the whole body.
 void RenderInterfaces(const Snapshot& snapshot, ChunkedBuffer& out);
 
-// The same, with the families rendered on `pool` (several at once, each into its own buffer) and
-// handed to `out` in catalogue order: byte for byte the serial form, in a fraction of the time on a
-// machine with idle cores. Below a few hundred interfaces it renders serially (handing families
-// between threads would cost more than it saves).
-void RenderInterfaces(const Snapshot& snapshot, WorkPool& pool, ChunkedBuffer& out);
+// The same, each family a segment of `out` rendered (and encoded) on its pool, several at once, and
+// sent in catalogue order: byte for byte the serial form, in a fraction of the time on a machine
+// with idle cores. Returns once every segment is sent. Below a few hundred interfaces it renders
+// serially into out.text() (handing families between threads would cost more than it saves).
+void RenderInterfaces(const Snapshot& snapshot, SegmentedBody& out);
 
 // The same, appended to a string (tests, tools).
 void RenderInterfaces(const Snapshot& snapshot, std::string& out);

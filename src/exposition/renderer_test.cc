@@ -88,11 +88,12 @@ TEST(RendererTest, ParallelRenderIsByteForByteTheSerialOne) {
   std::string serial;
   RenderInterfaces(snapshot, serial);
   WorkPool pool(3);
+  IdentityEncoding identity;
   std::string parallel;
-  ChunkedBuffer buffer(4096, [&](std::string_view piece) { parallel.append(piece); });
-  RenderInterfaces(snapshot, pool, buffer);
-  buffer.Flush();
-  EXPECT_GT(serial.size(), 100'000u);
+  SegmentedBody body(pool, identity, [&](std::string_view piece) { parallel.append(piece); });
+  RenderInterfaces(snapshot, body);
+  EXPECT_GT(parallel.size(), 100'000u);  // sent by the time it returns
+  ASSERT_TRUE(body.Finish());
   EXPECT_EQ(parallel, serial);
 }
 

@@ -1,7 +1,5 @@
 #include "http/gzip.h"
 
-#include "http/parallel_gzip.h"
-
 namespace netif {
 namespace {
 
@@ -42,16 +40,6 @@ bool AcceptsGzip(std::string_view header) {
     return true;
   }
   return false;
-}
-
-bool GzipCompress(std::string_view input, std::string& out) {
-  out.clear();
-  ParallelGzip gzip(WorkPool::Shared(), [&out](std::string_view piece) { out.append(piece); });
-  constexpr std::size_t kPieceBytes = 256 * 1024;
-  for (std::size_t at = 0; at < input.size(); at += kPieceBytes) {
-    gzip.Write(input.substr(at, kPieceBytes));
-  }
-  return gzip.Finish();
 }
 
 }  // namespace netif

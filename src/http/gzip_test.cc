@@ -3,69 +3,92 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
-#include "http/parallel_gzip.h"
+#include <string>
+
+#include "http/gzip_encoding.h"
+#include "util/segmented_body.h"
+#include "util/work_pool.h"
 
 namespace netif {
 namespace {
 
+// Inflates a whole gzip member, failing the test when it is not exactly one valid member.
 std::string Gunzip(const std::string& compressed) {
   z_stream stream{};
-  inflateInit2(&stream, 15 + 16);
-  std::string out(1 << 20, '\0');
+  EXPECT_EQ(inflateInit2(&stream, 15 + 16), Z_OK);
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
   stream.avail_in = static_cast<uInt>(compressed.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(inflate(&stream, Z_FINISH), Z_STREAM_END);
-  out.resize(stream.total_out);
+  std::string out;
+  int result = Z_OK;
+  while (result == Z_OK) {
+    char piece[64 * 1024];
+    stream.next_out = reinterpret_cast<Bytef*>(piece);
+    stream.avail_out = sizeof piece;
+    result = inflate(&stream, Z_NO_FLUSH);
+    out.append(piece, sizeof piece - stream.avail_out);
+  }
+  EXPECT_EQ(result, Z_STREAM_END);
+  EXPECT_EQ(stream.avail_in, 0u);  // nothing after the member
   inflateEnd(&stream);
   return out;
 }
 
-TEST(GzipTest, RoundTrips) {
+std::string Lines(std::size_t bytes, std::string_view device) {
   std::string text;
-  for (int i = 0; i < 1000; ++i)
-    text += "netif_receive_bytes_total{device=\"veth" + std::to_string(i) + "\"} 12345\n";
-  std::string compressed;
-  ASSERT_TRUE(GzipCompress(text, compressed));
-  EXPECT_LT(compressed.size(), text.size() / 4);
-  EXPECT_EQ(Gunzip(compressed), text);
-}
-
-TEST(GzipTest, CompressesEmptyInput) {
-  std::string compressed;
-  ASSERT_TRUE(GzipCompress("", compressed));
-  EXPECT_EQ(Gunzip(compressed), "");
-}
-
-// Pieces of every size around deflate's 32 KiB window, on a pool of three threads, so chunks finish
-// out of order and each is primed with its predecessor's tail.
-TEST(ParallelGzipTest, JoinsChunksDeflatedOnSeveralThreadsIntoOneMember) {
-  WorkPool pool(3);
-  std::string body;
-  std::string compressed;
-  {
-    ParallelGzip gzip(pool, [&](std::string_view piece) { compressed.append(piece); });
-    for (std::size_t size : {0, 1, 100, 32767, 32768, 32769, 70000, 5, 200000, 3}) {
-      std::string piece;
-      while (piece.size() < size)
-        piece += "netif_up{device=\"veth" + std::to_string(piece.size()) + "\"} 1\n";
-      piece.resize(size);
-      body += piece;
-      gzip.Write(piece);
-    }
-    ASSERT_TRUE(gzip.Finish());
+  while (text.size() < bytes) {
+    text += "netif_up{device=\"" + std::string(device) + std::to_string(text.size()) + "\"} 1\n";
   }
-  EXPECT_LT(compressed.size(), body.size() / 4);
-  EXPECT_EQ(Gunzip(compressed), body);
+  text.resize(bytes);
+  return text;
 }
 
-TEST(ParallelGzipTest, AnEmptyBodyIsAValidMember) {
-  WorkPool pool(1);
+// Text written serially and segments rendered on three threads (finishing out of order), in sizes
+// around the 64 KiB render buffer and deflate's 32 KiB window, make one member of their text in
+// order.
+TEST(GzipEncodingTest, JoinsTextAndSegmentsDeflatedOnSeveralThreadsIntoOneMember) {
+  WorkPool pool(3);
+  GzipEncoding encoding;
+  std::string expected;
   std::string compressed;
-  ParallelGzip gzip(pool, [&](std::string_view piece) { compressed.append(piece); });
-  ASSERT_TRUE(gzip.Finish());
+  SegmentedBody body(pool, encoding, [&](std::string_view piece) { compressed.append(piece); });
+  int n = 0;
+  for (std::size_t size : {0, 1, 100, 32767, 32768, 65536, 65537, 5, 200000, 3}) {
+    const std::string written = Lines(size, "text" + std::to_string(n));
+    body.text().Append(written);
+    expected += written;
+    const std::string rendered = Lines(size * 3, "segment" + std::to_string(n++));
+    body.Submit([rendered](ChunkedBuffer& out) { out.Append(rendered); });
+    expected += rendered;
+  }
+  ASSERT_TRUE(body.Finish());
+  EXPECT_LT(compressed.size(), expected.size() / 4);
+  EXPECT_EQ(Gunzip(compressed), expected);
+}
+
+TEST(GzipEncodingTest, AnEmptyBodyIsAValidMember) {
+  WorkPool pool(1);
+  GzipEncoding encoding;
+  std::string compressed;
+  SegmentedBody body(pool, encoding, [&](std::string_view piece) { compressed.append(piece); });
+  body.Submit([](ChunkedBuffer&) {});
+  ASSERT_TRUE(body.Finish());
   EXPECT_EQ(Gunzip(compressed), "");
+}
+
+// A family without samples renders nothing: its segment must not add an empty deflate block.
+TEST(GzipEncodingTest, EmptySegmentsAddNoBytes) {
+  WorkPool pool(2);
+  const auto compress = [&pool](int empty_segments) {
+    GzipEncoding encoding;
+    std::string compressed;
+    SegmentedBody body(pool, encoding, [&](std::string_view piece) { compressed.append(piece); });
+    body.text().Append("a 1\n");
+    for (int i = 0; i < empty_segments; ++i) body.Submit([](ChunkedBuffer&) {});
+    EXPECT_TRUE(body.Finish());
+    return compressed;
+  };
+  EXPECT_EQ(compress(3), compress(0));
+  EXPECT_EQ(Gunzip(compress(3)), "a 1\n");
 }
 
 TEST(AcceptEncodingTest, RecognizesGzipAmongOthers) {

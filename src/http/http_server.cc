@@ -14,7 +14,8 @@
 #include <thread>
 
 #include "http/gzip.h"
-#include "http/parallel_gzip.h"
+#include "http/gzip_encoding.h"
+#include "util/work_pool.h"
 
 namespace netif {
 namespace {
@@ -53,34 +54,41 @@ void SendResponse(mg_connection* conn, int status, std::string_view content_type
   mg_write(conn, body.data(), body.size());
 }
 
-// The exposition is rendered, compressed and sent in pieces of this size, so a scrape holds a
-// few hundred kilobytes whatever the number of interfaces (the whole body is 15 MB at 5,000), and
-// the scraper reads the first bytes while the rest is still being rendered.
-constexpr std::size_t kChunkBytes = 256 * 1024;
-
 bool IsHttp11(mg_connection* conn) {
   const auto* request = mg_get_request_info(conn);
   return request != nullptr && request->http_version != nullptr &&
          std::string_view(request->http_version) == "1.1";
 }
 
+// Renders the exposition (its segments on the shared pool, deflated there too when `gzip`) and
+// hands the encoded body to `sink` in order. False when the encoded body is not valid.
+bool RenderMetrics(const HttpCallbacks& callbacks, bool gzip, const SegmentEncoding::Sink& sink) {
+  IdentityEncoding identity;
+  GzipEncoding deflated;
+  SegmentedBody body(WorkPool::Shared(), gzip ? static_cast<SegmentEncoding&>(deflated) : identity,
+                     sink);
+  callbacks.render_metrics(body);
+  return body.Finish();
+}
+
 // HTTP/1.0 has no chunked encoding: such a scraper gets the body rendered whole, with a length.
 void SendMetricsWhole(mg_connection* conn, const HttpCallbacks& callbacks, bool gzip) {
   std::string body;
-  ChunkedBuffer buffer(kChunkBytes, [&body](std::string_view piece) { body.append(piece); });
-  callbacks.render_metrics(buffer);
-  buffer.Flush();
-  std::string compressed;
-  if (gzip && GzipCompress(body, compressed)) {
-    SendResponse(conn, 200, kExpositionContentType, compressed, "Content-Encoding: gzip\r\n");
-  } else {
-    SendResponse(conn, 200, kExpositionContentType, body);
+  const auto append = [&body](std::string_view piece) { body.append(piece); };
+  if (gzip && RenderMetrics(callbacks, true, append)) {
+    SendResponse(conn, 200, kExpositionContentType, body, "Content-Encoding: gzip\r\n");
+    return;
   }
+  body.clear();  // a zlib failure (out of memory): the plain body instead
+  RenderMetrics(callbacks, false, append);
+  SendResponse(conn, 200, kExpositionContentType, body);
 }
 
-// Sends the body with Transfer-Encoding: chunked as it is rendered (and compressed, on the deflate
-// pool while this thread renders on). Once a send fails (the scraper went away) the rest is
-// rendered but not sent: the snapshot is immutable, so stopping early would gain little.
+// Sends the body with Transfer-Encoding: chunked as its segments are ready: the scraper reads the
+// first bytes while the rest is still being rendered, and a scrape holds a few segments whatever
+// the number of interfaces (the whole body is 15 MB at 5,000). Once a send fails (the scraper went
+// away) the rest is rendered but not sent: the snapshot is immutable, so stopping early would gain
+// little.
 void SendMetricsStreamed(mg_connection* conn, const HttpCallbacks& callbacks, bool gzip) {
   mg_printf(conn,
             "HTTP/1.1 200 OK\r\nContent-Type: %.*s\r\n%sTransfer-Encoding: chunked\r\n"
@@ -93,20 +101,9 @@ void SendMetricsStreamed(mg_connection* conn, const HttpCallbacks& callbacks, bo
     if (send_failed) return;
     send_failed = mg_send_chunk(conn, piece.data(), static_cast<unsigned>(piece.size())) < 0;
   };
-  std::optional<ParallelGzip> compressor;
-  if (gzip) compressor.emplace(WorkPool::Shared(), send);
-  ChunkedBuffer buffer(kChunkBytes, [&](std::string_view piece) {
-    if (compressor) {
-      compressor->Write(piece);
-    } else {
-      send(piece);
-    }
-  });
-  callbacks.render_metrics(buffer);
-  buffer.Flush();
   // A zlib failure (out of memory) leaves a body that fails the scraper's gzip check: an error it
   // reports, rather than a silently short exposition.
-  if (compressor) compressor->Finish();
+  RenderMetrics(callbacks, gzip, send);
   send(std::string_view(""));  // the last, empty chunk ends the body
 }
 

@@ -14,14 +14,14 @@
 #include <variant>
 #include <vector>
 
-#include "util/chunked_buffer.h"
+#include "util/segmented_body.h"
 
 namespace netif {
 
 struct HttpCallbacks {
-  // Writes the whole exposition to `out`, which sends it on (compressed when the scraper accepts
-  // gzip) chunk by chunk as it fills.
-  std::function<void(ChunkedBuffer& out)> render_metrics;
+  // Writes the whole exposition to `out` (its text, or segments rendered on its pool), which
+  // sends it on, compressed when the scraper accepts gzip, as the segments are ready.
+  std::function<void(SegmentedBody& out)> render_metrics;
   // True once the exporter has a first complete picture to serve.
   std::function<bool()> ready;
 };

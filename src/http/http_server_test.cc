@@ -26,7 +26,12 @@ class HttpServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     HttpCallbacks callbacks;
-    callbacks.render_metrics = [this](ChunkedBuffer& out) { out.Append(body_); };
+    // Half written as text, half as a segment rendered on the pool, as the exporter does.
+    callbacks.render_metrics = [this](SegmentedBody& out) {
+      const std::string_view body = body_;
+      out.text().Append(body.substr(0, body.size() / 2));
+      out.Submit([body](ChunkedBuffer& segment) { segment.Append(body.substr(body.size() / 2)); });
+    };
     callbacks.ready = [this] { return ready_.load(); };
     auto started = HttpServer::Start("127.0.0.1:0", std::move(callbacks));
     ASSERT_EQ(started.index(), 0u) << std::get<1>(started);
@@ -131,7 +136,7 @@ TEST_F(HttpServerTest, HealthyAlwaysReadyOnlyWhenReady) {
 
 TEST(HttpServerStartTest, PortInUseIsAnErrorNotACrash) {
   HttpCallbacks callbacks;
-  callbacks.render_metrics = [](ChunkedBuffer&) {};
+  callbacks.render_metrics = [](SegmentedBody&) {};
   auto first = HttpServer::Start("127.0.0.1:0", callbacks);
   ASSERT_EQ(first.index(), 0u);
   const int port = std::get<0>(first)->BoundPorts().front();

@@ -1,38 +1,78 @@
-// A text buffer that hands what it holds to a sink whenever the next write would not fit, so a
-// large response (15 MB of exposition at 5,000 interfaces) is produced, compressed and sent in
-// pieces of a fixed size instead of existing whole in memory.
+// A text buffer that hands what it holds on whenever the next write would not fit, so a large
+// response (15 MB of exposition at 5,000 interfaces) is produced, compressed and sent in pieces of
+// a fixed size instead of existing whole in memory.
 //
 // Writers reserve room for an upper bound of what they are about to write, fill it through a raw
 // cursor and commit the end: one capacity check per line instead of one per piece.
 //
-// Thread-safety: none; one writer at a time.
+// Two ways to hand the text on: a Sink sees each piece (and must copy what it keeps), or a Handoff
+// takes each full chunk whole, storage and all, and the buffer goes on in a fresh chunk from a
+// ChunkPool: text rendered on one thread and sent from another is then never copied.
+//
+// Thread-safety: a ChunkedBuffer has one writer at a time; a ChunkPool is safe for concurrent use.
 #pragma once
 
 #include <cstddef>
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string_view>
+#include <vector>
 
 namespace netif {
+
+// A piece of text with its storage.
+struct Chunk {
+  std::unique_ptr<char[]> bytes;
+  std::size_t capacity = 0;
+  std::size_t size = 0;
+
+  std::string_view text() const { return {bytes.get(), size}; }
+};
+
+// Chunks of one capacity, handed back after use and taken again: a scrape cycles a few megabytes
+// through the same chunks instead of faulting in fresh pages for each. Freed with the pool.
+class ChunkPool {
+ public:
+  explicit ChunkPool(std::size_t chunk_bytes) : chunk_bytes_(chunk_bytes == 0 ? 1 : chunk_bytes) {}
+  ChunkPool(const ChunkPool&) = delete;
+  ChunkPool& operator=(const ChunkPool&) = delete;
+
+  std::size_t chunk_bytes() const { return chunk_bytes_; }
+  // An empty chunk of chunk_bytes() capacity.
+  Chunk Take();
+  // Back for reuse; a chunk of another capacity (grown for one large write) is freed instead.
+  void Give(Chunk chunk);
+
+ private:
+  const std::size_t chunk_bytes_;
+  std::mutex mutex_;
+  std::vector<Chunk> free_;  // guarded by mutex_
+};
 
 class ChunkedBuffer {
  public:
   // Receives the buffered text, in order. Called with a non-empty view only.
   using Sink = std::function<void(std::string_view)>;
+  // Receives each non-empty chunk, in order, to keep.
+  using Handoff = std::function<void(Chunk)>;
 
   ChunkedBuffer(std::size_t chunk_bytes, Sink sink);
+  // Writes into chunks taken from `pool` (which must outlive the buffer) and hands them over.
+  ChunkedBuffer(ChunkPool& pool, Handoff handoff);
   ChunkedBuffer(const ChunkedBuffer&) = delete;
   ChunkedBuffer& operator=(const ChunkedBuffer&) = delete;
 
-  // Returns a cursor with room for at least `n` bytes, flushing first when the buffer cannot take
-  // them (a single write larger than the chunk size grows the buffer). Follow with Commit().
+  // Returns a cursor with room for at least `n` bytes, handing the text on first when the chunk
+  // cannot take them (a single write larger than the chunk size gets a chunk of its own size).
+  // Follow with Commit().
   char* Reserve(std::size_t n) {
-    if (capacity_ - length_ < n) MakeRoom(n);
-    return data_.get() + length_;
+    if (chunk_.capacity - chunk_.size < n) MakeRoom(n);
+    return chunk_.bytes.get() + chunk_.size;
   }
   // `end` is the cursor Reserve() returned advanced past the bytes written.
-  void Commit(char* end) { length_ = static_cast<std::size_t>(end - data_.get()); }
+  void Commit(char* end) { chunk_.size = static_cast<std::size_t>(end - chunk_.bytes.get()); }
 
   void Append(std::string_view text) {
     if (text.empty()) return;  // its data() may be null, which memcpy must not see
@@ -41,23 +81,17 @@ class ChunkedBuffer {
     Commit(cursor + text.size());
   }
 
-  // Hands everything buffered to the sink.
+  // Hands everything buffered on.
   void Flush();
-
-  // Hands `text` to the sink as it is, after what is buffered: for a large piece already made
-  // elsewhere, which copying through the buffer would only slow down.
-  void Pass(std::string_view text) {
-    Flush();
-    if (!text.empty()) sink_(text);
-  }
 
  private:
   void MakeRoom(std::size_t n);
 
-  std::unique_ptr<char[]> data_;
-  std::size_t capacity_;
-  std::size_t length_ = 0;
+  const std::size_t chunk_bytes_;
+  Chunk chunk_;
   Sink sink_;
+  ChunkPool* pool_ = nullptr;  // handoff mode only
+  Handoff handoff_;
 };
 
 }  // namespace netif

@@ -43,15 +43,37 @@ TEST(ChunkedBufferTest, ReserveAndCommitWriteThroughTheCursor) {
   EXPECT_EQ(joined, "xy");
 }
 
-TEST(ChunkedBufferTest, PassHandsOverALargePieceWholeAfterWhatIsBuffered) {
-  std::vector<std::string> pieces;
-  ChunkedBuffer buffer(8, [&](std::string_view piece) { pieces.emplace_back(piece); });
-  buffer.Append("ab");
-  buffer.Pass("0123456789");
-  buffer.Pass("");
-  buffer.Append("z");
+TEST(ChunkedBufferTest, HandoffPassesFullChunksWholeAndTakesFreshOnesFromThePool) {
+  ChunkPool pool(8);
+  std::vector<Chunk> chunks;
+  ChunkedBuffer buffer(pool, [&](Chunk chunk) { chunks.push_back(std::move(chunk)); });
   buffer.Flush();
-  EXPECT_EQ(pieces, (std::vector<std::string>{"ab", "0123456789", "z"}));
+  EXPECT_TRUE(chunks.empty());  // nothing written, nothing handed over
+  buffer.Append("abcdefg");
+  EXPECT_TRUE(chunks.empty());  // 7 bytes fit in 8
+  buffer.Append("hij");         // does not fit: the first chunk goes as it is
+  buffer.Append("0123456789");  // larger than a chunk: one of its own
+  buffer.Flush();
+  ASSERT_EQ(chunks.size(), 3u);
+  EXPECT_EQ(chunks[0].text(), "abcdefg");
+  EXPECT_EQ(chunks[1].text(), "hij");
+  EXPECT_EQ(chunks[2].text(), "0123456789");
+  EXPECT_EQ(chunks[0].capacity, 8u);
+  EXPECT_EQ(chunks[2].capacity, 10u);
+}
+
+TEST(ChunkPoolTest, ReusesChunksGivenBackAndDropsOthers) {
+  ChunkPool pool(16);
+  Chunk chunk = pool.Take();
+  chunk.size = 5;
+  const char* storage = chunk.bytes.get();
+  pool.Give(std::move(chunk));
+  Chunk again = pool.Take();
+  EXPECT_EQ(again.bytes.get(), storage);
+  EXPECT_EQ(again.size, 0u);  // emptied
+  EXPECT_EQ(again.capacity, 16u);
+  pool.Give(Chunk{std::unique_ptr<char[]>(new char[99]), 99, 0});
+  EXPECT_EQ(pool.Take().capacity, 16u);  // the odd one was not kept
 }
 
 }  // namespace
