@@ -17,10 +17,11 @@ namespace netif {
 // scrape never holds the whole body.
 void RenderInterfaces(const Snapshot& snapshot, ChunkedBuffer& out);
 
-// The same, each family a segment of `out` rendered (and encoded) on its pool, several at once, and
-// sent in catalogue order: byte for byte the serial form, in a fraction of the time on a machine
-// with idle cores. Returns once every segment is sent. Below a few hundred interfaces it renders
-// serially into out.text() (handing families between threads would cost more than it saves).
+// The same, each family cut into segments of `out` (2,560 interfaces each) rendered, and
+// encoded, on its pool several at once, and sent in catalogue order: byte for byte the serial form,
+// in a fraction of the time on a machine with idle cores. Returns once every segment is sent. Below
+// a few hundred interfaces it renders serially into out.text() (handing work between threads
+// would cost more than it saves).
 void RenderInterfaces(const Snapshot& snapshot, SegmentedBody& out);
 
 // The same, appended to a string (tests, tools).
