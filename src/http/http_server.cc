@@ -9,6 +9,7 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -97,9 +98,18 @@ void SendMetricsStreamed(mg_connection* conn, const HttpCallbacks& callbacks, bo
             gzip ? "Content-Encoding: gzip\r\n" : "");
   if (IsHead(conn)) return;
   bool send_failed = false;
+  // Each HTTP chunk goes out in one write, size line and trailing CRLF included: mg_send_chunk
+  // writes the three separately, and with TCP_NODELAY each became a segment of its own (828
+  // sends per 5,000-interface scrape, two thirds of them 2 or 6 bytes). Copying a 64 KiB piece
+  // behind its size line costs less than the two sends it saves.
+  std::string frame;
   const auto send = [&](std::string_view piece) {
     if (send_failed) return;
-    send_failed = mg_send_chunk(conn, piece.data(), static_cast<unsigned>(piece.size())) < 0;
+    char size_line[24];
+    const int size_length = std::snprintf(size_line, sizeof size_line, "%zx\r\n", piece.size());
+    frame.assign(size_line, static_cast<std::size_t>(size_length));
+    frame.append(piece).append("\r\n");
+    send_failed = mg_write(conn, frame.data(), frame.size()) <= 0;
   };
   // A zlib failure (out of memory) leaves a body that fails the scraper's gzip check: an error it
   // reports, rather than a silently short exposition.
