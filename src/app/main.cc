@@ -9,6 +9,7 @@
 
 #include "app/exporter.h"
 #include "config/config.h"
+#include "util/build_info.h"
 #include "util/log.h"
 
 namespace {
@@ -76,7 +77,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cli.show_version) {
-    std::printf("netif_exporter, version %s (revision: %s)\n", NETIF_VERSION, NETIF_REVISION);
+    std::printf("netif_exporter, version %s (revision: %s)\n",
+                std::string(netif::BuildVersion()).c_str(),
+                std::string(netif::BuildRevision()).c_str());
     return 0;
   }
   auto loaded = netif::LoadConfig(cli);

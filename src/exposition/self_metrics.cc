@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "util/build_info.h"
+
 namespace netif {
 namespace {
 
@@ -74,8 +76,9 @@ std::span<const SelfMetricDefinition> SelfMetricCatalogue() { return kSelfMetric
 SelfMetrics::SelfMetrics() : registry_(std::make_shared<prometheus::Registry>()) {
   std::string compiler = CompilerName();
   if (auto space = compiler.find(' '); space != std::string::npos) compiler.resize(space);
-  Gauge("netif_exporter_build_info",
-        {{"version", NETIF_VERSION}, {"revision", NETIF_REVISION}, {"compiler", compiler}})
+  Gauge("netif_exporter_build_info", {{"version", std::string(BuildVersion())},
+                                      {"revision", std::string(BuildRevision())},
+                                      {"compiler", compiler}})
       .Set(1);
 }
 

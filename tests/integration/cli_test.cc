@@ -15,6 +15,7 @@
 #include "support/exporter_process.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
+#include "util/build_info.h"
 
 namespace netif::testing_support {
 namespace {
@@ -40,7 +41,8 @@ CommandResult RunExporter(const std::vector<std::string>& args) {
 TEST(CliTest, VersionPrintsTheVersionAndExits0) {
   const CommandResult result = RunExporter({"--version"});
   EXPECT_EQ(result.exit_code, 0) << result.Describe();
-  EXPECT_NE(result.stdout_text.find(NETIF_VERSION), std::string::npos) << result.stdout_text;
+  EXPECT_NE(result.stdout_text.find(netif::BuildVersion()), std::string::npos)
+      << result.stdout_text;
   EXPECT_NE(result.stdout_text.find("netif_exporter"), std::string::npos) << result.stdout_text;
 }
 

@@ -28,6 +28,7 @@
 #include "support/http_client.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
+#include "util/build_info.h"
 
 namespace netif::testing_support {
 namespace {
@@ -165,8 +166,8 @@ TEST_F(GoldenTest, BuildInfoNamesThisBuild) {
   const Exposition scrape = ParseExposition(ScrapeOrEmpty());
   const auto info = scrape.Find("netif_exporter_build_info");
   ASSERT_EQ(info.size(), 1u);
-  EXPECT_EQ(info[0]->labels.at("version"), NETIF_VERSION);
-  EXPECT_EQ(info[0]->labels.at("revision"), NETIF_REVISION);
+  EXPECT_EQ(info[0]->labels.at("version"), BuildVersion());
+  EXPECT_EQ(info[0]->labels.at("revision"), BuildRevision());
   EXPECT_FALSE(info[0]->labels.at("compiler").empty());
   EXPECT_EQ(info[0]->value, 1);
 }
