@@ -24,16 +24,21 @@ InterfaceAnalytics::InterfaceAnalytics(std::shared_ptr<const AnalyticsSettings> 
     : settings_(OrDefaults(std::move(settings))),
       windows_(settings_->windows->utilization),
       health_(settings_->windows->health.seconds),
-      anomaly_(std::shared_ptr<const AnomalySettings>(settings_, &settings_->anomaly)) {
-  derived_.windows = settings_->windows;
-  derived_.anomaly.enabled.Set(AnomalyKind::kSpike, settings_->anomaly_enabled);
-  derived_.anomaly.enabled.Set(AnomalyKind::kDrop, settings_->anomaly_enabled);
-  derived_.anomaly.enabled.Set(AnomalyKind::kAsymmetric, settings_->asymmetric.enabled);
+      anomaly_(std::shared_ptr<const AnomalySettings>(settings_, &settings_->anomaly)) {}
+
+DerivedMetrics InterfaceAnalytics::InitialDerived() const {
+  DerivedMetrics derived;
+  derived.windows = settings_->windows;
+  derived.anomaly.enabled.Set(AnomalyKind::kSpike, settings_->anomaly_enabled);
+  derived.anomaly.enabled.Set(AnomalyKind::kDrop, settings_->anomaly_enabled);
+  derived.anomaly.enabled.Set(AnomalyKind::kAsymmetric, settings_->asymmetric.enabled);
+  return derived;
 }
 
-void InterfaceAnalytics::OnSample(const InterfaceRecord& record, const SampleTime& time) {
-  derived_.anomaly.started = {};
-  derived_.anomaly.ended = {};
+void InterfaceAnalytics::OnSample(const InterfaceRecord& record, const SampleTime& time,
+                                  DerivedMetrics& derived) {
+  derived.anomaly.started = {};
+  derived.anomaly.ended = {};
   const std::optional<double> capacity =
       CapacityBps(settings_->capacity_bps, record.name, record.attributes);
   const CounterTracker::Result step =
@@ -43,68 +48,69 @@ void InterfaceAnalytics::OnSample(const InterfaceRecord& record, const SampleTim
       return;
     case CounterTracker::Outcome::kNoCounters:
       // The source stopped reporting counters: old rates must not linger as if current.
-      if (!derived_.has_counters) return;
-      OnGap(time);
+      if (!derived.has_counters) return;
+      OnGap(time, derived);
       break;
     case CounterTracker::Outcome::kReset:
-      ++derived_.counter_resets;
-      OnGap(time);
+      ++derived.counter_resets;
+      OnGap(time, derived);
       break;
     case CounterTracker::Outcome::kFirst:
-      derived_.has_counters = true;
-      OnGap(time);
+      derived.has_counters = true;
+      OnGap(time, derived);
       break;
     case CounterTracker::Outcome::kDeltas:
-      OnInterval(record, time, step, capacity);
+      OnInterval(record, time, step, capacity, derived);
       break;
   }
-  RefreshWindows(time.monotonic_seconds);
+  RefreshWindows(time.monotonic_seconds, derived);
 }
 
 // No interval to measure: the per-interval values go absent and the detectors are told that this
 // sample is missing, so neither a reset nor the first sample can look like an anomaly.
-void InterfaceAnalytics::OnGap(const SampleTime& time) {
-  derived_.receive = {};
-  derived_.transmit = {};
-  derived_.utilization = std::nullopt;
-  derived_.receive_utilization = std::nullopt;
-  derived_.transmit_utilization = std::nullopt;
+void InterfaceAnalytics::OnGap(const SampleTime& time, DerivedMetrics& derived) {
+  derived.receive = {};
+  derived.transmit = {};
+  derived.utilization = std::nullopt;
+  derived.receive_utilization = std::nullopt;
+  derived.transmit_utilization = std::nullopt;
   if (settings_->anomaly_enabled) anomaly_.MarkGap(time.unix_seconds);
   asymmetric_.MarkGap();
 }
 
 void InterfaceAnalytics::OnInterval(const InterfaceRecord& record, const SampleTime& time,
                                     const CounterTracker::Result& step,
-                                    std::optional<double> capacity_bps) {
+                                    std::optional<double> capacity_bps, DerivedMetrics& derived) {
   const double start = step.start_seconds;
   const double end = step.end_seconds;
   const double seconds = end - start;
-  derived_.receive = RatesOf(step.deltas, Direction::kReceive, seconds);
-  derived_.transmit = RatesOf(step.deltas, Direction::kTransmit, seconds);
+  derived.receive = RatesOf(step.deltas, Direction::kReceive, seconds);
+  derived.transmit = RatesOf(step.deltas, Direction::kTransmit, seconds);
   const Utilization utilization =
-      UtilizationOf(derived_.receive.bits_per_second, derived_.transmit.bits_per_second,
-                    capacity_bps, record.attributes.duplex);
-  derived_.utilization = utilization.combined;
-  derived_.receive_utilization = utilization.receive;
-  derived_.transmit_utilization = utilization.transmit;
+      UtilizationOf(derived.receive.bits_per_second, derived.transmit.bits_per_second, capacity_bps,
+                    record.attributes.duplex);
+  derived.utilization = utilization.combined;
+  derived.receive_utilization = utilization.receive;
+  derived.transmit_utilization = utilization.transmit;
 
   windows_.AdvanceTo(end);
   health_.AdvanceTo(end);
   if (utilization.combined) windows_.Add(start, end, *utilization.combined);
   health_.Add(start, end, step.deltas);
-  ObserveTraffic(time, start, end);
+  ObserveTraffic(time, start, end, derived);
 }
 
-void InterfaceAnalytics::ObserveTraffic(const SampleTime& time, double start, double end) {
-  const MaybeDouble rx = derived_.receive.bits_per_second;
-  const MaybeDouble tx = derived_.transmit.bits_per_second;
+void InterfaceAnalytics::ObserveTraffic(const SampleTime& time, double start, double end,
+                                        DerivedMetrics& derived) {
+  const MaybeDouble rx = derived.receive.bits_per_second;
+  const MaybeDouble tx = derived.transmit.bits_per_second;
   if (settings_->anomaly_enabled) {
     if (rx || tx) {
       const AnomalyVerdict verdict =
           anomaly_.Observe(time.unix_seconds, rx.value_or(0) + tx.value_or(0));
-      derived_.anomaly.score = verdict.score;
-      SetAnomaly(AnomalyKind::kSpike, verdict.spike);
-      SetAnomaly(AnomalyKind::kDrop, verdict.drop);
+      derived.anomaly.score = verdict.score;
+      SetAnomaly(AnomalyKind::kSpike, verdict.spike, derived.anomaly);
+      SetAnomaly(AnomalyKind::kDrop, verdict.drop, derived.anomaly);
     } else {
       anomaly_.MarkGap(time.unix_seconds);
     }
@@ -112,28 +118,27 @@ void InterfaceAnalytics::ObserveTraffic(const SampleTime& time, double start, do
   if (settings_->asymmetric.enabled) {
     if (rx && tx) {
       SetAnomaly(AnomalyKind::kAsymmetric,
-                 asymmetric_.Observe(start, end, *rx, *tx, settings_->asymmetric));
+                 asymmetric_.Observe(start, end, *rx, *tx, settings_->asymmetric), derived.anomaly);
     } else {
       asymmetric_.MarkGap();
     }
   }
 }
 
-void InterfaceAnalytics::RefreshWindows(double now) {
+void InterfaceAnalytics::RefreshWindows(double now, DerivedMetrics& derived) {
   windows_.AdvanceTo(now);
   health_.AdvanceTo(now);
   for (std::size_t i = 0; i < windows_.size(); ++i) {
-    derived_.window_utilization[i] = windows_.Get(i);
+    derived.window_utilization[i] = windows_.Get(i);
   }
   const HealthJudgement health = health_.Judge(settings_->health);
-  derived_.error_ratio = health.error_ratio;
-  derived_.drop_ratio = health.drop_ratio;
-  derived_.error_problem = health.error_problem;
-  derived_.drop_problem = health.drop_problem;
+  derived.error_ratio = health.error_ratio;
+  derived.drop_ratio = health.drop_ratio;
+  derived.error_problem = health.error_problem;
+  derived.drop_problem = health.drop_problem;
 }
 
-void InterfaceAnalytics::SetAnomaly(AnomalyKind kind, bool active) {
-  AnomalyStatus& status = derived_.anomaly;
+void InterfaceAnalytics::SetAnomaly(AnomalyKind kind, bool active, AnomalyStatus& status) {
   if (status.active.Has(kind) == active) return;
   status.active.Set(kind, active);
   if (active) {

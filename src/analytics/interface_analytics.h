@@ -2,6 +2,10 @@
 // The store owns one per interface and calls it with each sample's own timestamp, so the live
 // exporter and offline replays run exactly the same code.
 //
+// The DerivedMetrics themselves are not kept here: the caller holds them and hands the previous
+// result back with each sample (the store keeps them in the interface's published view, which
+// held a second copy of the same 312 bytes for each of 5,000 interfaces).
+//
 // Each sample goes through, in order (src/analytics/README.md has the formulas):
 //   CounterTracker      deltas; 32-bit wraps accepted or rejected; resets detected and counted
 //   rate.h              rates and utilization over the interval (monotonic seconds)
@@ -14,8 +18,8 @@
 // store to report (analytics do no I/O).
 //
 // Cost: O(1) per sample and no allocation (the windows' rings are allocated once, here).
-// Memory: MemoryBytes(), about 2 KB with the default three windows (the anomaly detector is about
-// half of it); interface_analytics_test.cc holds the bound.
+// Memory: MemoryBytes(), about 1.6 KB with the default three windows (the anomaly detector is
+// half of it), plus the caller's DerivedMetrics; interface_analytics_test.cc holds the bounds.
 //
 // Thread-safety: REQUIRES external synchronization (the store's lock). Pure and deterministic: no
 // clock reads, no I/O.
@@ -42,22 +46,27 @@ class InterfaceAnalytics {
   // A null `settings` means the defaults.
   explicit InterfaceAnalytics(std::shared_ptr<const AnalyticsSettings> settings);
 
+  // What the metrics are before the first sample: the windows and which detectors run.
+  DerivedMetrics InitialDerived() const;
+
   // One new sample of the interface (counters and attributes as merged by the store). A sample
   // less than kMinIntervalSeconds after the previous one (monotonic) is ignored. A sample without
   // any tracked counter is a gap: the per-interval values go absent, the baseline stays.
-  void OnSample(const InterfaceRecord& record, const SampleTime& time);
-  const DerivedMetrics& derived() const { return derived_; }
+  // `derived` is updated in place. REQUIRES: it is what the previous OnSample left in it, or
+  // InitialDerived() before the first sample (it carries counts and anomaly state forward).
+  void OnSample(const InterfaceRecord& record, const SampleTime& time, DerivedMetrics& derived);
 
   // Bytes held for this interface: the object and what it allocated at construction.
   std::size_t MemoryBytes() const { return sizeof(*this) + windows_.HeapBytes(); }
 
  private:
-  void OnGap(const SampleTime& time);
+  void OnGap(const SampleTime& time, DerivedMetrics& derived);
   void OnInterval(const InterfaceRecord& record, const SampleTime& time,
-                  const CounterTracker::Result& step, std::optional<double> capacity_bps);
-  void ObserveTraffic(const SampleTime& time, double start, double end);
-  void RefreshWindows(double now);
-  void SetAnomaly(AnomalyKind kind, bool active);
+                  const CounterTracker::Result& step, std::optional<double> capacity_bps,
+                  DerivedMetrics& derived);
+  void ObserveTraffic(const SampleTime& time, double start, double end, DerivedMetrics& derived);
+  void RefreshWindows(double now, DerivedMetrics& derived);
+  static void SetAnomaly(AnomalyKind kind, bool active, AnomalyStatus& status);
 
   std::shared_ptr<const AnalyticsSettings> settings_;
   CounterTracker counters_;
@@ -65,7 +74,6 @@ class InterfaceAnalytics {
   HealthWindow health_;
   AsymmetricDetector asymmetric_;
   AnomalyDetector anomaly_;
-  DerivedMetrics derived_;
 };
 
 }  // namespace netif

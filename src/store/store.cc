@@ -70,7 +70,7 @@ std::optional<LinkChange> Store::ObserveLinkState(Entry& entry, const InterfaceR
                     attributes.admin_up, attributes.carrier};
 }
 
-void Store::ReplaceView(Entry& entry, InterfaceRecord&& record) {
+void Store::ReplaceView(Entry& entry, InterfaceRecord&& record, const DerivedMetrics& derived) {
   auto view = std::make_shared<InterfaceView>();
   // Labels rarely change (an SNMP ifName or ifAlias edit): keep the escaped block already made.
   if (entry.view && entry.view->label_block && entry.view->record.labels == record.labels) {
@@ -79,14 +79,13 @@ void Store::ReplaceView(Entry& entry, InterfaceRecord&& record) {
     view->label_block = std::make_shared<const std::string>(RenderLabelBlock(record.labels));
   }
   view->record = std::move(record);
-  view->derived = entry.analytics.derived();
+  view->derived = derived;
   view->link = entry.link.history();
   entry.view = std::move(view);
 }
 
-void Store::ReportAnomalies(const Entry& entry, const InterfaceRecord& record,
+void Store::ReportAnomalies(const DerivedMetrics& derived, const InterfaceRecord& record,
                             const SampleTime& time) {
-  const DerivedMetrics& derived = entry.analytics.derived();
   if (!on_anomaly_ || (derived.anomaly.started.Empty() && derived.anomaly.ended.Empty())) return;
   for (const AnomalyKind kind : kAnomalyKinds) {
     const bool started = derived.anomaly.started.Has(kind);
@@ -109,10 +108,11 @@ void Store::ApplySample(std::string_view source, std::vector<InterfaceRecord> re
     Entry& entry = FindOrCreate(record.key, time, &created);
     entry.last_listed_by_sample = this_sample;
     if (entry.view) KeepEventOwnedFields(entry.record().attributes, record.attributes);
-    entry.analytics.OnSample(record, time);
-    ReportAnomalies(entry, record, time);
+    DerivedMetrics derived = entry.derived();
+    entry.analytics.OnSample(record, time, derived);
+    ReportAnomalies(derived, record, time);
     ObserveLinkState(entry, record, time);
-    ReplaceView(entry, std::move(record));
+    ReplaceView(entry, std::move(record), derived);
   }
   for (auto it = entries_.lower_bound(InterfaceKey{std::string(source), ""});
        it != entries_.end() && it->first.source == source;) {
@@ -161,12 +161,13 @@ std::optional<LinkChange> Store::ApplyLinkEvent(InterfaceRecord record, const Sa
   } else {
     merged = std::move(record);
   }
+  DerivedMetrics derived = entry.derived();
   if (has_counters) {
-    entry.analytics.OnSample(merged, time);
-    ReportAnomalies(entry, merged, time);
+    entry.analytics.OnSample(merged, time, derived);
+    ReportAnomalies(derived, merged, time);
   }
   auto change = ObserveLinkState(entry, merged, time);
-  ReplaceView(entry, std::move(merged));
+  ReplaceView(entry, std::move(merged), derived);
   Publish();
   return change;
 }

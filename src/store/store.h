@@ -116,11 +116,14 @@ class Store {
     double created_monotonic_seconds = 0;
     // The last ApplySample that listed the interface (see sample_count_).
     uint64_t last_listed_by_sample = 0;
-    // The interface's latest state. Its record is the only copy the store keeps: an update builds
-    // the next view and swaps it in, since published views are shared with scrapes and immutable.
+    // The interface's latest state. Its record and derived metrics are the only copies the store
+    // keeps: an update builds the next view and swaps it in, since published views are shared
+    // with scrapes and immutable. The analytics take the previous derived metrics from here.
     std::shared_ptr<const InterfaceView> view;
 
     const InterfaceRecord& record() const { return view->record; }
+    // The metrics the next analytics step starts from.
+    DerivedMetrics derived() const { return view ? view->derived : analytics.InitialDerived(); }
   };
 
   // REQUIRES: mutex_ held.
@@ -130,9 +133,10 @@ class Store {
   // history). Call before `record` replaces the view.
   std::optional<LinkChange> ObserveLinkState(Entry& entry, const InterfaceRecord& record,
                                              const SampleTime& time);
-  // Publishes `record` with the entry's current analytics as the entry's next view.
-  void ReplaceView(Entry& entry, InterfaceRecord&& record);
-  void ReportAnomalies(const Entry& entry, const InterfaceRecord& record, const SampleTime& time);
+  // Publishes `record` and `derived` as the entry's next view.
+  void ReplaceView(Entry& entry, InterfaceRecord&& record, const DerivedMetrics& derived);
+  void ReportAnomalies(const DerivedMetrics& derived, const InterfaceRecord& record,
+                       const SampleTime& time);
   void Publish();
   // Remembers that `key` left at `monotonic_seconds` (removed, or renamed away).
   void RecordDeparture(const InterfaceKey& key, double monotonic_seconds);
