@@ -6,9 +6,6 @@
 namespace netif {
 namespace {
 
-constexpr double kDay = 24 * 3600;
-constexpr double kWeek = 7 * kDay;
-
 // Weight of a new sample in an exponentially weighted average that forgets with time constant
 // `tau`, when `dt` seconds have passed since the previous sample: the same memory in time
 // whatever the sampling interval.
@@ -33,33 +30,33 @@ double LeastSurprise(double so_far, double next) {
 
 namespace anomaly_internal {
 
-template <int kSlots>
-int SeasonalProfile<kSlots>::SlotOf(double t) const {
-  double phase = std::fmod(t, period_);
-  if (phase < 0) phase += period_;
-  return std::clamp(static_cast<int>(phase / period_ * kSlots), 0, kSlots - 1);
+template <int kSlots, int kPeriodSeconds>
+int SeasonalProfile<kSlots, kPeriodSeconds>::SlotOf(double t) const {
+  double phase = std::fmod(t, kPeriod);
+  if (phase < 0) phase += kPeriod;
+  return std::clamp(static_cast<int>(phase / kPeriod * kSlots), 0, kSlots - 1);
 }
 
-template <int kSlots>
-double SeasonalProfile<kSlots>::Offset(int slot) const {
+template <int kSlots, int kPeriodSeconds>
+double SeasonalProfile<kSlots, kPeriodSeconds>::Offset(int slot) const {
   return visited_[slot] ? values_[slot] - Mean() : 0;
 }
 
-template <int kSlots>
-void SeasonalProfile<kSlots>::Learn(int slot, double dt, double x, double memory_seconds,
-                                    double noise_alpha, double clip, double min_noise) {
+template <int kSlots, int kPeriodSeconds>
+void SeasonalProfile<kSlots, kPeriodSeconds>::Learn(int slot, double dt, double x,
+                                                    double memory_seconds, double noise_alpha,
+                                                    double clip, double min_noise) {
   if (!visited_[slot]) {
     visited_[slot] = true;
     values_[slot] = static_cast<float>(x);
     sum_ += values_[slot];
-    ++count_;
     return;
   }
   // A slot sees only its share of each period, so both the time credited to this sample and
   // the time constant are scaled to the slot: `memory_seconds` of calendar time.
-  const double slot_seconds = period_ / kSlots;
+  const double slot_seconds = kPeriod / kSlots;
   const double credited = std::min(dt, slot_seconds);
-  const double slot_tau = memory_seconds / period_ * slot_seconds;
+  const double slot_tau = memory_seconds / kPeriod * slot_seconds;
   const double noise = std::max(noise_, min_noise);
   const double miss = x - values_[slot];
   const float old = values_[slot];
@@ -81,7 +78,7 @@ AnomalyDetector::AnomalyDetector(const AnomalySettings& settings)
     : AnomalyDetector(std::make_shared<const AnomalySettings>(settings)) {}
 
 AnomalyDetector::AnomalyDetector(std::shared_ptr<const AnomalySettings> settings)
-    : settings_(std::move(settings)), daily_(kDay), weekly_(kWeek) {}
+    : settings_(std::move(settings)) {}
 
 double AnomalyDetector::Transform(double value) const {
   if (!settings_->log_transform) return value;
