@@ -1,6 +1,7 @@
 #include "store/store.h"
 
 #include <algorithm>
+#include <cassert>
 #include <iterator>
 #include <set>
 #include <utility>
@@ -14,6 +15,9 @@ namespace {
 // failing (so never prunes) from growing with interface churn.
 constexpr std::size_t kMaxDepartures = 4096;
 constexpr double kDepartureMemorySeconds = 60;
+// Views per event block: 32 views (≈ 30 KB) free whole pages when they go, and the block an
+// occasional link flap takes its view from is small.
+constexpr std::size_t kEventViewsPerBlock = 32;
 
 // Link-state fields an event source (netlink) owns while it runs: a periodic sample that does not
 // carry them must not erase what the last event said.
@@ -30,6 +34,11 @@ void KeepEventOwnedFields(const LinkAttributes& old, LinkAttributes& fresh) {
 }
 
 }  // namespace
+
+std::shared_ptr<InterfaceView> ViewBlock::Take() {
+  assert(!Full());
+  return std::shared_ptr<InterfaceView>(views_, &views_[taken_++]);
+}
 
 Store::Store(std::shared_ptr<const AnalyticsSettings> analytics_settings,
              AnomalyEventSink on_anomaly)
@@ -70,8 +79,13 @@ std::optional<LinkChange> Store::ObserveLinkState(Entry& entry, const InterfaceR
                     attributes.admin_up, attributes.carrier};
 }
 
-void Store::ReplaceView(Entry& entry, InterfaceRecord&& record, const DerivedMetrics& derived) {
-  auto view = std::make_shared<InterfaceView>();
+std::shared_ptr<InterfaceView> Store::TakeEventView() {
+  if (event_views_.Full()) event_views_ = ViewBlock(kEventViewsPerBlock);
+  return event_views_.Take();
+}
+
+void Store::ReplaceView(Entry& entry, InterfaceRecord&& record, const DerivedMetrics& derived,
+                        std::shared_ptr<InterfaceView> view) {
   // Labels rarely change (an SNMP ifName or ifAlias edit): keep the escaped block already made.
   if (entry.view && entry.view->label_block && entry.view->record.labels == record.labels) {
     view->label_block = entry.view->label_block;
@@ -100,6 +114,7 @@ void Store::ApplySample(std::string_view source, std::vector<InterfaceRecord> re
                         const SampleTime& time) {
   std::lock_guard lock(mutex_);
   const uint64_t this_sample = ++sample_count_;
+  ViewBlock views(records.size());  // one view per record at most
   for (auto& record : records) {
     if (record.key.source != source) continue;
     // The sample read this interface before an event removed or renamed it: stale, skip it.
@@ -112,7 +127,7 @@ void Store::ApplySample(std::string_view source, std::vector<InterfaceRecord> re
     entry.analytics.OnSample(record, time, derived);
     ReportAnomalies(derived, record, time);
     ObserveLinkState(entry, record, time);
-    ReplaceView(entry, std::move(record), derived);
+    ReplaceView(entry, std::move(record), derived, views.Take());
   }
   for (auto it = entries_.lower_bound(InterfaceKey{std::string(source), ""});
        it != entries_.end() && it->first.source == source;) {
@@ -167,7 +182,7 @@ std::optional<LinkChange> Store::ApplyLinkEvent(InterfaceRecord record, const Sa
     ReportAnomalies(derived, merged, time);
   }
   auto change = ObserveLinkState(entry, merged, time);
-  ReplaceView(entry, std::move(merged), derived);
+  ReplaceView(entry, std::move(merged), derived, TakeEventView());
   Publish();
   return change;
 }

@@ -6,6 +6,7 @@
 // mutex held for the in-memory update only (never for I/O); Current() only copies a shared_ptr.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -48,6 +49,28 @@ struct AnomalyEvent {
 };
 // Called under the store's lock, on the writer's thread: must be quick and must not call the store.
 using AnomalyEventSink = std::function<void(const AnomalyEvent&)>;
+
+// Fresh views allocated together, a fixed number per allocation, instead of one heap chunk each.
+// Each view shares the block's ownership (an aliasing shared_ptr), so entries and snapshots hold
+// them like any other view, and the block is freed when its last view is. The views of a whole
+// sample then go back to the kernel at once (the block is mmapped, being over M_MMAP_THRESHOLD),
+// and those of netlink's first dump leave whole free pages, where 5,000 separate ~950-byte views
+// left holes between the entries created with them that no trim could return (≈ 5 MB of RSS).
+class ViewBlock {
+ public:
+  ViewBlock() = default;
+  explicit ViewBlock(std::size_t capacity)
+      : views_(std::make_shared<InterfaceView[]>(capacity)), capacity_(capacity) {}
+
+  bool Full() const { return taken_ == capacity_; }
+  // A default-constructed view of the block. REQUIRES: !Full().
+  std::shared_ptr<InterfaceView> Take();
+
+ private:
+  std::shared_ptr<InterfaceView[]> views_;
+  std::size_t capacity_ = 0;
+  std::size_t taken_ = 0;
+};
 
 class Store {
  public:
@@ -133,8 +156,11 @@ class Store {
   // history). Call before `record` replaces the view.
   std::optional<LinkChange> ObserveLinkState(Entry& entry, const InterfaceRecord& record,
                                              const SampleTime& time);
-  // Publishes `record` and `derived` as the entry's next view.
-  void ReplaceView(Entry& entry, InterfaceRecord&& record, const DerivedMetrics& derived);
+  // Fills `view` (fresh, unpublished) with `record` and `derived` and makes it the entry's view.
+  void ReplaceView(Entry& entry, InterfaceRecord&& record, const DerivedMetrics& derived,
+                   std::shared_ptr<InterfaceView> view);
+  // A fresh view for an event, from the current event block (a new one when it is full).
+  std::shared_ptr<InterfaceView> TakeEventView();
   void ReportAnomalies(const DerivedMetrics& derived, const InterfaceRecord& record,
                        const SampleTime& time);
   void Publish();
@@ -151,7 +177,10 @@ class Store {
   // samples that began earlier consult them; ApplySample drops those it has outlived.
   std::map<InterfaceKey, double> departed_;
   uint64_t generation_ = 0;
-  uint64_t sample_count_ = 0;     // ApplySample calls so far; stamps the entries each one lists
+  uint64_t sample_count_ = 0;  // ApplySample calls so far; stamps the entries each one lists
+  // Where events' views come from: a small block, so that one event pins little memory, but a
+  // block all the same, for the 5,000 views of netlink's first dump (see ViewBlock).
+  ViewBlock event_views_;
   int open_batches_ = 0;          // guarded by mutex_
   bool publish_pending_ = false;  // guarded by mutex_
 
