@@ -88,8 +88,9 @@ std::string Exporter::Start() {
     p.local_sampler->RunOnce();
     p.local_thread = std::make_unique<PeriodicThread>(config_.collection.interval, [&p] {
       p.local_sampler->RunOnce();
-      // Each pass replaces every interface's view; hand the pages of the replaced ones back
-      // (≈ 8 MB of RSS at 5,001 interfaces, no measurable CPU).
+      // The replaced views' block is unmapped when it is freed, but what else a pass and the
+      // scrapes freed stays in the arenas' pages until trimmed: hand those back (RSS median
+      // 34.3 -> 29.9 MB at 5,001 interfaces with scrapes, no measurable CPU).
       malloc_trim(0);
     });
   }

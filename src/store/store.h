@@ -55,7 +55,7 @@ using AnomalyEventSink = std::function<void(const AnomalyEvent&)>;
 // them like any other view, and the block is freed when its last view is. The views of a whole
 // sample then go back to the kernel at once (the block is mmapped, being over M_MMAP_THRESHOLD),
 // and those of netlink's first dump leave whole free pages, where 5,000 separate ~950-byte views
-// left holes between the entries created with them that no trim could return (≈ 5 MB of RSS).
+// left holes between the entries created with them that no trim could return (≈ 4 MB of RSS).
 class ViewBlock {
  public:
   ViewBlock() = default;
