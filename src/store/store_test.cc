@@ -200,5 +200,31 @@ TEST(StorePublishBatchTest, ABatchWithoutChangesPublishesNothing) {
   EXPECT_EQ(store.Current()->generation, before);
 }
 
+TEST(ViewBlockTest, ViewsAreDistinctAndShareTheBlockThatOutlivesItsHandle) {
+  std::shared_ptr<InterfaceView> first, second;
+  {
+    ViewBlock block(2);
+    first = block.Take();
+    EXPECT_FALSE(block.Full());
+    second = block.Take();
+    EXPECT_TRUE(block.Full());
+  }
+  ASSERT_NE(first.get(), second.get());
+  first->record.name = "eth0";
+  second->record.name = "eth1";
+  EXPECT_EQ(first->record.name, "eth0");
+  // One ownership for the whole block: it lives while any of its views does.
+  EXPECT_EQ(first.use_count(), 2);
+  second.reset();
+  EXPECT_EQ(first.use_count(), 1);
+}
+
+TEST_F(StoreTest, ViewsOfOneSampleShareOneBlock) {
+  store_.ApplySample(kLocalSource, {Local("eth0"), Local("eth1")}, {1, 1});
+  const auto snapshot = store_.Current();
+  ASSERT_EQ(snapshot->interfaces.size(), 2u);
+  EXPECT_EQ(snapshot->interfaces[0].get() + 1, snapshot->interfaces[1].get());
+}
+
 }  // namespace
 }  // namespace netif
