@@ -28,6 +28,7 @@ import multiprocessing
 import os
 import re
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -110,6 +111,22 @@ def status_kb(pid, key):
             if line.startswith(key + ":"):
                 return int(line.split()[1])
     return None
+
+
+def settled_rss_kb(pid, readings=21, interval=0.1):
+    """VmRSS over 2 s: (median, min, max). Ours moves with its 1 s collection cycle (a sample
+    briefly holds the old and the new views), so one reading lands on a peak or not by chance;
+    the median is the resident size between samples. VmHWM keeps the all-time peak."""
+    values = []
+    for i in range(readings):
+        if i:
+            time.sleep(interval)
+        value = status_kb(pid, "VmRSS")
+        if value is not None:
+            values.append(value)
+    if not values:
+        return None, None, None
+    return statistics.median(values), min(values), max(values)
 
 
 def loadavg():
@@ -576,7 +593,7 @@ def concurrency_phase(ours_pid, wrk_seconds, validate_seconds, expected):
 
 def churn_phase(ours_pid, pairs, settle, expected_before):
     """Creates `pairs` veth pairs and deletes them while 2 processes keep scraping."""
-    rss_before = status_kb(ours_pid, "VmRSS")
+    rss_before = settled_rss_kb(ours_pid)[0]
     # The two scrapers stop at a deadline that covers creation, deletion and both settle times.
     phase_seconds = 2 * settle + 20
     stop_at = time.monotonic() + phase_seconds
@@ -591,7 +608,7 @@ def churn_phase(ours_pid, pairs, settle, expected_before):
     _, _, mid = http_get(OURS_PORT)
     mid_devices = check_exposition(mid.decode(errors="replace"), "netif_receive_bytes_total",
                                    None, None)[1]["devices"]
-    rss_peak = status_kb(ours_pid, "VmRSS")
+    rss_peak = settled_rss_kb(ours_pid)[0]
     t1 = time.monotonic()
     delete = "".join(f"link del churn{i}\n" for i in range(pairs))
     subprocess.run(["ip", "-batch", "-"], input=delete, text=True, check=True, timeout=300)
@@ -604,7 +621,7 @@ def churn_phase(ours_pid, pairs, settle, expected_before):
     _, _, body = http_get(OURS_PORT)
     problems, info = check_exposition(body.decode(), "netif_receive_bytes_total", names,
                                       "process_max_fds")
-    rss_after = status_kb(ours_pid, "VmRSS")
+    rss_after = settled_rss_kb(ours_pid)[0]
     return {
         "pairs": pairs,
         "create_seconds": created_seconds,
@@ -668,7 +685,7 @@ def main():
         if a.only_idle:
             idle = idle_phase(ours, None, a.idle_seconds)
             result["idle"] = idle
-            result["rss_kb"] = {"ours": status_kb(ours.pid, "VmRSS")}
+            result["rss_kb"] = {"ours": settled_rss_kb(ours.pid)[0]}
             return
 
         log(f"{len(names)} interfaces: warm-up")
@@ -711,8 +728,9 @@ def main():
             result.setdefault("body_check", {})[who] = {
                 "problems": problems, "samples": info["samples"], "devices": info["devices"],
                 "promtool": promtool_check(path)}
-        result["rss_kb"] = {"ours": status_kb(ours.pid, "VmRSS"),
-                            "theirs": status_kb(theirs.pid, "VmRSS")}
+        ours_rss, theirs_rss = settled_rss_kb(ours.pid), settled_rss_kb(theirs.pid)
+        result["rss_kb"] = {"ours": ours_rss[0], "theirs": theirs_rss[0]}
+        result["rss_kb_min_max"] = {"ours": ours_rss[1:], "theirs": theirs_rss[1:]}
         result["hwm_kb"] = {"ours": status_kb(ours.pid, "VmHWM"),
                             "theirs": status_kb(theirs.pid, "VmHWM")}
         stop(theirs)  # node_exporter is done; the checks below are ours only

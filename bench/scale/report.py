@@ -84,7 +84,7 @@ def rows(run):
         o, t = series["ours"]["bytes"], series["theirs"]["bytes"]
         out.append((label, size(o), size(t), ratio(o, t)))
     o, t = rss["ours"] / 1024, rss["theirs"] / 1024
-    out.append(("RSS after the series (MB)", f"{o:.1f}", f"{t:.1f}", ratio(o, t)))
+    out.append(("RSS after the series, median of 2 s (MB)", f"{o:.1f}", f"{t:.1f}", ratio(o, t)))
     o, t = idle["ours_cpu_per_second"], idle["theirs_cpu_per_second"]
     out.append(("collection, idle (% of a core)", f"{o * 100:.2f}", f"{t * 100:.2f}", "-"))
     out.append(("scrapes measured (plain+gzip)",
