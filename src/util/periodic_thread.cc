@@ -1,9 +1,15 @@
 #include "util/periodic_thread.h"
 
+#include "util/thread_name.h"
+
 namespace netif {
 
-PeriodicThread::PeriodicThread(std::chrono::milliseconds interval, std::function<void()> task)
-    : interval_(interval), task_(std::move(task)), thread_([this] { Run(); }) {}
+PeriodicThread::PeriodicThread(std::chrono::milliseconds interval, std::function<void()> task,
+                               std::string thread_name)
+    : interval_(interval),
+      task_(std::move(task)),
+      thread_name_(std::move(thread_name)),
+      thread_([this] { Run(); }) {}
 
 PeriodicThread::~PeriodicThread() { Stop(); }
 
@@ -17,6 +23,7 @@ void PeriodicThread::Stop() {
 }
 
 void PeriodicThread::Run() {
+  NameThisThread(thread_name_);
   auto next = std::chrono::steady_clock::now();
   for (;;) {
     const auto now = std::chrono::steady_clock::now();

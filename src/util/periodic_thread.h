@@ -10,13 +10,16 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 
 namespace netif {
 
 class PeriodicThread {
  public:
-  PeriodicThread(std::chrono::milliseconds interval, std::function<void()> task);
+  // `thread_name`: see NameThisThread (util/thread_name.h).
+  PeriodicThread(std::chrono::milliseconds interval, std::function<void()> task,
+                 std::string thread_name = "netif-periodic");
   ~PeriodicThread();  // stops and joins
   PeriodicThread(const PeriodicThread&) = delete;
   PeriodicThread& operator=(const PeriodicThread&) = delete;
@@ -28,6 +31,7 @@ class PeriodicThread {
 
   const std::chrono::milliseconds interval_;
   const std::function<void()> task_;
+  const std::string thread_name_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

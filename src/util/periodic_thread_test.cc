@@ -1,9 +1,14 @@
 #include "util/periodic_thread.h"
 
 #include <gtest/gtest.h>
+#include <pthread.h>
 
 #include <atomic>
+#include <mutex>
+#include <string>
 #include <thread>
+
+#include "util/thread_name.h"
 
 namespace netif {
 namespace {
@@ -27,6 +32,44 @@ TEST(PeriodicThreadTest, StopWakesALongWait) {
   PeriodicThread thread(std::chrono::hours(1), [&] { ++runs; });
   thread.Stop();  // returns instead of waiting an hour; the test would time out otherwise
   EXPECT_EQ(runs.load(), 0);
+}
+
+std::string ThisThreadName() {
+  char name[16] = {};
+  pthread_getname_np(pthread_self(), name, sizeof name);
+  return name;
+}
+
+// Operators and bench/scale tell collection from scrape work by the threads' names.
+TEST(PeriodicThreadTest, RunsTheTaskOnAThreadOfTheGivenName) {
+  std::mutex mutex;
+  std::string seen;
+  {
+    PeriodicThread thread(
+        std::chrono::milliseconds(1),
+        [&] {
+          std::lock_guard lock(mutex);
+          seen = ThisThreadName();
+        },
+        "netif-test");
+    for (int i = 0; i < 500; ++i) {
+      {
+        std::lock_guard lock(mutex);
+        if (!seen.empty()) break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  EXPECT_EQ(seen, "netif-test");
+}
+
+TEST(ThreadNameTest, KeepsTheFirst15Bytes) {
+  std::string seen;
+  std::thread([&] {
+    NameThisThread("netif-a-much-too-long-name");
+    seen = ThisThreadName();
+  }).join();
+  EXPECT_EQ(seen, "netif-a-much-to");
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 #include "util/work_pool.h"
 
-#include <pthread.h>
-
 #include <algorithm>
 #include <utility>
+
+#include "util/thread_name.h"
 
 namespace netif {
 namespace {
@@ -37,7 +37,7 @@ void WorkPool::Submit(std::function<void()> job) {
 }
 
 void WorkPool::Run() {
-  pthread_setname_np(pthread_self(), "netif-scrape");
+  NameThisThread("netif-scrape");
   for (;;) {
     std::function<void()> job;
     {

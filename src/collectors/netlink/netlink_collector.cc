@@ -14,6 +14,7 @@
 
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/thread_name.h"
 
 namespace netif {
 namespace {
@@ -90,6 +91,7 @@ void NetlinkCollector::SettleFirstDump(bool applied) {
 }
 
 void NetlinkCollector::Run() {
+  NameThisThread("netif-netlink");
   while (!stopping_) {
     if (!EnsureSocket()) continue;
     RequestDumpIfWanted();

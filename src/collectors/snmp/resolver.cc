@@ -9,6 +9,8 @@
 #include <utility>
 #include <variant>
 
+#include "util/thread_name.h"
+
 namespace netif {
 namespace {
 
@@ -85,6 +87,7 @@ std::vector<HostResolver::Result> HostResolver::TakeResults() {
 }
 
 void HostResolver::Run() {
+  NameThisThread("netif-resolver");
   std::unique_lock lock(mutex_);
   while (true) {
     work_.wait(lock, [this] { return stopping_ || !requests_.empty(); });

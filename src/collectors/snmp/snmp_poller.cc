@@ -13,6 +13,7 @@
 #include "collectors/snmp/snmp_session.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/thread_name.h"
 
 namespace netif {
 namespace {
@@ -80,6 +81,7 @@ void SnmpPoller::Wake() {
 }
 
 void SnmpPoller::Run() {
+  NameThisThread("netif-snmp");
   std::vector<pollfd> fds;
   std::vector<size_t> owners;  // fds[i + 1] belongs to targets_[owners[i]]
   while (!stopping_) {
