@@ -1,37 +1,16 @@
 #include "http/gzip.h"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <string>
 
 #include "http/gzip_encoding.h"
+#include "support/http_client.h"
 #include "util/segmented_body.h"
 #include "util/work_pool.h"
 
 namespace netif {
 namespace {
-
-// Inflates a whole gzip member, failing the test when it is not exactly one valid member.
-std::string Gunzip(const std::string& compressed) {
-  z_stream stream{};
-  EXPECT_EQ(inflateInit2(&stream, 15 + 16), Z_OK);
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
-  stream.avail_in = static_cast<uInt>(compressed.size());
-  std::string out;
-  int result = Z_OK;
-  while (result == Z_OK) {
-    char piece[64 * 1024];
-    stream.next_out = reinterpret_cast<Bytef*>(piece);
-    stream.avail_out = sizeof piece;
-    result = inflate(&stream, Z_NO_FLUSH);
-    out.append(piece, sizeof piece - stream.avail_out);
-  }
-  EXPECT_EQ(result, Z_STREAM_END);
-  EXPECT_EQ(stream.avail_in, 0u);  // nothing after the member
-  inflateEnd(&stream);
-  return out;
-}
 
 std::string Lines(std::size_t bytes, std::string_view device) {
   std::string text;
@@ -62,7 +41,7 @@ TEST(GzipEncodingTest, JoinsTextAndSegmentsDeflatedOnSeveralThreadsIntoOneMember
   }
   ASSERT_TRUE(body.Finish());
   EXPECT_LT(compressed.size(), expected.size() / 4);
-  EXPECT_EQ(Gunzip(compressed), expected);
+  EXPECT_EQ(testing_support::Gunzip(compressed), expected);
 }
 
 TEST(GzipEncodingTest, AnEmptyBodyIsAValidMember) {
@@ -72,7 +51,7 @@ TEST(GzipEncodingTest, AnEmptyBodyIsAValidMember) {
   SegmentedBody body(pool, encoding, [&](std::string_view piece) { compressed.append(piece); });
   body.Submit([](ChunkedBuffer&) {});
   ASSERT_TRUE(body.Finish());
-  EXPECT_EQ(Gunzip(compressed), "");
+  EXPECT_EQ(testing_support::Gunzip(compressed), "");
 }
 
 // A family without samples renders nothing: its segment must not add an empty deflate block.
@@ -88,7 +67,7 @@ TEST(GzipEncodingTest, EmptySegmentsAddNoBytes) {
     return compressed;
   };
   EXPECT_EQ(compress(3), compress(0));
-  EXPECT_EQ(Gunzip(compress(3)), "a 1\n");
+  EXPECT_EQ(testing_support::Gunzip(compress(3)), "a 1\n");
 }
 
 TEST(AcceptEncodingTest, RecognizesGzipAmongOthers) {
