@@ -98,7 +98,7 @@ class SampleProbe final : public SampleWriter {
 
 // A family without samples is left out entirely, header included. Usually the first interface
 // answers; a family no interface has (IF-MIB-only counters on a host without SNMP targets) costs
-// one pass of calls that write nothing.
+// one pass of calls that write nothing, instead of rendering segments that would stay empty.
 bool FamilyHasSamples(const MetricDefinition& definition, const Snapshot& snapshot) {
   SampleProbe probe;
   for (const auto& view : snapshot.interfaces) {
@@ -188,13 +188,12 @@ void RenderInterfaces(const Snapshot& snapshot, SegmentedBody& out) {
   const auto label_blocks = LabelBlocks(snapshot, made_here);
   const std::size_t count = snapshot.interfaces.size();
   for (const auto& definition : InterfaceMetricCatalogue()) {
+    // Decided here, not in the segments: an empty family gets none at all.
+    if (!FamilyHasSamples(definition, snapshot)) continue;
     for (std::size_t begin = 0; begin < count; begin += kInterfacesPerSegment) {
       const std::size_t end = std::min(count, begin + kInterfacesPerSegment);
       out.Submit([&definition, &snapshot, &label_blocks, begin, end](ChunkedBuffer& segment) {
-        if (begin == 0) {
-          if (!FamilyHasSamples(definition, snapshot)) return;
-          WriteHeader(definition, segment);
-        }
+        if (begin == 0) WriteHeader(definition, segment);
         RenderSamples(definition, snapshot, label_blocks, begin, end, segment);
       });
     }
