@@ -84,7 +84,13 @@ std::shared_ptr<InterfaceView> Store::TakeEventView() {
   return event_views_.Take();
 }
 
-void Store::ReplaceView(Entry& entry, InterfaceRecord&& record, const DerivedMetrics& derived,
+std::shared_ptr<InterfaceView> Store::StartView(const Entry& entry,
+                                                std::shared_ptr<InterfaceView> fresh) {
+  fresh->derived = entry.view ? entry.view->derived : entry.analytics.InitialDerived();
+  return fresh;
+}
+
+void Store::ReplaceView(Entry& entry, InterfaceRecord&& record,
                         std::shared_ptr<InterfaceView> view) {
   // Labels rarely change (an SNMP ifName or ifAlias edit): keep the escaped block already made.
   if (entry.view && entry.view->label_block && entry.view->record.labels == record.labels) {
@@ -93,7 +99,6 @@ void Store::ReplaceView(Entry& entry, InterfaceRecord&& record, const DerivedMet
     view->label_block = std::make_shared<const std::string>(RenderLabelBlock(record.labels));
   }
   view->record = std::move(record);
-  view->derived = derived;
   view->link = entry.link.history();
   entry.view = std::move(view);
 }
@@ -123,11 +128,11 @@ void Store::ApplySample(std::string_view source, std::vector<InterfaceRecord> re
     Entry& entry = FindOrCreate(record.key, time, &created);
     entry.last_listed_by_sample = this_sample;
     if (entry.view) KeepEventOwnedFields(entry.record().attributes, record.attributes);
-    DerivedMetrics derived = entry.derived();
-    entry.analytics.OnSample(record, time, derived);
-    ReportAnomalies(derived, record, time);
+    auto view = StartView(entry, views.Take());
+    entry.analytics.OnSample(record, time, view->derived);
+    ReportAnomalies(view->derived, record, time);
     ObserveLinkState(entry, record, time);
-    ReplaceView(entry, std::move(record), derived, views.Take());
+    ReplaceView(entry, std::move(record), std::move(view));
   }
   for (auto it = entries_.lower_bound(InterfaceKey{std::string(source), ""});
        it != entries_.end() && it->first.source == source;) {
@@ -176,13 +181,13 @@ std::optional<LinkChange> Store::ApplyLinkEvent(InterfaceRecord record, const Sa
   } else {
     merged = std::move(record);
   }
-  DerivedMetrics derived = entry.derived();
+  auto view = StartView(entry, TakeEventView());
   if (has_counters) {
-    entry.analytics.OnSample(merged, time, derived);
-    ReportAnomalies(derived, merged, time);
+    entry.analytics.OnSample(merged, time, view->derived);
+    ReportAnomalies(view->derived, merged, time);
   }
   auto change = ObserveLinkState(entry, merged, time);
-  ReplaceView(entry, std::move(merged), derived, TakeEventView());
+  ReplaceView(entry, std::move(merged), std::move(view));
   Publish();
   return change;
 }

@@ -141,12 +141,10 @@ class Store {
     uint64_t last_listed_by_sample = 0;
     // The interface's latest state. Its record and derived metrics are the only copies the store
     // keeps: an update builds the next view and swaps it in, since published views are shared
-    // with scrapes and immutable. The analytics take the previous derived metrics from here.
+    // with scrapes and immutable. The next view starts from its derived metrics (StartView).
     std::shared_ptr<const InterfaceView> view;
 
     const InterfaceRecord& record() const { return view->record; }
-    // The metrics the next analytics step starts from.
-    DerivedMetrics derived() const { return view ? view->derived : analytics.InitialDerived(); }
   };
 
   // REQUIRES: mutex_ held.
@@ -156,9 +154,12 @@ class Store {
   // history). Call before `record` replaces the view.
   std::optional<LinkChange> ObserveLinkState(Entry& entry, const InterfaceRecord& record,
                                              const SampleTime& time);
-  // Fills `view` (fresh, unpublished) with `record` and `derived` and makes it the entry's view.
-  void ReplaceView(Entry& entry, InterfaceRecord&& record, const DerivedMetrics& derived,
-                   std::shared_ptr<InterfaceView> view);
+  // `fresh` (unpublished) with the entry's derived metrics so far (the analytics' initial ones for
+  // a new entry), for the analytics to update in place.
+  static std::shared_ptr<InterfaceView> StartView(const Entry& entry,
+                                                  std::shared_ptr<InterfaceView> fresh);
+  // Fills `view` (from StartView, updated) with `record` and makes it the entry's view.
+  void ReplaceView(Entry& entry, InterfaceRecord&& record, std::shared_ptr<InterfaceView> view);
   // A fresh view for an event, from the current event block (a new one when it is full).
   std::shared_ptr<InterfaceView> TakeEventView();
   void ReportAnomalies(const DerivedMetrics& derived, const InterfaceRecord& record,
