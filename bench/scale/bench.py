@@ -742,7 +742,7 @@ def main():
         if a.churn_pairs:
             log(f"churn: {a.churn_pairs} veth pairs created and deleted while scraping")
             result["churn"] = churn_phase(ours.pid, a.churn_pairs, 4.0, ip_link_names())
-        result["rss_kb_end"] = status_kb(ours.pid, "VmRSS")
+        result["rss_kb_end"] = settled_rss_kb(ours.pid)[0]
     finally:
         result["loadavg_end"] = loadavg()
         cleanup()
