@@ -101,12 +101,15 @@ std::string Exporter::Start() {
 
   HttpCallbacks callbacks;
   callbacks.render_metrics = [&p](SegmentedBody& out) {
+    // Self metrics are read before the store snapshot is taken: a poller stores its sample
+    // before it marks its target up, so a scrape that says a target is up also holds that
+    // target's series. The other order let a target come up between the two reads.
+    std::string self_metrics;  // a few kilobytes
+    p.self_metrics.Render(self_metrics);
     // The snapshot pointer is all a scrape takes from the store: rendering holds no lock and
     // never waits on collection.
     const auto snapshot = p.store->Current();
     RenderInterfaces(*snapshot, out);
-    std::string self_metrics;  // a few kilobytes
-    p.self_metrics.Render(self_metrics);
     out.text().Append(self_metrics);
   };
   callbacks.ready = [&p] { return p.ready.load(); };
