@@ -23,6 +23,7 @@
 #include "model/interface_record.h"
 #include "model/sample_time.h"
 #include "model/snapshot.h"
+#include "util/populated_allocator.h"
 
 namespace netif {
 
@@ -53,14 +54,17 @@ using AnomalyEventSink = std::function<void(const AnomalyEvent&)>;
 // Fresh views allocated together, a fixed number per allocation, instead of one heap chunk each.
 // Each view shares the block's ownership (an aliasing shared_ptr), so entries and snapshots hold
 // them like any other view, and the block is freed when its last view is. The views of a whole
-// sample then go back to the kernel at once (the block is mmapped, being over M_MMAP_THRESHOLD),
-// and those of netlink's first dump leave whole free pages, where 5,000 separate ~950-byte views
-// left holes between the entries created with them that no trim could return (≈ 4 MB of RSS).
+// sample then go back to the kernel at once (a sample's block is a mapping of its own, its pages
+// filled in when it is made: see PopulatedAllocator), and those of netlink's first dump leave
+// whole free pages, where 5,000 separate ~950-byte views left holes between the entries created
+// with them that no trim could return (≈ 4 MB of RSS).
 class ViewBlock {
  public:
   ViewBlock() = default;
   explicit ViewBlock(std::size_t capacity)
-      : views_(std::make_shared<InterfaceView[]>(capacity)), capacity_(capacity) {}
+      : views_(
+            std::allocate_shared<InterfaceView[]>(PopulatedAllocator<InterfaceView>(), capacity)),
+        capacity_(capacity) {}
 
   bool Full() const { return taken_ == capacity_; }
   // A default-constructed view of the block. REQUIRES: !Full().
