@@ -34,9 +34,14 @@ SegmentedBody::SegmentedBody(WorkPool& pool, SegmentEncoding& encoding, Sink sin
             [this](Chunk chunk) {
               // The chunk moves into the job (a std::function must be copyable, a Chunk is not).
               auto text = std::make_shared<Chunk>(std::move(chunk));
-              Queue([this, text](EncodedSegment& out) {
+              auto job = [this, text](EncodedSegment& out) {
                 encoding_.EncodeText(std::move(*text), chunks_, out);
-              });
+              };
+              if (encoding_.EncodingTextTakesWork()) {
+                Queue(std::move(job));
+              } else {
+                QueueDone(job);
+              }
             }),
       // Enough segments in flight to keep every pool thread busy while this one sends.
       max_in_flight_(2 * static_cast<std::size_t>(pool.threads()) + 1) {
@@ -54,8 +59,20 @@ void SegmentedBody::Submit(SegmentRender render) {
   });
 }
 
-void SegmentedBody::Queue(std::function<void(EncodedSegment&)> job) {
+void SegmentedBody::MakeRoom() {
   if (in_flight_.size() >= max_in_flight_) SendOldest();
+}
+
+void SegmentedBody::QueueDone(const std::function<void(EncodedSegment&)>& job) {
+  MakeRoom();
+  in_flight_.push_back(std::make_unique<Segment>());
+  Segment& segment = *in_flight_.back();
+  job(segment.encoded);
+  segment.encoded_done.Done();
+}
+
+void SegmentedBody::Queue(std::function<void(EncodedSegment&)> job) {
+  MakeRoom();
   in_flight_.push_back(std::make_unique<Segment>());
   Segment* segment = in_flight_.back().get();
   pool_.Submit([segment, job = std::move(job)] {

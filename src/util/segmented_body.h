@@ -46,6 +46,9 @@ class SegmentEncoding {
                       EncodedSegment& out) const = 0;
   // The same for text already written (passed on as it is where the encoding allows).
   virtual void EncodeText(Chunk text, ChunkPool& chunks, EncodedSegment& out) const = 0;
+  // False when EncodeText costs nothing: the body then runs it on the calling thread, where a
+  // trip through the pool would only add two thread switches per chunk.
+  virtual bool EncodingTextTakesWork() const { return true; }
   // After a segment's pieces went out, on the sending thread.
   virtual void Sent(const EncodedSegment& segment) = 0;
   // False when the body is not valid in this encoding (a segment failed to encode).
@@ -58,6 +61,7 @@ class IdentityEncoding final : public SegmentEncoding {
   void Begin(const Sink&) override {}
   void Encode(const SegmentRender& render, ChunkPool& chunks, EncodedSegment& out) const override;
   void EncodeText(Chunk text, ChunkPool& chunks, EncodedSegment& out) const override;
+  bool EncodingTextTakesWork() const override { return false; }
   void Sent(const EncodedSegment&) override {}
   bool End(const Sink&) override { return true; }
 };
@@ -96,6 +100,10 @@ class SegmentedBody {
   // Queues a segment whose encoding `job` runs on the pool, sending the oldest first when enough
   // are in flight to keep every pool thread busy.
   void Queue(std::function<void(EncodedSegment&)> job);
+  // The same, with `job` run here and now.
+  void QueueDone(const std::function<void(EncodedSegment&)>& job);
+  // Room for one more segment in flight: sends the oldest when there is none.
+  void MakeRoom();
   void SendOldest();
 
   WorkPool& pool_;
