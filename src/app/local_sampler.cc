@@ -108,8 +108,8 @@ bool LocalSampler::ReadAttributes(InterfaceRecord& record, bool dirty) {
   return true;
 }
 
-void LocalSampler::ApplyWithEventSettings(std::vector<InterfaceRecord> records,
-                                          uint64_t events_before, const SampleTime& time) {
+void LocalSampler::ApplyWithEventSettings(InterfaceRecords records, uint64_t events_before,
+                                          const SampleTime& time) {
   for (auto& record : records) {
     const auto it = event_settings_.find(record.name);
     if (it == event_settings_.end()) continue;  // no event yet: the store has none to lose
@@ -139,7 +139,7 @@ bool LocalSampler::RunOnce() {
   // sample, and the store will not remove it for being absent from it.
   const SampleTime time = NowSampleTime();
   const auto procfs_start = std::chrono::steady_clock::now();
-  std::vector<InterfaceRecord> records;
+  InterfaceRecords records;
   std::vector<std::string> parse_errors;
   const Status status = procfs_.Collect(records, parse_errors);
   self_metrics_.RecordCollectorRun("procfs", status.ok(), SecondsSince(procfs_start));
@@ -176,7 +176,7 @@ bool LocalSampler::RunOnce() {
     ++kept_count;
   }
   records.erase(records.begin() + static_cast<std::ptrdiff_t>(kept_count), records.end());
-  std::vector<InterfaceRecord>& kept = records;
+  InterfaceRecords& kept = records;
   // Forget devices that are gone, so churn does not grow the cache.
   if (attribute_cache_.size() > kept.size()) {
     std::unordered_map<std::string, CachedAttributes> live;

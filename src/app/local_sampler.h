@@ -67,7 +67,7 @@ class LocalSampler {
   bool ReadAttributes(InterfaceRecord& record, bool dirty);
   // Sets what the last event said of each record's link settings, then applies the sample.
   // REQUIRES: events_mutex_ held, so no event can reach the store between the two.
-  void ApplyWithEventSettings(std::vector<InterfaceRecord> records, uint64_t events_before,
+  void ApplyWithEventSettings(InterfaceRecords records, uint64_t events_before,
                               const SampleTime& time);
 
   Options options_;

@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "util/populated_allocator.h"
+
 namespace netif {
 
 // Every counter any source can report. The first 16 are /proc/net/dev's columns in order; the rest
@@ -148,6 +150,10 @@ struct InterfaceRecord {
   LinkAttributes attributes;
   CounterSet counters;
 };
+
+// One sample's records. A sample of 5,000 local interfaces is 2.8 MB of records, made and freed
+// every pass: the populated mapping spares its ~700 page faults (see PopulatedAllocator).
+using InterfaceRecords = std::vector<InterfaceRecord, PopulatedAllocator<InterfaceRecord>>;
 
 // The label set of a host interface: node_exporter's `device` label.
 inline LabelPairs LocalDeviceLabels(std::string_view device) {

@@ -115,8 +115,7 @@ void Store::ReportAnomalies(const DerivedMetrics& derived, const InterfaceRecord
   }
 }
 
-void Store::ApplySample(std::string_view source, std::vector<InterfaceRecord> records,
-                        const SampleTime& time) {
+void Store::ApplySample(std::string_view source, InterfaceRecords records, const SampleTime& time) {
   std::lock_guard lock(mutex_);
   const uint64_t this_sample = ++sample_count_;
   ViewBlock views(records.size());  // one view per record at most

@@ -87,8 +87,7 @@ class Store {
   // SNMP target). Interfaces of `source` missing from `records` are removed, except those created
   // after `time` by an event source: a netlink event may race a sample that began before it.
   // Counters in `records` replace the previous ones and feed the analytics.
-  void ApplySample(std::string_view source, std::vector<InterfaceRecord> records,
-                   const SampleTime& time);
+  void ApplySample(std::string_view source, InterfaceRecords records, const SampleTime& time);
 
   // One interface changed, as told by an event source (netlink). Attributes present in `record`
   // overwrite; counters present feed the analytics. A record whose ifindex is already known under

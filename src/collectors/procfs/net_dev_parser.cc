@@ -115,8 +115,7 @@ std::optional<std::string> ParseDataLine(std::string_view line, std::string_view
   return ParseCounters(line.substr(colon + 1), counters);
 }
 
-void AppendRecord(std::string_view name, const Counters& counters,
-                  std::vector<InterfaceRecord>& records) {
+void AppendRecord(std::string_view name, const Counters& counters, InterfaceRecords& records) {
   InterfaceRecord& record = records.emplace_back();
   record.name.assign(name);
   record.key.source.assign(kLocalSource);

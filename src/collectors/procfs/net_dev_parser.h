@@ -15,7 +15,7 @@ namespace netif {
 struct NetDevParseResult {
   // One record per well-formed line, in file order. Each has key {kLocalSource, name}, labels
   // LocalDeviceLabels(name), and the 16 /proc/net/dev counters (64-bit, not wrapping at 2^32).
-  std::vector<InterfaceRecord> records;
+  InterfaceRecords records;
   // One "line N: <why>" per skipped line. Printable ASCII only: bytes of the input that are not
   // printable ASCII, and quotes and backslashes, are escaped, so an error is safe to log.
   std::vector<std::string> errors;

@@ -9,8 +9,8 @@ namespace netif {
 namespace {
 
 // Appends `from` to `to` by moving, or steals the buffer when `to` is empty (the usual case).
-template <typename T>
-void MoveAppend(std::vector<T>& from, std::vector<T>& to) {
+template <typename Vector>
+void MoveAppend(Vector& from, Vector& to) {
   if (to.empty()) {
     to = std::move(from);
     return;
@@ -28,7 +28,7 @@ ProcfsCollector::ProcfsCollector(const FileReader& fs, std::string procfs_root) 
   net_dev_path_ = std::move(procfs_root) + "/net/dev";
 }
 
-Status ProcfsCollector::Collect(std::vector<InterfaceRecord>& out,
+Status ProcfsCollector::Collect(InterfaceRecords& out,
                                 std::vector<std::string>& parse_errors) const {
   const std::optional<std::string> text = fs_.ReadFile(net_dev_path_);
   if (!text.has_value()) return Status::Error("cannot read " + net_dev_path_);

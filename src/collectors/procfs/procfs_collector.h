@@ -23,7 +23,7 @@ class ProcfsCollector {
   // `parse_errors`; neither vector is cleared. Returns Status::Error("cannot read <path>") when
   // the file cannot be read, and leaves both vectors untouched then. Skipped lines do not fail the
   // collection: the records that parsed are still good.
-  Status Collect(std::vector<InterfaceRecord>& out, std::vector<std::string>& parse_errors) const;
+  Status Collect(InterfaceRecords& out, std::vector<std::string>& parse_errors) const;
 
   const std::string& net_dev_path() const { return net_dev_path_; }
 

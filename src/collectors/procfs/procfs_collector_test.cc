@@ -23,7 +23,7 @@ constexpr char kNetDev[] =
     "  eth0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n"
     "  eth1: 1 2 3\n";
 
-std::vector<std::string> Names(const std::vector<InterfaceRecord>& records) {
+std::vector<std::string> Names(const InterfaceRecords& records) {
   std::vector<std::string> names;
   for (const auto& record : records) names.push_back(record.name);
   return names;
@@ -33,7 +33,7 @@ TEST(ProcfsCollectorTest, ReadsNetDevUnderTheRoot) {
   InMemoryFileReader fs;
   fs.AddFile("/host/proc/net/dev", kNetDev);
   const ProcfsCollector collector(fs, "/host/proc");
-  std::vector<InterfaceRecord> records;
+  InterfaceRecords records;
   std::vector<std::string> errors;
   const Status status = collector.Collect(records, errors);
   EXPECT_TRUE(status.ok()) << status.message();
@@ -48,7 +48,7 @@ TEST(ProcfsCollectorTest, AppendsToWhatTheCallerAlreadyHas) {
   InMemoryFileReader fs;
   fs.AddFile("/proc/net/dev", kNetDev);
   const ProcfsCollector collector(fs, "/proc");
-  std::vector<InterfaceRecord> records(1);
+  InterfaceRecords records(1);
   records[0].name = "earlier";
   std::vector<std::string> errors = {"earlier error"};
   ASSERT_TRUE(collector.Collect(records, errors).ok());
@@ -67,7 +67,7 @@ TEST(ProcfsCollectorTest, TrailingSlashesOnTheRootAreTolerated) {
 TEST(ProcfsCollectorTest, UnreadableFileIsAnErrorAndAddsNothing) {
   InMemoryFileReader fs;
   const ProcfsCollector collector(fs, "/nonexistent");
-  std::vector<InterfaceRecord> records;
+  InterfaceRecords records;
   std::vector<std::string> errors;
   const Status status = collector.Collect(records, errors);
   EXPECT_FALSE(status.ok());
@@ -79,7 +79,7 @@ TEST(ProcfsCollectorTest, UnreadableFileIsAnErrorAndAddsNothing) {
 TEST(ProcfsCollectorTest, EmptyFileIsNotAnError) {
   InMemoryFileReader fs;
   fs.AddFile("/proc/net/dev", "");
-  std::vector<InterfaceRecord> records;
+  InterfaceRecords records;
   std::vector<std::string> errors;
   EXPECT_TRUE(ProcfsCollector(fs, "/proc").Collect(records, errors).ok());
   EXPECT_THAT(records, IsEmpty());
@@ -89,7 +89,7 @@ TEST(ProcfsCollectorTest, EmptyFileIsNotAnError) {
 TEST(ProcfsCollectorTest, ReadsTheHostFixtureTree) {
   const RealFileReader fs;
   const ProcfsCollector collector(fs, std::string(NETIF_SOURCE_DIR) + "/tests/fixtures/host1/proc");
-  std::vector<InterfaceRecord> records;
+  InterfaceRecords records;
   std::vector<std::string> errors;
   const Status status = collector.Collect(records, errors);
   ASSERT_TRUE(status.ok()) << status.message();
@@ -102,7 +102,7 @@ TEST(ProcfsCollectorTest, ReadsTheHostFixtureTree) {
 TEST(ProcfsCollectorTest, ReadsThisMachinesProcNetDev) {
   // Whatever the machine running the tests has, it parses without errors and lists lo.
   const RealFileReader fs;
-  std::vector<InterfaceRecord> records;
+  InterfaceRecords records;
   std::vector<std::string> errors;
   const Status status = ProcfsCollector(fs, "/proc").Collect(records, errors);
   if (!status.ok()) GTEST_SKIP() << status.message();

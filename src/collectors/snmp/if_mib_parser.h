@@ -47,8 +47,8 @@ struct IfMibParseOptions {
 };
 
 struct IfMibParseResult {
-  std::vector<InterfaceRecord> records;  // selected ports, by ifIndex
-  std::set<uint32_t> if_indexes;         // every port seen, selected or not
+  InterfaceRecords records;       // selected ports, by ifIndex
+  std::set<uint32_t> if_indexes;  // every port seen, selected or not
   // Columns whose values ended up in some port's record (before selection): a fast walk needs
   // only these, e.g. no 32-bit counters when every port has its HC twin.
   IfColumnSet used_columns;
