@@ -42,16 +42,7 @@ void LocalSampler::ReportParseErrors(const std::vector<std::string>& errors) {
 }
 
 void LocalSampler::OnLinkEvent(const InterfaceRecord& record) {
-  EventSettings settings;
-  const LinkAttributes& event = record.attributes;
-  settings.iflink = event.iflink;
-  settings.mtu = event.mtu;
-  settings.type = event.type;
-  settings.address = event.address;
-  settings.alias = event.alias;
   std::lock_guard lock(events_mutex_);
-  settings.event = ++events_seen_;
-  event_settings_.insert_or_assign(record.name, std::move(settings));
   dirty_.insert(record.name);
 }
 
@@ -108,32 +99,6 @@ bool LocalSampler::ReadAttributes(InterfaceRecord& record, bool dirty) {
   return true;
 }
 
-void LocalSampler::ApplyWithEventSettings(InterfaceRecords records, uint64_t events_before,
-                                          const SampleTime& time) {
-  for (auto& record : records) {
-    const auto it = event_settings_.find(record.name);
-    if (it == event_settings_.end()) continue;  // no event yet: the store has none to lose
-    const EventSettings& event = it->second;
-    LinkAttributes& out = record.attributes;
-    out.iflink = event.iflink;
-    out.mtu = event.mtu;
-    out.type = event.type;
-    out.address = event.address;
-    out.alias = event.alias;
-  }
-  // Forget devices that are gone (deleted, renamed, filtered out), but not one an event announced
-  // after this pass read /proc/net/dev: it is new, not gone.
-  if (event_settings_.size() > records.size()) {
-    std::unordered_set<std::string_view> listed;
-    listed.reserve(records.size());
-    for (const auto& record : records) listed.insert(record.name);
-    std::erase_if(event_settings_, [&](const auto& entry) {
-      return entry.second.event <= events_before && !listed.contains(entry.first);
-    });
-  }
-  store_.ApplySample(kLocalSource, std::move(records), time);
-}
-
 bool LocalSampler::RunOnce() {
   // Taken before reading: an interface a netlink event creates while we read is newer than this
   // sample, and the store will not remove it for being absent from it.
@@ -154,13 +119,10 @@ bool LocalSampler::RunOnce() {
   }
   if (!status.ok()) return false;
 
-  const bool netlink = options_.netlink_owns_link_state;
   std::unordered_set<std::string> dirty;
-  uint64_t events_before = 0;
-  if (netlink) {
+  if (options_.netlink_owns_link_state) {
     std::lock_guard lock(events_mutex_);
     dirty.swap(dirty_);
-    events_before = events_seen_;
   }
 
   const auto sysfs_start = std::chrono::steady_clock::now();
@@ -189,12 +151,8 @@ bool LocalSampler::RunOnce() {
     attribute_cache_.swap(live);
   }
   self_metrics_.RecordCollectorRun("sysfs", true, SecondsSince(sysfs_start));
-  if (netlink) {
-    std::lock_guard lock(events_mutex_);
-    ApplyWithEventSettings(std::move(kept), events_before, time);
-  } else {
-    store_.ApplySample(kLocalSource, std::move(kept), time);
-  }
+  // With netlink the records carry no link settings, and the store keeps the last event's.
+  store_.ApplySample(kLocalSource, std::move(kept), time);
   return true;
 }
 

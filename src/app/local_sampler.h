@@ -8,9 +8,8 @@
 //    the device is virtual), and only at a device's first sight, after an RTM_NEWLINK for it
 //    (OnLinkEvent marks it dirty: speed and duplex change with the carrier) and every
 //    attribute_refresh_passes as a safety net. The settings netlink reports (iflink, mtu, type,
-//    address, alias) are taken from the latest event OnLinkEvent handed over, never from sysfs;
-//    link state, kind, master and ifindex are left to the store, which keeps the last event's.
-//    A pass then reads /proc/net/dev and no sysfs file at all.
+//    address, alias), link state, kind, master and ifindex are not read at all: the store keeps
+//    the last event's. A pass then reads /proc/net/dev and no sysfs file at all.
 //
 // Thread-safety: RunOnce() REQUIRES external synchronization (one sampler thread calls it).
 // OnLinkEvent() is safe to call from any thread, concurrently with RunOnce().
@@ -56,19 +55,15 @@ class LocalSampler {
   // netif_scrape_collector_success{collector="procfs"} shows 0).
   bool RunOnce();
 
-  // The netlink collector saw an RTM_NEWLINK for `record.name` (a LinkEventObserver): remembers
-  // its link settings for the next samples and re-reads the device's sysfs attributes next pass.
-  // Called before the store applies the event. Only meaningful with netlink_owns_link_state.
+  // The netlink collector saw an RTM_NEWLINK for `record.name` (a LinkEventObserver): the next
+  // pass re-reads the device's sysfs attributes (speed and duplex change with the carrier). Only
+  // meaningful with netlink_owns_link_state.
   void OnLinkEvent(const InterfaceRecord& record);
 
  private:
   void ReportParseErrors(const std::vector<std::string>& errors);
   // Sets the sysfs part of `record.attributes`, from cache unless due. False: the device vanished.
   bool ReadAttributes(InterfaceRecord& record, bool dirty);
-  // Sets what the last event said of each record's link settings, then applies the sample.
-  // REQUIRES: events_mutex_ held, so no event can reach the store between the two.
-  void ApplyWithEventSettings(InterfaceRecords records, uint64_t events_before,
-                              const SampleTime& time);
 
   Options options_;
   ProcfsCollector procfs_;
@@ -94,23 +89,10 @@ class LocalSampler {
   bool last_procfs_ok_ = true;
   std::set<std::string> reported_parse_errors_;  // log each distinct malformed line once
 
-  // Handed over by OnLinkEvent (netlink thread), guarded by events_mutex_. RunOnce holds the
-  // mutex from taking the settings until the store has the sample, and the netlink thread calls
-  // OnLinkEvent before applying the event, so a sample never overwrites an event's settings with
-  // older ones.
-  // iflink, mtu, type, address, alias as the last event said.
-  struct EventSettings {
-    std::optional<uint32_t> iflink;
-    std::optional<uint32_t> mtu;
-    std::optional<uint32_t> type;
-    std::optional<std::string> address;
-    std::optional<std::string> alias;
-    uint64_t event = 0;  // the event's number (events_seen_ then)
-  };
+  // Devices with an RTM_NEWLINK since a pass last took them, handed over by OnLinkEvent (netlink
+  // thread); guarded by events_mutex_.
   std::mutex events_mutex_;
-  std::unordered_map<std::string, EventSettings> event_settings_;
-  std::unordered_set<std::string> dirty_;  // devices with an event since a pass last took them
-  uint64_t events_seen_ = 0;
+  std::unordered_set<std::string> dirty_;
 };
 
 }  // namespace netif

@@ -158,26 +158,47 @@ TEST_F(LocalSamplerTest, WithNetlinkSpeedIsStillRefreshedEveryFewPasses) {
   EXPECT_LE(passes, 3);
 }
 
-TEST_F(LocalSamplerTest, SamplesCarryTheLinkSettingsOfTheLastEvent) {
+TEST_F(LocalSamplerTest, SamplesKeepTheLinkSettingsOfTheLastEvent) {
+  // As the exporter wires it: the netlink thread hands each event to the sampler, then the store.
   LocalSampler sampler = MakeSampler(true, 100);
-  sampler.OnLinkEvent(Eth0Event(9000));
+  const auto deliver = [&](const InterfaceRecord& event) {
+    sampler.OnLinkEvent(event);
+    store_.ApplyLinkEvent(event, NowSampleTime());
+  };
   ASSERT_TRUE(sampler.RunOnce());
-  EXPECT_EQ(Eth0().mtu, 9000u);  // sysfs says 1500 but is not read
+  EXPECT_FALSE(Eth0().mtu.has_value());  // no event yet, and sysfs's 1500 is not read
+  deliver(Eth0Event(9000));
+  ASSERT_TRUE(sampler.RunOnce());
+  EXPECT_EQ(Eth0().mtu, 9000u);
   EXPECT_EQ(Eth0().address, "52:54:00:ab:cd:ef");
   EXPECT_EQ(Eth0().iflink, 2u);
   EXPECT_EQ(Eth0().type, 1u);
-  // Link state is the store's business (it keeps what events said), not the sample's.
-  EXPECT_FALSE(Eth0().oper_state.has_value());
-  // A later event that clears the alias clears it in the next sample too.
+  EXPECT_EQ(Eth0().oper_state, OperState::kUp);
+  // An event that clears the alias clears it at once, and the next sample does not bring it back.
   InterfaceRecord with_alias = Eth0Event(9000);
   with_alias.attributes.alias = "uplink";
-  sampler.OnLinkEvent(with_alias);
+  deliver(with_alias);
   ASSERT_TRUE(sampler.RunOnce());
   EXPECT_EQ(Eth0().alias, "uplink");
-  sampler.OnLinkEvent(Eth0Event(1400));
+  deliver(Eth0Event(1400));
+  EXPECT_FALSE(Eth0().alias.has_value());
   ASSERT_TRUE(sampler.RunOnce());
   EXPECT_FALSE(Eth0().alias.has_value());
   EXPECT_EQ(Eth0().mtu, 1400u);
+}
+
+TEST_F(LocalSamplerTest, WithoutNetlinkSysfsDecidesTheLinkSettings) {
+  // No event source: each due read of sysfs replaces the settings, a cleared alias included.
+  fs_.AddFile("/sys/class/net/eth0/ifalias", "uplink\n");
+  LocalSampler sampler = MakeSampler(false, 1);
+  ASSERT_TRUE(sampler.RunOnce());
+  EXPECT_EQ(Eth0().alias, "uplink");
+  EXPECT_EQ(Eth0().mtu, 1500u);
+  fs_.AddFile("/sys/class/net/eth0/ifalias", "\n");
+  fs_.AddFile("/sys/class/net/eth0/mtu", "9000\n");
+  ASSERT_TRUE(sampler.RunOnce());
+  EXPECT_FALSE(Eth0().alias.has_value());
+  EXPECT_EQ(Eth0().mtu, 9000u);
 }
 
 TEST_F(LocalSamplerTest, ASampleDoesNotUndoAnEventsSettings) {

@@ -33,6 +33,17 @@ void KeepEventOwnedFields(const LinkAttributes& old, LinkAttributes& fresh) {
   if (!fresh.ifindex) fresh.ifindex = old.ifindex;
 }
 
+// The link settings an RTM_NEWLINK states in full. Once an event source reported an interface, a
+// sample that does not carry them (the local sampler does not read them while netlink runs) keeps
+// what the last event said.
+void KeepEventLinkSettings(const LinkAttributes& old, LinkAttributes& fresh) {
+  if (!fresh.iflink) fresh.iflink = old.iflink;
+  if (!fresh.mtu) fresh.mtu = old.mtu;
+  if (!fresh.type) fresh.type = old.type;
+  if (!fresh.address) fresh.address = old.address;
+  if (!fresh.alias) fresh.alias = old.alias;
+}
+
 }  // namespace
 
 std::shared_ptr<InterfaceView> ViewBlock::Take() {
@@ -126,7 +137,12 @@ void Store::ApplySample(std::string_view source, InterfaceRecords records, const
     bool created = false;
     Entry& entry = FindOrCreate(record.key, time, &created);
     entry.last_listed_by_sample = this_sample;
-    if (entry.view) KeepEventOwnedFields(entry.record().attributes, record.attributes);
+    if (entry.view) {
+      KeepEventOwnedFields(entry.record().attributes, record.attributes);
+      if (entry.link_settings_from_events) {
+        KeepEventLinkSettings(entry.record().attributes, record.attributes);
+      }
+    }
     auto view = StartView(entry, views.Take());
     entry.analytics.OnSample(record, time, view->derived);
     ReportAnomalies(view->derived, record, time);
@@ -169,13 +185,17 @@ std::optional<LinkChange> Store::ApplyLinkEvent(InterfaceRecord record, const Sa
   }
   bool created = false;
   Entry& entry = FindOrCreate(record.key, time, &created);
+  entry.link_settings_from_events = true;
   const bool has_counters = !record.counters.Empty();
   InterfaceRecord merged;
   if (entry.view) {
     merged = entry.record();
     merged.name = std::move(record.name);
     merged.labels = std::move(record.labels);
+    // An event states the alias whenever the link has one: absent means it was cleared.
+    std::optional<std::string> alias = std::move(record.attributes.alias);
     merged.attributes.MergeFrom(record.attributes);
+    merged.attributes.alias = std::move(alias);
     merged.counters.MergeFrom(record.counters);
   } else {
     merged = std::move(record);

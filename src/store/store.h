@@ -90,7 +90,10 @@ class Store {
   void ApplySample(std::string_view source, InterfaceRecords records, const SampleTime& time);
 
   // One interface changed, as told by an event source (netlink). Attributes present in `record`
-  // overwrite; counters present feed the analytics. A record whose ifindex is already known under
+  // overwrite, and the alias is taken as it is (an RTM_NEWLINK carries it whenever the link has
+  // one); counters present feed the analytics. From then on the event source owns the interface's
+  // link settings (iflink, mtu, type, address, alias): a sample that lacks them keeps the last
+  // event's. A record whose ifindex is already known under
   // another name is a rename: the interface keeps its history and moves to its new name.
   // Returns the oper-state change this event made, if any.
   std::optional<LinkChange> ApplyLinkEvent(InterfaceRecord record, const SampleTime& time);
@@ -146,6 +149,8 @@ class Store {
     // keeps: an update builds the next view and swaps it in, since published views are shared
     // with scrapes and immutable. The next view starts from its derived metrics (StartView).
     std::shared_ptr<const InterfaceView> view;
+    // An event source (ApplyLinkEvent) reported the interface: its link settings are the events'.
+    bool link_settings_from_events = false;
 
     const InterfaceRecord& record() const { return view->record; }
   };

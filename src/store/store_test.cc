@@ -86,6 +86,37 @@ TEST_F(StoreTest, SamplesWithoutLinkStateKeepWhatEventsSaid) {
   EXPECT_EQ(attributes.ifindex, 2u);
 }
 
+TEST_F(StoreTest, SamplesWithoutLinkSettingsKeepTheLastEventsAndEventsClearTheAlias) {
+  auto event = WithState(Local("eth0", 2), OperState::kUp);
+  event.attributes.mtu = 9000;
+  event.attributes.address = "52:54:00:ab:cd:ef";
+  event.attributes.alias = "uplink";
+  store_.ApplyLinkEvent(event, {1, 1});
+  store_.ApplySample(kLocalSource, {Local("eth0")}, {2, 2});  // carries no settings
+  const auto attributes = [&] { return store_.Current()->interfaces.at(0)->record.attributes; };
+  EXPECT_EQ(attributes().mtu, 9000u);
+  EXPECT_EQ(attributes().address, "52:54:00:ab:cd:ef");
+  EXPECT_EQ(attributes().alias, "uplink");
+  // An RTM_NEWLINK without IFLA_IFALIAS: the alias was cleared.
+  event.attributes.alias.reset();
+  store_.ApplyLinkEvent(event, {3, 3});
+  EXPECT_FALSE(attributes().alias.has_value());
+  store_.ApplySample(kLocalSource, {Local("eth0")}, {4, 4});
+  EXPECT_FALSE(attributes().alias.has_value());
+  EXPECT_EQ(attributes().mtu, 9000u);
+}
+
+TEST_F(StoreTest, WithoutEventsASampleDecidesTheLinkSettings) {
+  auto sample = Local("eth0");
+  sample.attributes.mtu = 1500;
+  sample.attributes.alias = "uplink";
+  store_.ApplySample(kLocalSource, {sample}, {1, 1});
+  store_.ApplySample(kLocalSource, {Local("eth0")}, {2, 2});  // sysfs no longer shows them
+  const auto& attributes = store_.Current()->interfaces.at(0)->record.attributes;
+  EXPECT_FALSE(attributes.mtu.has_value());
+  EXPECT_FALSE(attributes.alias.has_value());
+}
+
 TEST_F(StoreTest, RenameKeepsHistoryUnderTheNewName) {
   store_.ApplyLinkEvent(WithState(Local("eth0", 7), OperState::kUp), {1, 1});
   store_.ApplyLinkEvent(WithState(Local("eth0", 7), OperState::kDown), {2, 2});
