@@ -1,17 +1,38 @@
 #include "util/chunked_buffer.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <new>
 #include <utility>
 
 namespace netif {
 namespace {
 
-Chunk NewChunk(std::size_t capacity) {
-  // make_unique<char[]>(n) would zero-fill; the bytes are always written before they are read.
-  return Chunk{std::unique_ptr<char[]>(new char[capacity]), capacity, 0};
-}
+constexpr std::size_t kMappedChunkMinBytes = 64 * 1024;
+
+Chunk NewChunk(std::size_t capacity) { return Chunk{NewChunkBytes(capacity), capacity, 0}; }
 
 }  // namespace
+
+void ChunkBytesDeleter::operator()(char* bytes) const noexcept {
+  if (mapped_bytes > 0) {
+    ::munmap(bytes, mapped_bytes);
+  } else {
+    delete[] bytes;
+  }
+}
+
+ChunkBytes NewChunkBytes(std::size_t capacity) {
+  if (capacity >= kMappedChunkMinBytes) {
+    void* mapped = ::mmap(nullptr, capacity, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    if (mapped == MAP_FAILED) throw std::bad_alloc();
+    return ChunkBytes(static_cast<char*>(mapped), ChunkBytesDeleter{capacity});
+  }
+  // Not make_unique<char[]>(n), which would zero-fill: the bytes are written before they are read.
+  return ChunkBytes(new char[capacity]);
+}
 
 Chunk ChunkPool::Take() {
   {

@@ -72,7 +72,7 @@ TEST(ChunkPoolTest, ReusesChunksGivenBackAndDropsOthers) {
   EXPECT_EQ(again.bytes.get(), storage);
   EXPECT_EQ(again.size, 0u);  // emptied
   EXPECT_EQ(again.capacity, 16u);
-  pool.Give(Chunk{std::unique_ptr<char[]>(new char[99]), 99, 0});
+  pool.Give(Chunk{NewChunkBytes(99), 99, 0});
   EXPECT_EQ(pool.Take().capacity, 16u);  // the odd one was not kept
 }
 
