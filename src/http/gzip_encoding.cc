@@ -9,9 +9,6 @@ namespace netif {
 namespace {
 
 constexpr int kLevel = 1;  // the exposition is repetitive: the fastest level shrinks it ~16x
-// Text is rendered into a buffer this size and deflated from it before the next piece overwrites
-// it: small enough to stay in the core's cache.
-constexpr std::size_t kRenderBytes = 64 * 1024;
 
 // The gzip header (RFC 1952): deflate, no name, no mtime, unknown OS... "Unix" (3) as zlib does.
 constexpr char kGzipHeader[] = {'\x1f', '\x8b', 8, 0, 0, 0, 0, 0, 0, 3};
@@ -22,23 +19,20 @@ void PutLittleEndian32(char* out, uint32_t value) {
   for (int i = 0; i < 4; ++i) out[i] = static_cast<char>((value >> (8 * i)) & 0xFF);
 }
 
-// One raw-deflate stream per pool thread, reset for every segment: setting one up allocates a few
-// hundred kilobytes, too much to do per segment.
-class ThreadDeflater {
+}  // namespace
+
+// A raw-deflate stream, reset for every segment: setting one up allocates a few hundred
+// kilobytes, too much to do per segment.
+class Deflater {
  public:
-  ThreadDeflater() {
+  Deflater() {
     ok_ = deflateInit2(&stream_, kLevel, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK;
   }
-  ~ThreadDeflater() {
+  ~Deflater() {
     if (ok_) deflateEnd(&stream_);
   }
-  ThreadDeflater(const ThreadDeflater&) = delete;
-  ThreadDeflater& operator=(const ThreadDeflater&) = delete;
-
-  static ThreadDeflater& ForThisThread() {
-    thread_local ThreadDeflater deflater;
-    return deflater;
-  }
+  Deflater(const Deflater&) = delete;
+  Deflater& operator=(const Deflater&) = delete;
 
   // Starts a segment whose deflated bytes go into `out`, in chunks from `chunks`.
   void Start(ChunkPool& chunks, EncodedSegment& out) {
@@ -92,7 +86,25 @@ class ThreadDeflater {
   EncodedSegment* out_ = nullptr;
 };
 
-}  // namespace
+GzipEncoding::GzipEncoding() = default;
+GzipEncoding::~GzipEncoding() = default;
+
+std::unique_ptr<Deflater> GzipEncoding::TakeDeflater() const {
+  {
+    std::lock_guard lock(deflaters_mutex_);
+    if (!idle_deflaters_.empty()) {
+      std::unique_ptr<Deflater> deflater = std::move(idle_deflaters_.back());
+      idle_deflaters_.pop_back();
+      return deflater;
+    }
+  }
+  return std::make_unique<Deflater>();
+}
+
+void GzipEncoding::ReturnDeflater(std::unique_ptr<Deflater> deflater) const {
+  std::lock_guard lock(deflaters_mutex_);
+  idle_deflaters_.push_back(std::move(deflater));
+}
 
 void GzipEncoding::Begin(const Sink& sink) {
   sink(std::string_view(kGzipHeader, sizeof kGzipHeader));
@@ -100,19 +112,26 @@ void GzipEncoding::Begin(const Sink& sink) {
 
 void GzipEncoding::Encode(const SegmentRender& render, ChunkPool& chunks,
                           EncodedSegment& out) const {
-  ThreadDeflater& deflater = ThreadDeflater::ForThisThread();
-  deflater.Start(chunks, out);
-  ChunkedBuffer buffer(kRenderBytes, [&deflater](std::string_view text) { deflater.Add(text); });
+  std::unique_ptr<Deflater> deflater = TakeDeflater();
+  deflater->Start(chunks, out);
+  // Each 64 KiB of text is deflated as soon as it is rendered, while still in this core's cache,
+  // and its chunk goes back to the scrape's pool for the next.
+  ChunkedBuffer buffer(chunks, [&deflater, &chunks](Chunk text) {
+    deflater->Add(text.text());
+    chunks.Give(std::move(text));
+  });
   render(buffer);
   buffer.Flush();
-  deflater.Finish();
+  deflater->Finish();
+  ReturnDeflater(std::move(deflater));
 }
 
 void GzipEncoding::EncodeText(Chunk text, ChunkPool& chunks, EncodedSegment& out) const {
-  ThreadDeflater& deflater = ThreadDeflater::ForThisThread();
-  deflater.Start(chunks, out);
-  deflater.Add(text.text());
-  deflater.Finish();
+  std::unique_ptr<Deflater> deflater = TakeDeflater();
+  deflater->Start(chunks, out);
+  deflater->Add(text.text());
+  deflater->Finish();
+  ReturnDeflater(std::move(deflater));
   chunks.Give(std::move(text));
 }
 

@@ -10,18 +10,26 @@
 // between a gzip header and an empty final block plus the trailer, whose CRC-32 is combined from
 // the segments' own.
 //
-// Thread-safety: Encode/EncodeText run concurrently on pool threads (one zlib stream per
-// thread); Begin/Sent/End on the sending thread.
+// Thread-safety: Encode/EncodeText run concurrently on pool threads (each segment takes a zlib
+// stream of its own from the encoding's idle ones); Begin/Sent/End on the sending thread.
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
 
 #include "util/segmented_body.h"
 
 namespace netif {
 
+class Deflater;
+
 class GzipEncoding final : public SegmentEncoding {
  public:
+  GzipEncoding();
+  ~GzipEncoding() override;
+
   void Begin(const Sink& sink) override;
   void Encode(const SegmentRender& render, ChunkPool& chunks, EncodedSegment& out) const override;
   void EncodeText(Chunk text, ChunkPool& chunks, EncodedSegment& out) const override;
@@ -31,6 +39,14 @@ class GzipEncoding final : public SegmentEncoding {
  private:
   uint32_t crc_ = 0;     // of the text sent so far
   uint64_t length_ = 0;  // of the text sent so far
+
+  // A zlib stream holds ~260 KB. The streams belong to the scrape, not to the pool threads: made
+  // as segments need them (as many as run at once), reused for the scrape's later segments, and
+  // freed with it, so an idle exporter does not keep a stream per pool thread resident.
+  std::unique_ptr<Deflater> TakeDeflater() const;
+  void ReturnDeflater(std::unique_ptr<Deflater> deflater) const;
+  mutable std::mutex deflaters_mutex_;
+  mutable std::vector<std::unique_ptr<Deflater>> idle_deflaters_;  // guarded by deflaters_mutex_
 };
 
 }  // namespace netif
