@@ -15,6 +15,7 @@
 #include "exposition/self_metrics.h"
 #include "http/http_server.h"
 #include "store/store.h"
+#include "util/chunked_buffer.h"
 #include "util/file_reader.h"
 #include "util/log.h"
 #include "util/periodic_thread.h"
@@ -90,6 +91,8 @@ std::string Exporter::Start() {
         config_.collection.interval,
         [&p] {
           p.local_sampler->RunOnce();
+          // Scrape chunks kept for the next scrape go back once scrapes have paused for a second.
+          SpareChunks::Shared().ReleaseIfIdle(std::chrono::seconds(1));
           // The replaced views' block is unmapped when it is freed, but what else a pass and the
           // scrapes freed stays in the arenas' pages until trimmed: hand those back (RSS median
           // 34.3 -> 29.9 MB at 5,001 interfaces with scrapes, no measurable CPU).

@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <iterator>
 #include <new>
 #include <utility>
 
@@ -34,6 +35,51 @@ ChunkBytes NewChunkBytes(std::size_t capacity) {
   return ChunkBytes(new char[capacity]);
 }
 
+SpareChunks& SpareChunks::Shared() {
+  static SpareChunks spares;
+  return spares;
+}
+
+Chunk SpareChunks::Take(std::size_t capacity) {
+  std::lock_guard lock(mutex_);
+  last_use_ = std::chrono::steady_clock::now();
+  for (auto it = chunks_.rbegin(); it != chunks_.rend(); ++it) {
+    if (it->capacity != capacity) continue;
+    Chunk chunk = std::move(*it);
+    chunks_.erase(std::next(it).base());
+    return chunk;
+  }
+  return Chunk{};
+}
+
+void SpareChunks::Put(Chunk chunk) {
+  std::lock_guard lock(mutex_);
+  last_use_ = std::chrono::steady_clock::now();
+  if (chunks_.size() >= kMaxChunks) return;  // freed here
+  chunk.size = 0;
+  chunks_.push_back(std::move(chunk));
+}
+
+void SpareChunks::ReleaseIfIdle(std::chrono::steady_clock::duration idle) {
+  std::vector<Chunk> released;
+  {
+    std::lock_guard lock(mutex_);
+    if (chunks_.empty() || std::chrono::steady_clock::now() - last_use_ < idle) return;
+    released.swap(chunks_);
+  }
+  // Unmapped here, outside the lock.
+}
+
+std::size_t SpareChunks::size() const {
+  std::lock_guard lock(mutex_);
+  return chunks_.size();
+}
+
+ChunkPool::~ChunkPool() {
+  if (spares_ == nullptr) return;
+  for (Chunk& chunk : free_) spares_->Put(std::move(chunk));
+}
+
 Chunk ChunkPool::Take() {
   {
     std::lock_guard lock(mutex_);
@@ -42,6 +88,9 @@ Chunk ChunkPool::Take() {
       free_.pop_back();
       return chunk;
     }
+  }
+  if (spares_ != nullptr) {
+    if (Chunk spare = spares_->Take(chunk_bytes_); spare.capacity == chunk_bytes_) return spare;
   }
   return NewChunk(chunk_bytes_);
 }

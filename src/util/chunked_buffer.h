@@ -12,6 +12,7 @@
 // Thread-safety: a ChunkedBuffer has one writer at a time; a ChunkPool is safe for concurrent use.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstring>
 #include <functional>
@@ -44,11 +45,39 @@ struct Chunk {
   std::string_view text() const { return {bytes.get(), size}; }
 };
 
+// Chunks kept for a moment after the pool that used them is gone. Scrapes that come close
+// together (several Prometheus servers, a dashboard refreshing) reuse one another's ~20 chunks
+// instead of mapping and unmapping each (measured: 2-4 ms of CPU per 5,001-interface scrape); an
+// exporter scraped every 15 s gives them back between scrapes, so they are not in its RSS then.
+class SpareChunks {
+ public:
+  static constexpr std::size_t kMaxChunks = 32;  // 2 MiB of 64 KiB chunks
+
+  // The process's spares, which ChunkPools draw from and leave theirs to.
+  static SpareChunks& Shared();
+
+  // A spare chunk of `capacity`, or an empty Chunk (capacity 0) when there is none.
+  Chunk Take(std::size_t capacity);
+  // Keeps `chunk` for a later Take, or frees it when kMaxChunks are kept already.
+  void Put(Chunk chunk);
+  // Frees every spare when none was taken or put for `idle` or longer.
+  void ReleaseIfIdle(std::chrono::steady_clock::duration idle);
+  std::size_t size() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<Chunk> chunks_;                         // guarded by mutex_
+  std::chrono::steady_clock::time_point last_use_{};  // guarded by mutex_
+};
+
 // Chunks of one capacity, handed back after use and taken again: a scrape cycles a few megabytes
-// through the same chunks instead of faulting in fresh pages for each. Freed with the pool.
+// through the same chunks instead of faulting in fresh pages for each. Left to `spares` (if any)
+// when the pool goes.
 class ChunkPool {
  public:
-  explicit ChunkPool(std::size_t chunk_bytes) : chunk_bytes_(chunk_bytes == 0 ? 1 : chunk_bytes) {}
+  explicit ChunkPool(std::size_t chunk_bytes, SpareChunks* spares = nullptr)
+      : chunk_bytes_(chunk_bytes == 0 ? 1 : chunk_bytes), spares_(spares) {}
+  ~ChunkPool();
   ChunkPool(const ChunkPool&) = delete;
   ChunkPool& operator=(const ChunkPool&) = delete;
 
@@ -60,6 +89,7 @@ class ChunkPool {
 
  private:
   const std::size_t chunk_bytes_;
+  SpareChunks* const spares_;
   std::mutex mutex_;
   std::vector<Chunk> free_;  // guarded by mutex_
 };

@@ -76,5 +76,40 @@ TEST(ChunkPoolTest, ReusesChunksGivenBackAndDropsOthers) {
   EXPECT_EQ(pool.Take().capacity, 16u);  // the odd one was not kept
 }
 
+TEST(SpareChunksTest, APoolLeavesItsChunksToTheNextPoolUntilScrapesPause) {
+  SpareChunks spares;
+  const char* storage = nullptr;
+  {
+    ChunkPool first(64 * 1024, &spares);
+    Chunk chunk = first.Take();
+    storage = chunk.bytes.get();
+    first.Give(std::move(chunk));
+  }
+  EXPECT_EQ(spares.size(), 1u);
+  {
+    ChunkPool second(64 * 1024, &spares);
+    Chunk chunk = second.Take();
+    EXPECT_EQ(chunk.bytes.get(), storage);  // the first pool's chunk, not a new mapping
+    EXPECT_EQ(spares.size(), 0u);
+    second.Give(std::move(chunk));
+  }
+  spares.ReleaseIfIdle(std::chrono::hours(1));  // just used: kept
+  EXPECT_EQ(spares.size(), 1u);
+  spares.ReleaseIfIdle(std::chrono::seconds(0));
+  EXPECT_EQ(spares.size(), 0u);
+}
+
+TEST(SpareChunksTest, KeepsAtMostItsBoundAndOnlyChunksOfTheAskedCapacity) {
+  SpareChunks spares;
+  for (std::size_t i = 0; i < SpareChunks::kMaxChunks + 5; ++i) {
+    spares.Put(Chunk{NewChunkBytes(64 * 1024), 64 * 1024, 7});
+  }
+  EXPECT_EQ(spares.size(), SpareChunks::kMaxChunks);
+  EXPECT_EQ(spares.Take(1000).capacity, 0u);  // none of that capacity
+  const Chunk taken = spares.Take(64 * 1024);
+  EXPECT_EQ(taken.capacity, 64u * 1024);
+  EXPECT_EQ(taken.size, 0u);  // emptied when kept
+}
+
 }  // namespace
 }  // namespace netif

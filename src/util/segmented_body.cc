@@ -29,7 +29,7 @@ SegmentedBody::SegmentedBody(WorkPool& pool, SegmentEncoding& encoding, Sink sin
     : pool_(pool),
       encoding_(encoding),
       sink_(std::move(sink)),
-      chunks_(kChunkBytes),
+      chunks_(kChunkBytes, &SpareChunks::Shared()),
       text_(chunks_,
             [this](Chunk chunk) {
               // The chunk moves into the job (a std::function must be copyable, a Chunk is not).
