@@ -21,6 +21,19 @@
 #include "util/periodic_thread.h"
 
 namespace netif {
+namespace {
+
+// Gives back to the kernel what collection and the scrapes freed. Scrape chunks kept for the next
+// scrape go back once scrapes have paused for a second. The replaced views' block is unmapped when
+// it is freed, but what else a pass and the scrapes freed stays in the arenas' pages until
+// trimmed: hand those back (RSS median 34.3 -> 29.9 MB at 5,001 interfaces with scrapes, no
+// measurable CPU).
+void ReturnIdleMemory() {
+  SpareChunks::Shared().ReleaseIfIdle(std::chrono::seconds(1));
+  malloc_trim(0);
+}
+
+}  // namespace
 
 struct Exporter::Parts {
   RealFileReader fs;
@@ -28,6 +41,7 @@ struct Exporter::Parts {
   std::unique_ptr<Store> store;
   std::unique_ptr<LocalSampler> local_sampler;
   std::unique_ptr<PeriodicThread> local_thread;
+  std::unique_ptr<PeriodicThread> housekeeping_thread;  // only when there is no local pass
   std::unique_ptr<NetlinkCollector> netlink;
   std::unique_ptr<SnmpPoller> snmp;
   std::unique_ptr<HttpServer> http;
@@ -91,14 +105,14 @@ std::string Exporter::Start() {
         config_.collection.interval,
         [&p] {
           p.local_sampler->RunOnce();
-          // Scrape chunks kept for the next scrape go back once scrapes have paused for a second.
-          SpareChunks::Shared().ReleaseIfIdle(std::chrono::seconds(1));
-          // The replaced views' block is unmapped when it is freed, but what else a pass and the
-          // scrapes freed stays in the arenas' pages until trimmed: hand those back (RSS median
-          // 34.3 -> 29.9 MB at 5,001 interfaces with scrapes, no measurable CPU).
-          malloc_trim(0);
+          ReturnIdleMemory();
         },
         "netif-local");
+  } else {
+    // An SNMP-only exporter has no local pass to piggyback on; without this its spare scrape
+    // chunks (up to 2 MiB) and trimmed pages would stay until the process ends.
+    p.housekeeping_thread = std::make_unique<PeriodicThread>(std::chrono::seconds(1),
+                                                             ReturnIdleMemory, "netif-housekeep");
   }
   p.ready = true;
 
@@ -131,6 +145,7 @@ void Exporter::Stop() {
   Parts& p = *parts_;
   p.http.reset();  // stop serving first: no scrape may see a half-stopped exporter
   if (p.local_thread) p.local_thread->Stop();
+  if (p.housekeeping_thread) p.housekeeping_thread->Stop();
   if (p.netlink) p.netlink->Stop();
   if (p.snmp) p.snmp->Stop();
 }
