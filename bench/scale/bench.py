@@ -350,6 +350,20 @@ def ip_link_names():
     return {link["ifname"] for link in json.loads(r.stdout)}
 
 
+def scraper_pool(processes):
+    """A fork pool of scrapers that Pool.terminate() can stop.
+
+    The workers must not inherit main()'s SIGTERM handler: Pool.terminate() stops idle workers
+    with SIGTERM, and a worker that turned it into SystemExit while it held the task queue's lock
+    hung in its exit handlers, and the bench with it (seen once in the 8-scraper phase).
+    Ctrl-C is the parent's to handle.
+    """
+    def default_signals():
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return multiprocessing.get_context("fork").Pool(processes, initializer=default_signals)
+
+
 def validate_worker(args):
     """One of the concurrent validating scrapers: loops until its deadline."""
     port, deadline, expected, worker = args
@@ -561,8 +575,7 @@ def concurrency_phase(ours_pid, wrk_seconds, validate_seconds, expected):
     deadline = time.monotonic() + validate_seconds
     split0 = ours_split(ours_pid)
     t0 = time.monotonic()
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(8) as pool:
+    with scraper_pool(8) as pool:
         results = pool.map(validate_worker,
                            [(OURS_PORT, deadline, expected, w) for w in range(8)])
     elapsed = time.monotonic() - t0
@@ -597,7 +610,7 @@ def churn_phase(ours_pid, pairs, settle, expected_before):
     # The two scrapers stop at a deadline that covers creation, deletion and both settle times.
     phase_seconds = 2 * settle + 20
     stop_at = time.monotonic() + phase_seconds
-    pool = multiprocessing.get_context("fork").Pool(2)
+    pool = scraper_pool(2)
     pending = pool.map_async(validate_worker, [(OURS_PORT, stop_at, None, w) for w in range(2)])
     t0 = time.monotonic()
     add = "".join(f"link add churn{i} type veth peer name churn{i}p\n" for i in range(pairs))
