@@ -113,6 +113,11 @@ def status_kb(pid, key):
     return None
 
 
+# Long enough for the exporter to give back its spare scrape chunks: 1 s without scrapes, then its
+# next 1 s collection pass.
+REST_SECONDS = 2.5
+
+
 def settled_rss_kb(pid, readings=21, interval=0.1):
     """VmRSS over 2 s: (median, min, max). Ours moves with its 1 s collection cycle (a sample
     briefly holds the old and the new views), so one reading lands on a peak or not by chance;
@@ -606,6 +611,11 @@ def concurrency_phase(ours_pid, wrk_seconds, validate_seconds, expected):
 
 def churn_phase(ours_pid, pairs, settle, expected_before):
     """Creates `pairs` veth pairs and deletes them while 2 processes keep scraping."""
+    # Before and after are both read at rest: the exporter keeps the last scrapes' chunks (up to
+    # 2 MiB) until a second passes without scrapes, and gives them back at its next collection.
+    # Read while they are held, one side of the comparison would carry them by chance (seen:
+    # +0.0 % in one run, +9.4 % in the next, of the same build).
+    time.sleep(REST_SECONDS)
     rss_before = settled_rss_kb(ours_pid)[0]
     # The two scrapers stop at a deadline that covers creation, deletion and both settle times.
     phase_seconds = 2 * settle + 20
@@ -634,6 +644,7 @@ def churn_phase(ours_pid, pairs, settle, expected_before):
     _, _, body = http_get(OURS_PORT)
     problems, info = check_exposition(body.decode(), "netif_receive_bytes_total", names,
                                       "process_max_fds")
+    time.sleep(REST_SECONDS)
     rss_after = settled_rss_kb(ours_pid)[0]
     return {
         "pairs": pairs,
