@@ -87,7 +87,7 @@ def ours_split(pid):
 
     Scrapes run on CivetWeb's worker threads (named civetweb-worker) and, for gzip, on the scrape
     work pool (named netif-scrape); collection runs on the other non-main threads (the periodic
-    sampler, netlink, and housekeeping, whose trims count here). The collector thread is
+    sampler, netlink). The collector thread is
     the non-CivetWeb, non-main thread with the most read syscalls.
     """
     scrape = collection = 0.0

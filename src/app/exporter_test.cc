@@ -14,18 +14,16 @@ namespace {
 
 using testing_support::HttpGet;
 
-// No sources at all (local off, no SNMP targets): an exporter of self metrics only, so nothing
-// but the housekeeping can give the chunks back.
-Config ConfigWithoutSources() {
+Config ConfigWithoutLocalCollection() {
   Config config;
-  config.local.enabled = false;
+  config.local.enabled = false;  // and no SNMP targets: an exporter of self metrics only
   config.web.listen_address = ListenAddress{"127.0.0.1", 0};
   return config;
 }
 
-// Whichever sources run, the spare chunks a scrape leaves go back once scrapes pause.
-TEST(ExporterTest, SpareScrapeChunksGoBackOnceScrapesPause) {
-  Exporter exporter(ConfigWithoutSources());
+// Without a local pass nothing else gives the spare scrape chunks back; the exporter must.
+TEST(ExporterTest, WithoutLocalCollectionSpareScrapeChunksStillGoBack) {
+  Exporter exporter(ConfigWithoutLocalCollection());
   ASSERT_EQ(exporter.Start(), "");
   ASSERT_EQ(exporter.BoundPorts().size(), 1u);
   const auto response = HttpGet("127.0.0.1", exporter.BoundPorts()[0], "/metrics");
