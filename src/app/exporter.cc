@@ -105,6 +105,10 @@ std::string Exporter::Start() {
         config_.collection.interval,
         [&p] {
           p.local_sampler->RunOnce();
+          // Right after the pass, on its thread, not on a clock of its own: trims that landed
+          // mid-pass and mid-scrape (one `netif-housekeep` thread for every exporter, tried) left
+          // RSS at rest at 27.5 against 24.6-25.9 MB and cost 20.3 against 16.9-17.7 ms of CPU
+          // per plain scrape at 5,001 interfaces (one bench run).
           ReturnIdleMemory();
         },
         "netif-local");

@@ -21,7 +21,8 @@ Config ConfigWithoutLocalCollection() {
   return config;
 }
 
-// Without a local pass nothing else gives the spare scrape chunks back; the exporter must.
+// Without a local pass to return idle memory after, the housekeeping thread must give the spare
+// scrape chunks back.
 TEST(ExporterTest, WithoutLocalCollectionSpareScrapeChunksStillGoBack) {
   Exporter exporter(ConfigWithoutLocalCollection());
   ASSERT_EQ(exporter.Start(), "");
