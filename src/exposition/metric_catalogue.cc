@@ -4,10 +4,6 @@
 
 namespace netif {
 
-std::string_view MetricTypeName(MetricType type) {
-  return type == MetricType::kCounter ? "counter" : "gauge";
-}
-
 std::span<const MetricDefinition> InterfaceMetricCatalogue() {
   static const std::vector<MetricDefinition> catalogue = [] {
     std::vector<MetricDefinition> all;
@@ -18,6 +14,10 @@ std::span<const MetricDefinition> InterfaceMetricCatalogue() {
     return all;
   }();
   return catalogue;
+}
+
+MetricDefinition ExtraCounterFamily(const ExtraCounterDefinition& counter) {
+  return MetricDefinition{counter.name, MetricType::kCounter, counter.help, "", nullptr, &counter};
 }
 
 }  // namespace netif

@@ -12,12 +12,10 @@
 #include <string>
 #include <string_view>
 
+#include "model/metric_type.h"
 #include "model/snapshot.h"
 
 namespace netif {
-
-enum class MetricType { kCounter, kGauge };
-std::string_view MetricTypeName(MetricType type);  // "counter" / "gauge"
 
 struct ExtraLabel {
   std::string_view name;
@@ -43,7 +41,13 @@ struct MetricDefinition {
   std::string_view help;
   std::string_view extra_labels;  // comma-separated, for documentation ("" when none)
   void (*emit)(const InterfaceView& view, SampleWriter& out);
+  // Set instead of `emit` for a source's extra counter (model/extra_counters.h): the family
+  // mirrors that counter of each interface that carries it.
+  const ExtraCounterDefinition* extra_counter = nullptr;
 };
+
+// The family of one extra counter: a counter with the counter's name and help.
+MetricDefinition ExtraCounterFamily(const ExtraCounterDefinition& counter);
 
 // The per-interface families in exposition order, assembled from the parts below.
 std::span<const MetricDefinition> InterfaceMetricCatalogue();

@@ -1,4 +1,6 @@
 // process_* metrics in the shape every Prometheus client library exports them.
+#include "exposition/process_metrics.h"
+
 #include <dirent.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -10,7 +12,6 @@
 #include <string_view>
 #include <vector>
 
-#include "exposition/self_metrics.h"
 #include "exposition/text_format.h"
 #include "util/file_reader.h"
 

@@ -100,6 +100,12 @@ class SampleProbe final : public SampleWriter {
 // answers; a family no interface has (IF-MIB-only counters on a host without SNMP targets) costs
 // one pass of calls that write nothing, instead of rendering segments that would stay empty.
 bool FamilyHasSamples(const MetricDefinition& definition, const Snapshot& snapshot) {
+  if (definition.extra_counter) {
+    return std::any_of(snapshot.interfaces.begin(), snapshot.interfaces.end(),
+                       [&](const auto& view) {
+                         return view->record.extra_counters.Get(*definition.extra_counter);
+                       });
+  }
   SampleProbe probe;
   for (const auto& view : snapshot.interfaces) {
     definition.emit(*view, probe);
@@ -155,10 +161,31 @@ void RenderSamples(const MetricDefinition& definition, const Snapshot& snapshot,
                    std::span<const std::string_view> label_blocks, std::size_t begin,
                    std::size_t end, ChunkedBuffer& out) {
   FamilyWriter writer(definition, out);
+  if (definition.extra_counter) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto value =
+          snapshot.interfaces[i]->record.extra_counters.Get(*definition.extra_counter);
+      if (!value) continue;
+      writer.SetInterfaceLabels(label_blocks[i]);
+      writer.Write(*value);
+    }
+    return;
+  }
   for (std::size_t i = begin; i < end; ++i) {
     writer.SetInterfaceLabels(label_blocks[i]);
     definition.emit(*snapshot.interfaces[i], writer);
   }
+}
+
+// The catalogue's families, then one per extra counter the snapshot's interfaces carry (a source's
+// own counters, model/extra_counters.h), in name order.
+std::vector<MetricDefinition> Families(const Snapshot& snapshot) {
+  const auto catalogue = InterfaceMetricCatalogue();
+  std::vector<MetricDefinition> families(catalogue.begin(), catalogue.end());
+  for (const ExtraCounterDefinition* counter : snapshot.extra_counters) {
+    families.push_back(ExtraCounterFamily(*counter));
+  }
+  return families;
 }
 
 constexpr std::size_t kMinInterfacesForParallelRender = 256;
@@ -173,7 +200,7 @@ constexpr std::size_t kInterfacesPerSegment = 2560;
 void RenderInterfaces(const Snapshot& snapshot, ChunkedBuffer& out) {
   std::vector<std::string> made_here;
   const auto label_blocks = LabelBlocks(snapshot, made_here);
-  for (const auto& definition : InterfaceMetricCatalogue()) {
+  for (const auto& definition : Families(snapshot)) {
     if (!FamilyHasSamples(definition, snapshot)) continue;
     WriteHeader(definition, out);
     RenderSamples(definition, snapshot, label_blocks, 0, snapshot.interfaces.size(), out);
@@ -187,7 +214,8 @@ void RenderInterfaces(const Snapshot& snapshot, SegmentedBody& out) {
   std::vector<std::string> made_here;
   const auto label_blocks = LabelBlocks(snapshot, made_here);
   const std::size_t count = snapshot.interfaces.size();
-  for (const auto& definition : InterfaceMetricCatalogue()) {
+  const std::vector<MetricDefinition> families = Families(snapshot);
+  for (const auto& definition : families) {
     // Decided here, not in the segments: an empty family gets none at all.
     if (!FamilyHasSamples(definition, snapshot)) continue;
     for (std::size_t begin = 0; begin < count; begin += kInterfacesPerSegment) {

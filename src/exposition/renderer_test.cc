@@ -6,6 +6,8 @@
 #include <set>
 
 #include "exposition/metric_catalogue.h"
+#include "util/segmented_body.h"
+#include "util/work_pool.h"
 
 namespace netif {
 namespace {
@@ -114,6 +116,61 @@ TEST(CatalogueTest, NamesAreUniqueAndCountersEndInTotal) {
     EXPECT_FALSE(definition.help.empty()) << definition.name;
   }
   EXPECT_GE(names.size(), 16u + 10u);
+}
+
+}  // namespace
+}  // namespace netif
+
+namespace netif {
+namespace {
+
+constexpr ExtraCounterDefinition kCrc{"netif_test_crc_errors_total",
+                                      "CRC errors, as the driver counts them."};
+
+TEST(RendererExtraCountersTest, AnExtraCounterIsAFamilyOfItsOwnAfterTheCatalogue) {
+  auto eth0 = std::make_shared<InterfaceView>(*View("eth0", 1));
+  eth0->record.extra_counters.Set(kCrc, 42);
+  auto eth1 = View("eth1", 2);  // carries no such counter: no line
+  Snapshot snapshot;
+  snapshot.interfaces = {eth0, eth1};
+  snapshot.extra_counters = {&kCrc};
+  std::string out;
+  RenderInterfaces(snapshot, out);
+  EXPECT_THAT(out, HasSubstr("# HELP netif_test_crc_errors_total CRC errors, as the driver counts "
+                             "them.\n# TYPE netif_test_crc_errors_total counter\n"
+                             "netif_test_crc_errors_total{device=\"eth0\"} 42\n"));
+  EXPECT_THAT(out, Not(HasSubstr("netif_test_crc_errors_total{device=\"eth1\"}")));
+  EXPECT_GT(out.find("netif_test_crc_errors_total"), out.find("netif_receive_bytes_total"));
+}
+
+TEST(RendererExtraCountersTest, AFamilyNoInterfaceCarriesIsLeftOut) {
+  Snapshot snapshot;
+  snapshot.interfaces = {View("eth0", 1)};
+  snapshot.extra_counters = {&kCrc};
+  std::string out;
+  RenderInterfaces(snapshot, out);
+  EXPECT_THAT(out, Not(HasSubstr("netif_test_crc_errors_total")));
+}
+
+TEST(RendererExtraCountersTest, ParallelRenderingMatchesTheSerialOne) {
+  Snapshot snapshot;
+  for (int i = 0; i < 600; ++i) {
+    auto view = std::make_shared<InterfaceView>(*View("veth" + std::to_string(i), i));
+    if (i % 3 == 0) view->record.extra_counters.Set(kCrc, static_cast<uint64_t>(i));
+    snapshot.interfaces.push_back(view);
+  }
+  snapshot.extra_counters = {&kCrc};
+  std::string serial;
+  RenderInterfaces(snapshot, serial);
+  EXPECT_THAT(serial, HasSubstr("netif_test_crc_errors_total{device=\"veth597\"} 597\n"));
+  std::string parallel;
+  WorkPool pool(2);
+  IdentityEncoding identity;
+  SegmentedBody body(pool, identity,
+                     [&parallel](std::string_view piece) { parallel.append(piece); });
+  RenderInterfaces(snapshot, body);
+  body.Finish();
+  EXPECT_EQ(parallel, serial);
 }
 
 }  // namespace

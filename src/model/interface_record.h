@@ -16,12 +16,15 @@
 #include <utility>
 #include <vector>
 
+#include "model/extra_counters.h"
 #include "util/populated_allocator.h"
 
 namespace netif {
 
-// Every counter any source can report. The first 16 are /proc/net/dev's columns in order; the rest
-// exist only in IF-MIB (SNMP). Values are the device's absolute counts, as the device reports them.
+// The fixed counters: those the analytics derive rates, utilization, health and anomalies from.
+// The first 16 are /proc/net/dev's columns in order; the rest exist only in IF-MIB (SNMP). Values
+// are the device's absolute counts, as the device reports them. A source's other counters travel
+// as ExtraCounters (model/extra_counters.h) and need no change here.
 enum class Counter : uint8_t {
   kReceiveBytes,
   kReceivePackets,
@@ -149,6 +152,9 @@ struct InterfaceRecord {
   std::string name;  // the device name as the source spells it (raw bytes, maybe not UTF-8)
   LinkAttributes attributes;
   CounterSet counters;
+  // Counters beyond the fixed set, declared by the source (model/extra_counters.h); mirrored
+  // as they are, no analytics.
+  ExtraCounters extra_counters;
 };
 
 // One sample's records. A sample of 5,000 local interfaces is 2.8 MB of records, made and freed

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/derived_metrics.h"
+#include "model/extra_counters.h"
 #include "model/interface_record.h"
 #include "model/link_history.h"
 
@@ -27,6 +28,9 @@ struct InterfaceView {
 struct Snapshot {
   // Sorted by InterfaceKey, so the exposition is stable from scrape to scrape.
   std::vector<std::shared_ptr<const InterfaceView>> interfaces;
+  // Every extra counter some interface of the snapshot carries, sorted by name: the families the
+  // exposition renders beyond its catalogue.
+  std::vector<const ExtraCounterDefinition*> extra_counters;
   uint64_t generation = 0;
 };
 

@@ -6,7 +6,7 @@
 #include <set>
 #include <utility>
 
-#include "exposition/renderer.h"
+#include "model/link_facts.h"
 
 namespace netif {
 namespace {
@@ -19,29 +19,15 @@ constexpr double kDepartureMemorySeconds = 60;
 // occasional link flap takes its view from is small.
 constexpr std::size_t kEventViewsPerBlock = 32;
 
-// Link-state fields an event source (netlink) owns while it runs: a periodic sample that does not
-// carry them must not erase what the last event said.
-void KeepEventOwnedFields(const LinkAttributes& old, LinkAttributes& fresh) {
-  if (!fresh.oper_state) fresh.oper_state = old.oper_state;
-  if (!fresh.admin_up) fresh.admin_up = old.admin_up;
-  if (!fresh.carrier) fresh.carrier = old.carrier;
-  if (!fresh.carrier_changes) fresh.carrier_changes = old.carrier_changes;
-  if (!fresh.carrier_up_count) fresh.carrier_up_count = old.carrier_up_count;
-  if (!fresh.carrier_down_count) fresh.carrier_down_count = old.carrier_down_count;
-  if (!fresh.kind) fresh.kind = old.kind;
-  if (!fresh.master_ifindex) fresh.master_ifindex = old.master_ifindex;
-  if (!fresh.ifindex) fresh.ifindex = old.ifindex;
-}
-
-// The link settings an RTM_NEWLINK states in full. Once an event source reported an interface, a
-// sample that does not carry them (the local sampler does not read them while netlink runs) keeps
-// what the last event said.
-void KeepEventLinkSettings(const LinkAttributes& old, LinkAttributes& fresh) {
-  if (!fresh.iflink) fresh.iflink = old.iflink;
-  if (!fresh.mtu) fresh.mtu = old.mtu;
-  if (!fresh.type) fresh.type = old.type;
-  if (!fresh.address) fresh.address = old.address;
-  if (!fresh.alias) fresh.alias = old.alias;
+// What a periodic sample that lacks a group of link facts keeps of the interface's last values,
+// as the ownership table (model/link_facts.h) says.
+void KeepLinkFacts(const LinkAttributes& old, bool reported_by_events, LinkAttributes& fresh) {
+  for (const LinkFactsOwnership& row : kLinkFactsOwnership) {
+    const bool keep =
+        row.when_sample_lacks == WhenSampleLacks::kKeepLast ||
+        (row.when_sample_lacks == WhenSampleLacks::kKeepEventValue && reported_by_events);
+    if (keep) FillMissingFacts(row.facts, old, fresh);
+  }
 }
 
 }  // namespace
@@ -52,9 +38,10 @@ std::shared_ptr<InterfaceView> ViewBlock::Take() {
 }
 
 Store::Store(std::shared_ptr<const AnalyticsSettings> analytics_settings,
-             AnomalyEventSink on_anomaly)
+             AnomalyEventSink on_anomaly, LabelRenderer render_labels)
     : analytics_settings_(std::move(analytics_settings)),
       on_anomaly_(std::move(on_anomaly)),
+      render_labels_(std::move(render_labels)),
       snapshot_(std::make_shared<const Snapshot>()) {}
 
 Store::Entry& Store::FindOrCreate(const InterfaceKey& key, const SampleTime& time, bool* created) {
@@ -106,8 +93,8 @@ void Store::ReplaceView(Entry& entry, InterfaceRecord&& record,
   // Labels rarely change (an SNMP ifName or ifAlias edit): keep the escaped block already made.
   if (entry.view && entry.view->label_block && entry.view->record.labels == record.labels) {
     view->label_block = entry.view->label_block;
-  } else {
-    view->label_block = std::make_shared<const std::string>(RenderLabelBlock(record.labels));
+  } else if (render_labels_) {
+    view->label_block = std::make_shared<const std::string>(render_labels_(record.labels));
   }
   view->record = std::move(record);
   view->link = entry.link.history();
@@ -137,11 +124,9 @@ void Store::ApplySample(std::string_view source, InterfaceRecords records, const
     bool created = false;
     Entry& entry = FindOrCreate(record.key, time, &created);
     entry.last_listed_by_sample = this_sample;
+    NoteExtraCounters(record);
     if (entry.view) {
-      KeepEventOwnedFields(entry.record().attributes, record.attributes);
-      if (entry.link_settings_from_events) {
-        KeepEventLinkSettings(entry.record().attributes, record.attributes);
-      }
+      KeepLinkFacts(entry.record().attributes, entry.reported_by_events, record.attributes);
     }
     auto view = StartView(entry, views.Take());
     entry.analytics.OnSample(record, time, view->derived);
@@ -185,7 +170,8 @@ std::optional<LinkChange> Store::ApplyLinkEvent(InterfaceRecord record, const Sa
   }
   bool created = false;
   Entry& entry = FindOrCreate(record.key, time, &created);
-  entry.link_settings_from_events = true;
+  entry.reported_by_events = true;
+  NoteExtraCounters(record);
   const bool has_counters = !record.counters.Empty();
   InterfaceRecord merged;
   if (entry.view) {
@@ -197,6 +183,7 @@ std::optional<LinkChange> Store::ApplyLinkEvent(InterfaceRecord record, const Sa
     merged.attributes.MergeFrom(record.attributes);
     merged.attributes.alias = std::move(alias);
     merged.counters.MergeFrom(record.counters);
+    merged.extra_counters.MergeFrom(record.extra_counters);
   } else {
     merged = std::move(record);
   }
@@ -276,14 +263,30 @@ void Store::RemoveSource(std::string_view source) {
   Publish();
 }
 
-Store::PublishBatch::PublishBatch(Store& store) : store_(store) {
-  std::lock_guard lock(store_.mutex_);
-  ++store_.open_batches_;
+void Store::BeginBatch() {
+  std::lock_guard lock(mutex_);
+  ++open_batches_;
 }
 
-Store::PublishBatch::~PublishBatch() {
-  std::lock_guard lock(store_.mutex_);
-  if (--store_.open_batches_ == 0 && store_.publish_pending_) store_.Publish();
+void Store::EndBatch() {
+  std::lock_guard lock(mutex_);
+  if (--open_batches_ == 0 && publish_pending_) Publish();
+}
+
+void Store::NoteExtraCounters(const InterfaceRecord& record) {
+  if (record.extra_counters.Empty()) return;  // the fixed counters' path pays one test
+  for (const auto& [definition, value] : record.extra_counters.values()) {
+    if (std::find(extra_counters_.begin(), extra_counters_.end(), definition) !=
+        extra_counters_.end()) {
+      continue;
+    }
+    extra_counters_.insert(
+        std::upper_bound(extra_counters_.begin(), extra_counters_.end(), definition,
+                         [](const ExtraCounterDefinition* a, const ExtraCounterDefinition* b) {
+                           return a->name < b->name;
+                         }),
+        definition);
+  }
 }
 
 void Store::Publish() {
@@ -295,6 +298,7 @@ void Store::Publish() {
   auto snapshot = std::make_shared<Snapshot>();
   snapshot->interfaces.reserve(entries_.size());
   for (const auto& [key, entry] : entries_) snapshot->interfaces.push_back(entry.view);
+  snapshot->extra_counters = extra_counters_;
   snapshot->generation = ++generation_;
   std::shared_ptr<const Snapshot> published = std::move(snapshot);
   std::lock_guard lock(snapshot_mutex_);

@@ -21,21 +21,12 @@
 #include "analytics/interface_analytics.h"
 #include "analytics/link_state_tracker.h"
 #include "model/interface_record.h"
+#include "model/record_sink.h"
 #include "model/sample_time.h"
 #include "model/snapshot.h"
 #include "util/populated_allocator.h"
 
 namespace netif {
-
-// Reports a change of oper state as it is applied (for the link-event log line).
-struct LinkChange {
-  InterfaceKey key;
-  std::string name;
-  std::optional<OperState> from;
-  OperState to;
-  std::optional<bool> admin_up;
-  std::optional<bool> carrier;
-};
 
 // Reports an anomaly starting or ending on one interface (for the anomaly log line).
 struct AnomalyEvent {
@@ -76,27 +67,33 @@ class ViewBlock {
   std::size_t taken_ = 0;
 };
 
-class Store {
+// Renders an interface's label pairs into the escaped block scrapes write after each metric name
+// (`device="eth0"`): given by the exposition, so the store caches it without knowing the format.
+using LabelRenderer = std::function<std::string(const LabelPairs& labels)>;
+
+class Store final : public RecordSink {
  public:
   // `on_anomaly` (may be empty) hears every anomaly start and end as the sample that made it is
   // applied, so the app can log them while the analytics stay free of I/O.
+  // `render_labels` (may be empty: views then carry no label block and the renderer makes it)
+  // makes each interface's label block when its labels change.
   explicit Store(std::shared_ptr<const AnalyticsSettings> analytics_settings,
-                 AnomalyEventSink on_anomaly = nullptr);
+                 AnomalyEventSink on_anomaly = nullptr, LabelRenderer render_labels = nullptr);
 
   // A complete sample of one source (all local interfaces from procfs+sysfs, or all ports of one
   // SNMP target). Interfaces of `source` missing from `records` are removed, except those created
   // after `time` by an event source: a netlink event may race a sample that began before it.
   // Counters in `records` replace the previous ones and feed the analytics.
-  void ApplySample(std::string_view source, InterfaceRecords records, const SampleTime& time);
+  void ApplySample(std::string_view source, InterfaceRecords records,
+                   const SampleTime& time) override;
 
   // One interface changed, as told by an event source (netlink). Attributes present in `record`
   // overwrite, and the alias is taken as it is (an RTM_NEWLINK carries it whenever the link has
   // one); counters present feed the analytics. From then on the event source owns the interface's
-  // link settings (iflink, mtu, type, address, alias): a sample that lacks them keeps the last
-  // event's. A record whose ifindex is already known under
-  // another name is a rename: the interface keeps its history and moves to its new name.
-  // Returns the oper-state change this event made, if any.
-  std::optional<LinkChange> ApplyLinkEvent(InterfaceRecord record, const SampleTime& time);
+  // link settings (model/link_facts.h): a sample that lacks them keeps the last event's. A record
+  // whose ifindex is already known under another name is a rename: the interface keeps its history
+  // and moves to its new name. Returns the oper-state change this event made, if any.
+  std::optional<LinkChange> ApplyLinkEvent(InterfaceRecord record, const SampleTime& time) override;
 
   // The interface is gone (RTM_DELLINK): its series vanish from the next snapshot. Matches by
   // ifindex when given (the name may already have been reused), else by key.
@@ -106,7 +103,7 @@ class Store {
   // `time` (and so may still list the interface) does not bring it back. The same holds for the
   // old name of an interface ApplyLinkEvent renamed.
   void RemoveInterface(const InterfaceKey& key, std::optional<uint32_t> ifindex,
-                       const SampleTime& time);
+                       const SampleTime& time) override;
 
   // After an event source re-listed every interface of `source` (netlink's RTM_GETLINK dump after
   // a socket overflow lost events): removes the interfaces of `source` whose id is not in
@@ -114,27 +111,19 @@ class Store {
   // ApplySample it touches no counters and runs no analytics. Removed ids are remembered as in
   // the timed RemoveInterface.
   void ReconcileSource(std::string_view source, const std::set<std::string>& present_ids,
-                       const SampleTime& time);
+                       const SampleTime& time) override;
 
   // Removes every interface of `source` (an SNMP target that went stale).
-  void RemoveSource(std::string_view source);
+  void RemoveSource(std::string_view source) override;
 
   // The latest published snapshot; never null.
   std::shared_ptr<const Snapshot> Current() const;
 
-  // While a PublishBatch lives, updates are applied at once but published together when the last
-  // batch closes: a netlink datagram carries dozens of links, and publishing a snapshot per link
-  // made the first dump of 5,000 interfaces quadratic.
-  class PublishBatch {
-   public:
-    explicit PublishBatch(Store& store);
-    ~PublishBatch();
-    PublishBatch(const PublishBatch&) = delete;
-    PublishBatch& operator=(const PublishBatch&) = delete;
-
-   private:
-    Store& store_;
-  };
+  // Updates inside a batch are applied at once but published together when the last batch
+  // closes: a netlink datagram carries dozens of links, and publishing a snapshot per link made
+  // the first dump of 5,000 interfaces quadratic.
+  void BeginBatch() override;
+  void EndBatch() override;
 
  private:
   struct Entry {
@@ -149,8 +138,9 @@ class Store {
     // keeps: an update builds the next view and swaps it in, since published views are shared
     // with scrapes and immutable. The next view starts from its derived metrics (StartView).
     std::shared_ptr<const InterfaceView> view;
-    // An event source (ApplyLinkEvent) reported the interface: its link settings are the events'.
-    bool link_settings_from_events = false;
+    // An event source (ApplyLinkEvent) reported the interface: the facts the ownership table
+    // gives to events (model/link_facts.h) are the events' from then on.
+    bool reported_by_events = false;
 
     const InterfaceRecord& record() const { return view->record; }
   };
@@ -172,6 +162,8 @@ class Store {
   std::shared_ptr<InterfaceView> TakeEventView();
   void ReportAnomalies(const DerivedMetrics& derived, const InterfaceRecord& record,
                        const SampleTime& time);
+  // Adds the extra counters `record` carries to those the snapshots list.
+  void NoteExtraCounters(const InterfaceRecord& record);
   void Publish();
   // Remembers that `key` left at `monotonic_seconds` (removed, or renamed away).
   void RecordDeparture(const InterfaceKey& key, double monotonic_seconds);
@@ -180,12 +172,16 @@ class Store {
 
   const std::shared_ptr<const AnalyticsSettings> analytics_settings_;
   const AnomalyEventSink on_anomaly_;
-  std::mutex mutex_;  // guards entries_, departed_ and generation_
+  const LabelRenderer render_labels_;
+  std::mutex mutex_;  // guards entries_, departed_, generation_ and extra_counters_
   std::map<InterfaceKey, Entry> entries_;
   // Keys an event source removed or renamed away, with the monotonic time it happened. Only
   // samples that began earlier consult them; ApplySample drops those it has outlived.
   std::map<InterfaceKey, double> departed_;
   uint64_t generation_ = 0;
+  // Every extra counter an interface carried so far, sorted by name (a handful: one entry per
+  // static definition, however many interfaces carry it).
+  std::vector<const ExtraCounterDefinition*> extra_counters_;
   uint64_t sample_count_ = 0;  // ApplySample calls so far; stamps the entries each one lists
   // Where events' views come from: a small block, so that one event pins little memory, but a
   // block all the same, for the 5,000 views of netlink's first dump (see ViewBlock).

@@ -209,9 +209,9 @@ TEST(StorePublishBatchTest, PublishesOnceWhenTheLastBatchCloses) {
   Store store(std::make_shared<const AnalyticsSettings>());
   const uint64_t before = store.Current()->generation;
   {
-    Store::PublishBatch outer(store);
+    SinkBatch outer(store);
     {
-      Store::PublishBatch inner(store);
+      SinkBatch inner(store);
       store.ApplyLinkEvent(WithState(Local("eth0", 1), OperState::kUp), {1, 1});
       store.ApplyLinkEvent(WithState(Local("eth0", 1), OperState::kDown), {2, 2});
     }
@@ -227,7 +227,7 @@ TEST(StorePublishBatchTest, PublishesOnceWhenTheLastBatchCloses) {
 TEST(StorePublishBatchTest, ABatchWithoutChangesPublishesNothing) {
   Store store(std::make_shared<const AnalyticsSettings>());
   const uint64_t before = store.Current()->generation;
-  { Store::PublishBatch batch(store); }
+  { SinkBatch batch(store); }
   EXPECT_EQ(store.Current()->generation, before);
 }
 
@@ -255,6 +255,42 @@ TEST_F(StoreTest, ViewsOfOneSampleShareOneBlock) {
   const auto snapshot = store_.Current();
   ASSERT_EQ(snapshot->interfaces.size(), 2u);
   EXPECT_EQ(snapshot->interfaces[0].get() + 1, snapshot->interfaces[1].get());
+}
+
+}  // namespace
+}  // namespace netif
+
+namespace netif {
+namespace {
+
+constexpr ExtraCounterDefinition kZeta{"netif_test_zeta_total", "Zeta."};
+constexpr ExtraCounterDefinition kAlpha{"netif_test_alpha_total", "Alpha."};
+
+TEST(StoreExtraCountersTest, SnapshotsListTheExtraCountersInterfacesCarryByName) {
+  Store store(std::make_shared<const AnalyticsSettings>());
+  InterfaceRecord eth0 = Local("eth0");
+  eth0.extra_counters.Set(kZeta, 5);
+  InterfaceRecord eth1 = Local("eth1");
+  eth1.extra_counters.Set(kAlpha, 1);
+  store.ApplySample(kLocalSource, {eth0}, {1, 1});
+  EXPECT_EQ(store.Current()->extra_counters, (std::vector<const ExtraCounterDefinition*>{&kZeta}));
+  store.ApplySample(kLocalSource, {eth0, eth1}, {2, 2});
+  EXPECT_EQ(store.Current()->extra_counters,
+            (std::vector<const ExtraCounterDefinition*>{&kAlpha, &kZeta}));
+  EXPECT_EQ(store.Current()->interfaces.at(0)->record.extra_counters.Get(kZeta), 5u);
+}
+
+TEST(StoreExtraCountersTest, AnEventMergesExtraCountersIntoTheInterface) {
+  Store store(std::make_shared<const AnalyticsSettings>());
+  InterfaceRecord sample = Local("eth0", 2);
+  sample.extra_counters.Set(kAlpha, 1);
+  store.ApplySample(kLocalSource, {sample}, {1, 1});
+  InterfaceRecord event = Local("eth0", 2);
+  event.extra_counters.Set(kZeta, 9);
+  store.ApplyLinkEvent(event, {2, 2});
+  const auto& counters = store.Current()->interfaces.at(0)->record.extra_counters;
+  EXPECT_EQ(counters.Get(kAlpha), 1u);
+  EXPECT_EQ(counters.Get(kZeta), 9u);
 }
 
 }  // namespace

@@ -1,11 +1,9 @@
-// The two clocks a sample carries: monotonic for elapsed time, wall for display and time of day.
+// Clocks: monotonic seconds for elapsed time, wall seconds for display and time of day.
 #pragma once
-
-#include "model/sample_time.h"
 
 namespace netif {
 
-SampleTime NowSampleTime();
 double MonotonicSeconds();
+double UnixSeconds();
 
 }  // namespace netif

@@ -17,12 +17,13 @@
 #include <thread>
 #include <vector>
 
+#include "app/sources.h"
 #include "exposition/metric_catalogue.h"
-#include "exposition/self_metrics.h"
 #include "integration_env.h"
 #include "support/exporter_process.h"
 #include "support/exposition_parser.h"
 #include "support/temp_dir.h"
+#include "telemetry/self_metrics.h"
 
 namespace netif::testing_support {
 namespace {
@@ -157,6 +158,15 @@ TEST_F(DocsTest, EveryInterfaceFamilyIsDocumentedWithItsTypeAndLabels) {
   }
 }
 
+TEST_F(DocsTest, EveryExtraCounterASourceDeclaresIsDocumentedAsACounter) {
+  for (const ExtraCounterDefinition* counter : DeclaredExtraCounters()) {
+    const DocRow* row = Row(std::string(counter->name), "a source's extra counters");
+    if (row == nullptr) continue;
+    EXPECT_EQ(row->type, "counter") << "line " << row->line;
+    EXPECT_TRUE(row->labels.empty()) << counter->name << ", docs/metrics.md line " << row->line;
+  }
+}
+
 TEST_F(DocsTest, EverySelfMetricIsDocumentedWithItsTypeAndLabels) {
   ASSERT_FALSE(SelfMetricCatalogue().empty());
   for (const SelfMetricDefinition& definition : SelfMetricCatalogue()) {
@@ -173,13 +183,14 @@ TEST_F(DocsTest, EveryDocumentedFamilyIsDeclaredOnce) {
   for (const auto& definition : InterfaceMetricCatalogue())
     ++declared[std::string(definition.name)];
   for (const auto& definition : SelfMetricCatalogue()) ++declared[std::string(definition.name)];
+  for (const auto* counter : DeclaredExtraCounters()) ++declared[std::string(counter->name)];
   for (const auto& [name, count] : declared) {
     EXPECT_EQ(count, 1) << name << " is declared " << count << " times across the catalogues";
   }
   for (const auto& [name, row] : doc_.rows) {
     EXPECT_EQ(declared.count(name), 1u)
         << "docs/metrics.md line " << row.line << " lists " << name
-        << ", which neither InterfaceMetricCatalogue() nor SelfMetricCatalogue() declares";
+        << ", which no catalogue (interface, self, a source's extra counters) declares";
   }
 }
 
@@ -187,6 +198,9 @@ TEST_F(DocsTest, EveryFamilyTheExporterServesIsDocumented) {
   std::set<std::string> interface_families;
   for (const auto& definition : InterfaceMetricCatalogue()) {
     interface_families.insert(std::string(definition.name));
+  }
+  for (const auto* counter : DeclaredExtraCounters()) {
+    interface_families.insert(std::string(counter->name));
   }
   TempDir dir;
   // A fast interval, and scrapes spread over a second: families that need two samples (rates

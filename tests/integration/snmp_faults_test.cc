@@ -19,12 +19,12 @@
 #include <thread>
 #include <vector>
 
-#include "collectors/snmp/testing/agents.h"
-#include "collectors/snmp/testing/snmp_test_env.h"
-#include "collectors/snmp/testing/snmprec.h"
 #include "integration_env.h"
 #include "support/exporter_process.h"
 #include "support/exposition_parser.h"
+#include "support/snmp/agents.h"
+#include "support/snmp/snmp_test_env.h"
+#include "support/snmp/snmprec.h"
 #include "support/temp_dir.h"
 
 namespace netif::testing_support {

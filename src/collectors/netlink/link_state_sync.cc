@@ -31,10 +31,10 @@ void LogLinkChange(const LinkChange& change, uint32_t ifindex) {
 
 }  // namespace
 
-LinkStateSync::LinkStateSync(DeviceFilter filter, Store& store, SelfMetrics& self_metrics,
+LinkStateSync::LinkStateSync(DeviceFilter filter, RecordSink& sink, SelfMetrics& self_metrics,
                              LinkEventObserver on_link_event)
     : filter_(std::move(filter)),
-      store_(store),
+      sink_(sink),
       on_link_event_(std::move(on_link_event)),
       events_(self_metrics.Counter("netif_netlink_events_total")),
       errors_truncated_(
@@ -81,7 +81,7 @@ LinkStateSync::Outcome LinkStateSync::OnDatagram(std::span<const uint8_t> bytes,
   const rtnl::DatagramParseResult parsed = rtnl::ParseDatagram(bytes);
   for (const rtnl::ParseError error : parsed.errors) CountParseError(error);
   // Every link is applied in order (transitions stay exact); the snapshot is published once.
-  const Store::PublishBatch batch(store_);
+  const SinkBatch batch(sink_);
   for (const rtnl::Message& message : parsed.messages) {
     switch (message.kind) {
       case rtnl::Message::Kind::kLink:
@@ -137,7 +137,7 @@ void LinkStateSync::OnNewLink(const rtnl::LinkMessage& link, const SampleTime& t
     // Renamed out of the exported set (or never in it): make sure nothing is left under the
     // old name. Only then, so that events of excluded links cost no store work.
     if ((old_name && filter_.Allows(*old_name)) || first_sight) {
-      store_.RemoveInterface(LocalKey(link.name), link.ifindex, time);
+      sink_.RemoveInterface(LocalKey(link.name), link.ifindex, time);
     }
     return;
   }
@@ -145,7 +145,7 @@ void LinkStateSync::OnNewLink(const rtnl::LinkMessage& link, const SampleTime& t
   // Before the store: an observer that feeds samples (the local sampler) then never holds
   // settings older than what the store shows.
   if (on_link_event_) on_link_event_(record);
-  const auto change = store_.ApplyLinkEvent(std::move(record), time);
+  const auto change = sink_.ApplyLinkEvent(std::move(record), time);
   if (old_name) {
     LogInfo("link renamed",
             {{"device", link.name}, {"ifindex", link.ifindex}, {"old_device", *old_name}});
@@ -156,7 +156,7 @@ void LinkStateSync::OnNewLink(const rtnl::LinkMessage& link, const SampleTime& t
 void LinkStateSync::OnDelLink(const rtnl::LinkMessage& link, const SampleTime& time) {
   if (dump_) dump_->listed.erase(link.ifindex);
   names_.erase(link.ifindex);
-  store_.RemoveInterface(LocalKey(link.name), link.ifindex, time);
+  sink_.RemoveInterface(LocalKey(link.name), link.ifindex, time);
   LogDebug("link removed", {{"device", link.name}, {"ifindex", link.ifindex}});
 }
 
@@ -173,7 +173,7 @@ void LinkStateSync::OnDumpDone() {
   std::erase_if(names_, [&](const auto& entry) { return !dump.listed.contains(entry.first); });
   std::set<std::string> present;
   for (const auto& [ifindex, name] : names_) present.insert(name);
-  store_.ReconcileSource(kLocalSource, present, dump.started);
+  sink_.ReconcileSource(kLocalSource, present, dump.started);
   ++complete_dumps_;
   if (!dump_needed_) overflow_logged_ = false;  // the episode is over
 }

@@ -26,9 +26,9 @@
 #include <string>
 
 #include "collectors/netlink/rtnetlink_parser.h"
-#include "exposition/self_metrics.h"
+#include "model/record_sink.h"
 #include "model/sample_time.h"
-#include "store/store.h"
+#include "telemetry/self_metrics.h"
 #include "util/device_filter.h"
 
 namespace netif {
@@ -42,7 +42,7 @@ using LinkEventObserver = std::function<void(const InterfaceRecord& record)>;
 
 class LinkStateSync {
  public:
-  LinkStateSync(DeviceFilter filter, Store& store, SelfMetrics& self_metrics,
+  LinkStateSync(DeviceFilter filter, RecordSink& sink, SelfMetrics& self_metrics,
                 LinkEventObserver on_link_event = nullptr);
 
   // What the datagram asks of the socket owner.
@@ -88,7 +88,7 @@ class LinkStateSync {
   void CountParseError(rtnl::ParseError error);
 
   const DeviceFilter filter_;
-  Store& store_;
+  RecordSink& sink_;
   const LinkEventObserver on_link_event_;
   prometheus::Counter& events_;
   prometheus::Counter& errors_truncated_;

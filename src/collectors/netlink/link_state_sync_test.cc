@@ -9,6 +9,7 @@
 #include <cerrno>
 
 #include "collectors/netlink/rtnetlink_test_util.h"
+#include "store/store.h"
 
 namespace netif {
 namespace {

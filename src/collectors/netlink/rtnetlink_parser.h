@@ -1,5 +1,5 @@
 // Parser for rtnetlink link messages: a pure function from the bytes of one datagram read from a
-// NETLINK_ROUTE socket to the messages it holds. No I/O here; NetlinkCollector owns the socket.
+// NETLINK_ROUTE socket to the messages it holds. No I/O here; NetlinkSource owns the socket.
 //
 // Wire format (all integers in host byte order, every header and attribute 4-byte aligned):
 //   datagram  = message*                     each message starts at a 4-byte boundary

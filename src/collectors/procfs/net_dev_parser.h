@@ -1,5 +1,5 @@
 // Parser for /proc/net/dev: a pure function from the file's text to one InterfaceRecord per
-// interface, with all 16 kernel counters. No I/O here; ProcfsCollector reads the file.
+// interface, with all 16 kernel counters. No I/O here; ProcfsReader reads the file.
 //
 // Thread-safety: stateless functions; safe for concurrent use.
 #pragma once

@@ -10,7 +10,7 @@
 #include <set>
 
 #include "collectors/snmp/if_mib.h"
-#include "collectors/snmp/testing/snmprec.h"
+#include "support/snmp/snmprec.h"
 
 namespace netif {
 namespace {

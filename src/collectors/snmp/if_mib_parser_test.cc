@@ -9,9 +9,9 @@
 #include <map>
 #include <sstream>
 
-#include "collectors/snmp/testing/snmprec.h"
 #include "config/snmp_config.h"
 #include "exposition/metric_catalogue.h"
+#include "support/snmp/snmprec.h"
 
 namespace netif {
 namespace {

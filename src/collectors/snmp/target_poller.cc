@@ -13,6 +13,7 @@
 
 #include "collectors/snmp/shard.h"
 #include "config/duration.h"
+#include "model/sample_time.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -103,7 +104,9 @@ std::string_view SnmpErrorKindName(SnmpErrorKind kind) {
   return "unknown";
 }
 
-std::string SnmpSource(std::string_view target_name) { return "snmp/" + std::string(target_name); }
+std::string SnmpSourceName(std::string_view target_name) {
+  return "snmp/" + std::string(target_name);
+}
 
 TargetPoller::Metrics::Metrics(SelfMetrics& self_metrics, const std::string& target)
     : self(self_metrics),
@@ -125,14 +128,15 @@ TargetPoller::Metrics::Metrics(SelfMetrics& self_metrics, const std::string& tar
   }
 }
 
-TargetPoller::TargetPoller(size_t id, SnmpTargetConfig config, Store& store,
-                           SelfMetrics& self_metrics, HostResolver& resolver)
+TargetPoller::TargetPoller(size_t id, SnmpTargetConfig config, RecordSink& sink,
+                           SelfMetrics& self_metrics, CollectorRuns& runs, HostResolver& resolver)
     : id_(id),
       config_(std::move(config)),
-      source_(SnmpSource(config_.name)),
+      source_(SnmpSourceName(config_.name)),
       static_labels_(config_.labels.begin(), config_.labels.end()),
-      store_(store),
+      sink_(sink),
       resolver_(resolver),
+      runs_(runs),
       metrics_(self_metrics, config_.name),
       max_repetitions_(config_.settings.max_repetitions) {
   metrics_.up.Set(0);
@@ -607,7 +611,7 @@ void TargetPoller::Complete(double now) {
     ++polls_since_metadata_;
   }
   const size_t ports = parsed.records.size();
-  store_.ApplySample(source_, std::move(parsed.records), sample_time_);
+  sink_.ApplySample(source_, std::move(parsed.records), sample_time_);
   series_present_ = true;
   LogDebug("SNMP poll done", {{"target", config_.name},
                               {"metadata", metadata_walk_},
@@ -624,7 +628,8 @@ void TargetPoller::Succeed(double now, size_t ports) {
   metrics_.poll_duration.Set(duration);
   metrics_.last_success.Set(sample_time_.unix_seconds);
   metrics_.interfaces.Set(static_cast<double>(ports));
-  metrics_.self.RecordCollectorRun("snmp", true, duration);
+  // The source runs whatever one target does: its duration is the last poll's.
+  runs_.Record(Status::Ok(), duration);
   if (!up_) {
     LogInfo("SNMP target up", {{"target", config_.name},
                                {"address", Address()},
@@ -643,7 +648,7 @@ void TargetPoller::Fail(SnmpErrorKind kind, const std::string& message, double n
   metrics_.Error(kind);
   metrics_.up.Set(0);
   metrics_.poll_duration.Set(duration);
-  metrics_.self.RecordCollectorRun("snmp", true, duration);
+  runs_.Record(Status::Ok(), duration);
   // Once per change: a target that stays down with the same error is not logged every interval.
   const bool news = up_ || !ever_polled_ || message != last_error_;
   const auto log = news ? &LogWarn : &LogDebug;
@@ -676,7 +681,7 @@ void TargetPoller::EndPoll(double now) {
 }
 
 void TargetPoller::RemoveSeries(double now) {
-  store_.RemoveSource(source_);
+  sink_.RemoveSource(source_);
   series_present_ = false;
   metrics_.interfaces.Set(0);
   LogWarn("SNMP target stale: its series were removed",

@@ -34,9 +34,10 @@
 #include "collectors/snmp/resolver.h"
 #include "collectors/snmp/snmp_session.h"
 #include "config/snmp_config.h"
-#include "exposition/self_metrics.h"
+#include "model/record_sink.h"
 #include "model/sample_time.h"
-#include "store/store.h"
+#include "telemetry/collector_runs.h"
+#include "telemetry/self_metrics.h"
 
 namespace netif {
 
@@ -59,7 +60,7 @@ std::string_view SnmpErrorKindName(SnmpErrorKind kind);  // "timeout", "auth", .
 
 // InterfaceKey::source of a target's ports: "snmp/<name>", so no target name can collide with
 // the local host's "local".
-std::string SnmpSource(std::string_view target_name);
+std::string SnmpSourceName(std::string_view target_name);
 
 // GETBULK repeaters per request: every column of a full walk fits in one request. An agent whose
 // answer would be too big returns fewer rows (RFC 3416 4.2.3); one that says tooBig instead gets
@@ -83,8 +84,8 @@ class TargetPoller {
 
   // `id` is this target's index in the poller (it tags resolver requests). `resolver` is used for
   // host names only and must outlive the TargetPoller.
-  TargetPoller(size_t id, SnmpTargetConfig config, Store& store, SelfMetrics& self_metrics,
-               HostResolver& resolver);
+  TargetPoller(size_t id, SnmpTargetConfig config, RecordSink& sink, SelfMetrics& self_metrics,
+               CollectorRuns& runs, HostResolver& resolver);
   ~TargetPoller();
   TargetPoller(const TargetPoller&) = delete;
   TargetPoller& operator=(const TargetPoller&) = delete;
@@ -154,8 +155,9 @@ class TargetPoller {
   const SnmpTargetConfig config_;
   const std::string source_;
   const LabelPairs static_labels_;
-  Store& store_;
+  RecordSink& sink_;
   HostResolver& resolver_;
+  CollectorRuns& runs_;
   Metrics metrics_;
 
   Phase phase_ = Phase::kIdle;

@@ -157,14 +157,14 @@ bool SysfsReader::ReadAttributes(std::string_view device, const Options& options
   if (!fs_.Exists(device_dir)) return false;
 
   AttributeFiles files(fs_, device_dir + '/');
-  if (options.read_sysfs_only) {
+  if (options.facts.Has(LinkFacts::kMedium)) {
     std::string virtual_dir = virtual_net_dir_;
     virtual_dir += device;
     out.is_virtual = fs_.Exists(virtual_dir);
     files.ReadInto("speed", sysfs::ParseSpeedBps, out.speed_bps);
     files.ReadInto("duplex", ParseDuplex, out.duplex);
   }
-  if (options.read_link_settings) {
+  if (options.facts.Has(LinkFacts::kSettings)) {
     files.ReadInto("ifindex", sysfs::ParseU32, out.ifindex);
     files.ReadInto("iflink", sysfs::ParseU32, out.iflink);
     files.ReadInto("mtu", sysfs::ParseU32, out.mtu);
@@ -172,7 +172,7 @@ bool SysfsReader::ReadAttributes(std::string_view device, const Options& options
     files.ReadInto("address", sysfs::ParseAddress, out.address);
     files.ReadInto("ifalias", sysfs::ParseAlias, out.alias);
   }
-  if (options.read_link_state) {
+  if (options.facts.Has(LinkFacts::kState)) {
     files.ReadInto("operstate", ParseOperState, out.oper_state);
     files.ReadInto("carrier", sysfs::ParseCarrier, out.carrier);
     files.ReadInto("carrier_changes", sysfs::ParseU64, out.carrier_changes);

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "model/interface_record.h"
+#include "model/link_facts.h"
 #include "util/file_reader.h"
 
 namespace netif {
@@ -54,26 +55,20 @@ std::optional<std::string> ParseAlias(std::string_view text);
 class SysfsReader {
  public:
   struct Options {
-    // When false, skip what the netlink collector reports when it runs (operstate, carrier,
-    // carrier_changes, carrier_up_count, carrier_down_count, flags), so two sources do not race.
-    bool read_link_state = true;
-    // When false, skip the slow-changing attributes that an RTM_NEWLINK message also carries
-    // (ifindex, iflink, mtu, type, address, ifalias): the netlink collector reports them when it
-    // runs, and without it the sampler re-reads them every few seconds, not every pass.
-    bool read_link_settings = true;
-    // When false, skip what only sysfs knows (speed, duplex, virtual), slow-changing as well.
-    bool read_sysfs_only = true;
+    // The groups of link facts to read (model/link_facts.h): the local source reads those the
+    // ownership table gives to sysfs, each at its own cadence.
+    LinkFactsSet facts = LinkFactsSet::All();
   };
 
   // `fs` must outlive the reader. `sysfs_root` is where sysfs is mounted: "/sys", a host's /sys
   // mounted elsewhere, or a fixture tree (--path.sysfs).
   SysfsReader(const FileReader& fs, std::string sysfs_root);
 
-  // Sets the fields of `out` that `device`'s attribute files provide: with
-  // options.read_sysfs_only, speed_bps, duplex and is_virtual (whether
-  // <root>/devices/virtual/net/<device> exists); with options.read_link_settings, ifindex, iflink,
-  // mtu, type, address and alias; with options.read_link_state, oper_state, carrier,
-  // carrier_changes, carrier_up_count, carrier_down_count and admin_up (flags & IFF_UP).
+  // Sets the fields of `out` that `device`'s attribute files provide, for the groups asked for:
+  // medium, speed_bps, duplex and is_virtual (whether <root>/devices/virtual/net/<device>
+  // exists); settings, ifindex, iflink, mtu, type, address and alias (sysfs has no kind or
+  // master); state, oper_state, carrier, carrier_changes, carrier_up_count, carrier_down_count
+  // and admin_up (flags & IFF_UP).
   // A missing or unreadable file, or a malformed or "unknown" value, leaves its field as it was.
   // Returns false, and may have set some fields, when the device directory is gone (the interface
   // vanished before or while it was read) or `device` is not a usable name (empty, ".", "..", or

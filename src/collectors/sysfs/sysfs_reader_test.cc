@@ -178,7 +178,7 @@ TEST(SysfsReaderTest, WithoutLinkStateSkipsWhatNetlinkOwns) {
   AddEth0(fs);
   LinkAttributes attributes;
   SysfsReader::Options options;
-  options.read_link_state = false;
+  options.facts = {LinkFacts::kSettings, LinkFacts::kMedium};
   EXPECT_TRUE(SysfsReader(fs, "/sys").ReadAttributes("eth0", options, attributes));
   LinkAttributes expected = Eth0Attributes();
   expected.oper_state.reset();
@@ -195,8 +195,7 @@ TEST(SysfsReaderTest, WithoutSlowAttributesReadsOnlyLinkState) {
   AddEth0(fs);
   LinkAttributes attributes;
   SysfsReader::Options options;
-  options.read_link_settings = false;
-  options.read_sysfs_only = false;
+  options.facts = {LinkFacts::kState};
   EXPECT_TRUE(SysfsReader(fs, "/sys").ReadAttributes("eth0", options, attributes));
   const LinkAttributes full = Eth0Attributes();
   EXPECT_EQ(attributes.oper_state, full.oper_state);
@@ -237,8 +236,7 @@ TEST(SysfsReaderTest, WhatNetlinkLacksIsOnlySpeedDuplexAndVirtual) {
   RecordingFileReader fs(tree);
   LinkAttributes attributes;
   SysfsReader::Options options;
-  options.read_link_state = false;
-  options.read_link_settings = false;
+  options.facts = {LinkFacts::kMedium};
   EXPECT_TRUE(SysfsReader(fs, "/sys").ReadAttributes("eth0", options, attributes));
   EXPECT_THAT(fs.reads,
               ::testing::ElementsAre("/sys/class/net/eth0/speed", "/sys/class/net/eth0/duplex"));

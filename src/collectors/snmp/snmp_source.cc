@@ -1,4 +1,4 @@
-#include "collectors/snmp/snmp_poller.h"
+#include "collectors/snmp/snmp_source.h"
 
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -23,21 +23,24 @@ constexpr double kMaxSleepSeconds = 5.0;
 
 }  // namespace
 
-SnmpPoller::SnmpPoller(const SnmpConfig& config, const Shard& shard, Store& store,
+SnmpSource::SnmpSource(const SnmpConfig& config, const Shard& shard, RecordSink& sink,
                        SelfMetrics& self_metrics)
-    : configured_(config.targets.size()), shard_(shard), self_metrics_(self_metrics) {
+    : configured_(config.targets.size()),
+      shard_(shard),
+      self_metrics_(self_metrics),
+      runs_(self_metrics, "snmp") {
   wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   resolver_ = std::make_unique<HostResolver>([this] { Wake(); });
   for (const SnmpTargetConfig& target : config.targets) {
     if (!InSnmpShard(target.name, shard_)) continue;
-    targets_.push_back(
-        std::make_unique<TargetPoller>(targets_.size(), target, store, self_metrics_, *resolver_));
+    targets_.push_back(std::make_unique<TargetPoller>(targets_.size(), target, sink, self_metrics_,
+                                                      runs_, *resolver_));
   }
   self_metrics_.Gauge("netif_snmp_targets").Set(static_cast<double>(targets_.size()));
   if (!targets_.empty()) InitNetSnmp();
 }
 
-SnmpPoller::~SnmpPoller() {
+SnmpSource::~SnmpSource() {
   Stop();
   for (auto& target : targets_) target->RemoveGauges();
   targets_.clear();
@@ -45,12 +48,10 @@ SnmpPoller::~SnmpPoller() {
   if (wake_fd_ >= 0) ::close(wake_fd_);
 }
 
-void SnmpPoller::Start() {
+void SnmpSource::Start() {
   if (targets_.empty() || thread_.joinable()) return;
   if (wake_fd_ < 0) {
-    LogError("SNMP poller not started",
-             {{"error", std::string("eventfd: ") + std::strerror(errno)}});
-    self_metrics_.RecordCollectorRun("snmp", false, 0);
+    runs_.Record(Status::Error(std::string("eventfd: ") + std::strerror(errno)), 0);
     return;
   }
   for (const auto& target : targets_) {
@@ -62,25 +63,25 @@ void SnmpPoller::Start() {
   LogInfo("SNMP poller started", {{"targets", static_cast<uint64_t>(targets_.size())},
                                   {"configured_targets", static_cast<uint64_t>(configured_)},
                                   {"shard", shard_.ToString()}});
-  self_metrics_.RecordCollectorRun("snmp", true, 0);
+  runs_.Record(Status::Ok(), 0);
   stopping_ = false;
   thread_ = std::thread([this] { Run(); });
 }
 
-void SnmpPoller::Stop() {
+void SnmpSource::Stop() {
   if (!thread_.joinable()) return;
   stopping_ = true;
   Wake();
   thread_.join();
 }
 
-void SnmpPoller::Wake() {
+void SnmpSource::Wake() {
   const uint64_t one = 1;
   // A full counter (never in practice) still leaves the fd readable, which is all that counts.
   [[maybe_unused]] const ssize_t ignored = ::write(wake_fd_, &one, sizeof one);
 }
 
-void SnmpPoller::Run() {
+void SnmpSource::Run() {
   NameThisThread("netif-snmp");
   std::vector<pollfd> fds;
   std::vector<size_t> owners;  // fds[i + 1] belongs to targets_[owners[i]]
@@ -121,6 +122,12 @@ void SnmpPoller::Run() {
     }
   }
   for (auto& target : targets_) target->Shutdown();
+}
+
+std::unique_ptr<Source> MakeSnmpSource(const Config& config, SourceContext& context) {
+  if (config.snmp.targets.empty()) return nullptr;
+  return std::make_unique<SnmpSource>(config.snmp, config.snmp_shard, context.sink,
+                                      context.self_metrics);
 }
 
 }  // namespace netif

@@ -1,4 +1,4 @@
-#include "collectors/snmp/testing/snmprec.h"
+#include "support/snmp/snmprec.h"
 
 #include <charconv>
 #include <cstdlib>

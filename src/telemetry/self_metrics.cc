@@ -1,4 +1,4 @@
-#include "exposition/self_metrics.h"
+#include "telemetry/self_metrics.h"
 
 #include <prometheus/text_serializer.h>
 
@@ -126,18 +126,10 @@ void SelfMetrics::RemoveGauge(std::string_view name, const prometheus::Labels& l
   it->second->Remove(&it->second->Add(labels));
 }
 
-void SelfMetrics::RecordCollectorRun(std::string_view collector, bool success,
-                                     double duration_seconds) {
-  const prometheus::Labels labels{{"collector", std::string(collector)}};
-  Gauge("netif_scrape_collector_success", labels).Set(success ? 1 : 0);
-  Gauge("netif_scrape_collector_duration_seconds", labels).Set(duration_seconds);
-}
-
 void SelfMetrics::Render(std::string& out) const {
   std::ostringstream text;
   prometheus::TextSerializer().Serialize(text, registry_->Collect());
   out.append(text.str());
-  AppendProcessMetrics(out);
 }
 
 }  // namespace netif

@@ -1,4 +1,4 @@
-#include "collectors/netlink/netlink_collector.h"
+#include "collectors/netlink/netlink_source.h"
 
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -12,6 +12,7 @@
 #include <string_view>
 #include <utility>
 
+#include "model/sample_time.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/thread_name.h"
@@ -25,7 +26,7 @@ constexpr int kMaxDatagramsPerRound = 256;
 
 }  // namespace
 
-int NetlinkCollector::ReceiveBufferBytes(const Options& options) {
+int NetlinkSource::ReceiveBufferBytes(const Options& options) {
   if (const char* text = std::getenv(kReceiveBufferEnv)) {
     int bytes = 0;
     const std::string_view view(text);
@@ -35,13 +36,13 @@ int NetlinkCollector::ReceiveBufferBytes(const Options& options) {
   return options.socket.receive_buffer_bytes;
 }
 
-NetlinkCollector::NetlinkCollector(Options options, Store& store, SelfMetrics& self_metrics,
-                                   SocketFactory socket_factory)
+NetlinkSource::NetlinkSource(Options options, RecordSink& sink, SelfMetrics& self_metrics,
+                             SocketFactory socket_factory)
     : options_(std::move(options)),
       socket_factory_(std::move(socket_factory)),
-      self_metrics_(self_metrics),
+      runs_(self_metrics, "netlink"),
       socket_errors_(self_metrics.Counter("netif_netlink_errors_total", {{"reason", "socket"}})),
-      sync_(options_.filter, store, self_metrics, options_.on_link_event),
+      sync_(options_.filter, sink, self_metrics, options_.on_link_event),
       backoff_(options_.initial_backoff) {
   if (!socket_factory_) {
     RtnetlinkSocketOptions socket_options = options_.socket;
@@ -51,27 +52,31 @@ NetlinkCollector::NetlinkCollector(Options options, Store& store, SelfMetrics& s
     };
   }
   // Every reason shows from the start, at 0, so a rate() over them has a baseline.
-  self_metrics_.Counter("netif_netlink_errors_total", {{"reason", "enobufs"}});
-  self_metrics_.Counter("netif_netlink_resyncs_total");
+  self_metrics.Counter("netif_netlink_errors_total", {{"reason", "enobufs"}});
+  self_metrics.Counter("netif_netlink_resyncs_total");
 }
 
-NetlinkCollector::~NetlinkCollector() { Stop(); }
+NetlinkSource::~NetlinkSource() { Stop(); }
 
-bool NetlinkCollector::Start() {
+void NetlinkSource::Start() {
   wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wake_fd_ < 0) {
     // Without a way to wake the thread, Stop() could not end it: do not start one.
-    ReportHealth(false, std::string("eventfd: ") + std::strerror(errno));
-    return false;
+    runs_.Record(Status::Error(std::string("eventfd: ") + std::strerror(errno)), 0);
+    return;
   }
   thread_ = std::thread([this] { Run(); });
   std::unique_lock lock(first_dump_mutex_);
   first_dump_settled_cv_.wait_for(lock, options_.first_dump_timeout,
                                   [this] { return first_dump_settled_; });
+}
+
+bool NetlinkSource::first_dump_applied() {
+  std::lock_guard lock(first_dump_mutex_);
   return first_dump_applied_;
 }
 
-void NetlinkCollector::Stop() {
+void NetlinkSource::Stop() {
   if (!thread_.joinable()) return;
   stopping_ = true;
   const uint64_t one = 1;
@@ -82,7 +87,7 @@ void NetlinkCollector::Stop() {
   wake_fd_ = -1;
 }
 
-void NetlinkCollector::SettleFirstDump(bool applied) {
+void NetlinkSource::SettleFirstDump(bool applied) {
   std::lock_guard lock(first_dump_mutex_);
   if (first_dump_settled_) return;
   first_dump_settled_ = true;
@@ -90,7 +95,7 @@ void NetlinkCollector::SettleFirstDump(bool applied) {
   first_dump_settled_cv_.notify_all();
 }
 
-void NetlinkCollector::Run() {
+void NetlinkSource::Run() {
   NameThisThread("netif-netlink");
   while (!stopping_) {
     if (!EnsureSocket()) continue;
@@ -110,7 +115,7 @@ void NetlinkCollector::Run() {
   SettleFirstDump(false);
 }
 
-bool NetlinkCollector::EnsureSocket() {
+bool NetlinkSource::EnsureSocket() {
   if (socket_) return true;
   Status status;
   socket_ = socket_factory_(&status);
@@ -122,7 +127,7 @@ bool NetlinkCollector::EnsureSocket() {
   return true;
 }
 
-void NetlinkCollector::RequestDumpIfWanted() {
+void NetlinkSource::RequestDumpIfWanted() {
   if (!sync_.WantsDump()) return;
   const uint32_t seq = next_seq_++;
   const Status status = socket_->RequestDump(seq);
@@ -134,7 +139,7 @@ void NetlinkCollector::RequestDumpIfWanted() {
   sync_.DumpRequested(seq, socket_->port_id(), NowSampleTime());
 }
 
-void NetlinkCollector::Drain() {
+void NetlinkSource::Drain() {
   for (int round = 0; round < kMaxDatagramsPerRound && socket_ && !stopping_; ++round) {
     const RtnetlinkSocket::Received received = socket_->Receive();
     switch (received.status) {
@@ -158,11 +163,9 @@ void NetlinkCollector::Drain() {
         if (sync_.complete_dumps() != dumps_seen_) {
           dumps_seen_ = sync_.complete_dumps();
           backoff_ = options_.initial_backoff;
-          ReportHealth(true, "");
-          self_metrics_.RecordCollectorRun(
-              "netlink", true,
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - dump_started_)
-                  .count());
+          runs_.Record(Status::Ok(), std::chrono::duration<double>(
+                                         std::chrono::steady_clock::now() - dump_started_)
+                                         .count());
           SettleFirstDump(true);
         }
         break;
@@ -173,28 +176,16 @@ void NetlinkCollector::Drain() {
   }
 }
 
-void NetlinkCollector::Fail(const std::string& why) {
+void NetlinkSource::Fail(const std::string& why) {
   socket_errors_.Increment();
   socket_.reset();
-  ReportHealth(false, why);
+  runs_.Record(Status::Error(why), 0, backoff_);
   SettleFirstDump(false);
   WaitForStop(backoff_);
   backoff_ = std::min(backoff_ * 2, options_.max_backoff);
 }
 
-void NetlinkCollector::ReportHealth(bool ok, const std::string& why) {
-  if (!ok) self_metrics_.RecordCollectorRun("netlink", false, 0);
-  if (ok == healthy_) return;
-  healthy_ = ok;
-  if (ok) {
-    LogInfo("collector recovered", {{"collector", "netlink"}});
-  } else {
-    LogError("collector failed",
-             {{"collector", "netlink"}, {"error", why}, {"retry_in_ms", backoff_.count()}});
-  }
-}
-
-bool NetlinkCollector::WaitForStop(std::chrono::milliseconds duration) {
+bool NetlinkSource::WaitForStop(std::chrono::milliseconds duration) {
   if (wake_fd_ < 0) return stopping_;
   const auto deadline = std::chrono::steady_clock::now() + duration;
   while (!stopping_) {
@@ -205,6 +196,17 @@ bool NetlinkCollector::WaitForStop(std::chrono::milliseconds duration) {
     poll(&wake, 1, static_cast<int>(left.count()));
   }
   return stopping_;
+}
+
+std::unique_ptr<Source> MakeNetlinkSource(const Config& config, SourceContext& context) {
+  if (!config.local.enabled || !config.local.netlink) return nullptr;
+  NetlinkSource::Options options;
+  options.filter =
+      DeviceFilter(config.local.device_include.pattern(), config.local.device_exclude.pattern());
+  options.on_link_event = [&events = context.link_events](const InterfaceRecord& record) {
+    events.Publish(record);
+  };
+  return std::make_unique<NetlinkSource>(std::move(options), context.sink, context.self_metrics);
 }
 
 }  // namespace netif

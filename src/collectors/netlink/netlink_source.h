@@ -1,15 +1,16 @@
-// The netlink collector: real-time link state from rtnetlink. A thread of its own blocks in
+// The netlink source: real-time link state from rtnetlink. A thread of its own blocks in
 // poll() on a NETLINK_ROUTE socket subscribed to RTMGRP_LINK (and on an eventfd that Stop()
 // writes), takes a full RTM_GETLINK dump at start and whenever events were lost, and hands every
-// link message, in order, to LinkStateSync, which updates the store.
+// link message, in order, to LinkStateSync, which hands it to the sink.
 //
 // Failure handling: a socket that cannot be opened, fails, or has its dump request refused is
 // closed, counted (netif_netlink_errors_total{reason="socket"}), shown as
 // netif_scrape_collector_success{collector="netlink"} 0, logged once per state change, and
-// reopened after a backoff (doubling up to max_backoff). The other collectors are unaffected.
+// reopened after a backoff (doubling up to max_backoff). The other sources are unaffected.
 //
-// Thread-safety: Start() and Stop() from one owner thread; everything else runs on the
-// collector's own thread. The store and the self-metrics it writes are themselves thread-safe.
+// Thread-safety: Start() and Stop() from one owner thread; everything else runs on the source's
+// own thread (`netif-netlink`). The sink and the self-metrics it writes are themselves
+// thread-safe.
 #pragma once
 
 #include <atomic>
@@ -24,14 +25,16 @@
 
 #include "collectors/netlink/link_state_sync.h"
 #include "collectors/netlink/rtnetlink_socket.h"
-#include "exposition/self_metrics.h"
-#include "store/store.h"
+#include "collectors/source.h"
+#include "model/record_sink.h"
+#include "telemetry/collector_runs.h"
+#include "telemetry/self_metrics.h"
 #include "util/device_filter.h"
 #include "util/status.h"
 
 namespace netif {
 
-class NetlinkCollector {
+class NetlinkSource final : public Source {
  public:
   struct Options {
     DeviceFilter filter;
@@ -40,27 +43,30 @@ class NetlinkCollector {
     std::chrono::milliseconds max_backoff = std::chrono::seconds(30);
     // How long Start() waits for the first dump, so the first scrape already has link state.
     std::chrono::milliseconds first_dump_timeout = std::chrono::seconds(2);
-    // Told of every RTM_NEWLINK of an exported link, on the collector's thread, before the store
-    // applies it (see LinkEventObserver). The exporter wires it to the local sampler.
+    // Told of every RTM_NEWLINK of an exported link, on the source's thread, before the sink
+    // applies it (see LinkEventObserver). MakeNetlinkSource wires it to LinkEvents.
     LinkEventObserver on_link_event;
   };
   // Opens a socket; returns null and sets the status on failure. Tests pass a fake.
   using SocketFactory = std::function<std::unique_ptr<RtnetlinkSocket>(Status*)>;
 
-  // `store` and `self_metrics` must outlive the collector. Without a factory the collector opens
-  // kernel sockets with options.socket.
-  NetlinkCollector(Options options, Store& store, SelfMetrics& self_metrics,
-                   SocketFactory socket_factory = nullptr);
-  ~NetlinkCollector();  // Stop()
-  NetlinkCollector(const NetlinkCollector&) = delete;
-  NetlinkCollector& operator=(const NetlinkCollector&) = delete;
+  // `sink` and `self_metrics` must outlive the source. Without a factory the source opens kernel
+  // sockets with options.socket.
+  NetlinkSource(Options options, RecordSink& sink, SelfMetrics& self_metrics,
+                SocketFactory socket_factory = nullptr);
+  ~NetlinkSource() override;  // Stop()
+  NetlinkSource(const NetlinkSource&) = delete;
+  NetlinkSource& operator=(const NetlinkSource&) = delete;
 
+  std::string_view name() const override { return "netlink"; }
   // Starts the thread and waits until the first dump is applied, the first attempt failed, or
-  // first_dump_timeout passed. Returns true when the first dump was applied. Either way the
-  // thread keeps running (and retrying) until Stop(). Call once.
-  bool Start();
+  // first_dump_timeout passed. Either way the thread keeps running (and retrying) until Stop().
+  // Call once.
+  void Start() override;
   // Wakes the thread, which closes the socket and exits; returns when it has. Idempotent.
-  void Stop();
+  void Stop() override;
+  // Whether the first dump was applied by the time Start() returned.
+  bool first_dump_applied();
 
   // The environment variable that overrides options.socket.receive_buffer_bytes (bytes). Hidden
   // on purpose: the integration test sets a tiny buffer to force ENOBUFS deterministically.
@@ -78,14 +84,13 @@ class NetlinkCollector {
   void RequestDumpIfWanted();
   // Closes the socket after `why`, reports it, and waits out the backoff.
   void Fail(const std::string& why);
-  void ReportHealth(bool ok, const std::string& why);
   // Sleeps up to `duration`; returns true when Stop() was called.
   bool WaitForStop(std::chrono::milliseconds duration);
   void SettleFirstDump(bool applied);
 
   Options options_;
   SocketFactory socket_factory_;
-  SelfMetrics& self_metrics_;
+  CollectorRuns runs_;
   prometheus::Counter& socket_errors_;
   LinkStateSync sync_;
 
@@ -97,7 +102,6 @@ class NetlinkCollector {
   std::unique_ptr<RtnetlinkSocket> socket_;
   uint32_t next_seq_ = 1;
   std::chrono::milliseconds backoff_;
-  bool healthy_ = true;
   std::chrono::steady_clock::time_point dump_started_;
   uint64_t dumps_seen_ = 0;
 
@@ -106,5 +110,9 @@ class NetlinkCollector {
   bool first_dump_settled_ = false;  // guarded by first_dump_mutex_
   bool first_dump_applied_ = false;  // guarded by first_dump_mutex_
 };
+
+// The netlink source the config asks for (local.enabled and local.netlink), or null. Its link
+// events go to context.link_events.
+std::unique_ptr<Source> MakeNetlinkSource(const Config& config, SourceContext& context);
 
 }  // namespace netif

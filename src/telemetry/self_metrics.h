@@ -19,7 +19,7 @@
 #include <string>
 #include <string_view>
 
-#include "exposition/metric_catalogue.h"
+#include "model/metric_type.h"
 
 namespace netif {
 
@@ -44,10 +44,7 @@ class SelfMetrics {
   // Drops one labelled series (an SNMP target removed from the config, for example).
   void RemoveGauge(std::string_view name, const prometheus::Labels& labels);
 
-  // Reports one collector run; drives netif_scrape_collector_{success,duration_seconds}.
-  void RecordCollectorRun(std::string_view collector, bool success, double duration_seconds);
-
-  // Appends the registry's families and the process_* metrics in text format.
+  // Appends the registry's families in text format (exposition appends the process_* ones).
   void Render(std::string& out) const;
 
  private:
@@ -58,9 +55,5 @@ class SelfMetrics {
   std::map<std::string, prometheus::Family<prometheus::Counter>*, std::less<>> counters_;
   std::map<std::string, prometheus::Family<prometheus::Gauge>*, std::less<>> gauges_;
 };
-
-// process_cpu_seconds_total, process_resident_memory_bytes, ... for this process, read from the
-// real /proc/self (never from --path.procfs, which may be a host mount).
-void AppendProcessMetrics(std::string& out);
 
 }  // namespace netif

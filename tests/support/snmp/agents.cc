@@ -1,4 +1,4 @@
-#include "collectors/snmp/testing/agents.h"
+#include "support/snmp/agents.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

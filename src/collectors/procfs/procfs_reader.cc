@@ -1,4 +1,4 @@
-#include "collectors/procfs/procfs_collector.h"
+#include "collectors/procfs/procfs_reader.h"
 
 #include <iterator>
 #include <utility>
@@ -21,15 +21,14 @@ void MoveAppend(Vector& from, Vector& to) {
 
 }  // namespace
 
-ProcfsCollector::ProcfsCollector(const FileReader& fs, std::string procfs_root) : fs_(fs) {
+ProcfsReader::ProcfsReader(const FileReader& fs, std::string procfs_root) : fs_(fs) {
   // Joined once here, not on every Collect(). Trailing slashes are dropped so "/proc/" and "/"
   // give "/proc/net/dev" and "/net/dev".
   while (!procfs_root.empty() && procfs_root.back() == '/') procfs_root.pop_back();
   net_dev_path_ = std::move(procfs_root) + "/net/dev";
 }
 
-Status ProcfsCollector::Collect(InterfaceRecords& out,
-                                std::vector<std::string>& parse_errors) const {
+Status ProcfsReader::Collect(InterfaceRecords& out, std::vector<std::string>& parse_errors) const {
   const std::optional<std::string> text = fs_.ReadFile(net_dev_path_);
   if (!text.has_value()) return Status::Error("cannot read " + net_dev_path_);
   NetDevParseResult parsed = ParseNetDev(*text);

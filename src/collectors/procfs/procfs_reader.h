@@ -13,11 +13,11 @@
 
 namespace netif {
 
-class ProcfsCollector {
+class ProcfsReader {
  public:
   // `fs` must outlive the collector. `procfs_root` is where procfs is mounted: "/proc", or a
   // host's /proc mounted elsewhere, or a fixture tree (--path.procfs).
-  ProcfsCollector(const FileReader& fs, std::string procfs_root);
+  ProcfsReader(const FileReader& fs, std::string procfs_root);
 
   // Appends one record per interface to `out` and one "line N: <why>" per skipped line to
   // `parse_errors`; neither vector is cleared. Returns Status::Error("cannot read <path>") when

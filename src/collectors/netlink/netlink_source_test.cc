@@ -1,7 +1,7 @@
 // The collector's thread, poll loop, resync and failure handling against a fake socket (no
 // privileges, no namespaces); the real kernel socket is exercised by
 // tests/integration/netlink_test.cc and, read-only, by KernelSocket* below.
-#include "collectors/netlink/netlink_collector.h"
+#include "collectors/netlink/netlink_source.h"
 
 #include <gtest/gtest.h>
 #include <linux/netlink.h>
@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "collectors/netlink/rtnetlink_test_util.h"
+#include "store/store.h"
 
 namespace netif {
 namespace {
@@ -145,18 +146,18 @@ bool Eventually(Condition condition) {
   return condition();
 }
 
-class NetlinkCollectorTest : public ::testing::Test {
+class NetlinkSourceTest : public ::testing::Test {
  protected:
-  NetlinkCollector::Options FastOptions() {
-    NetlinkCollector::Options options;
+  NetlinkSource::Options FastOptions() {
+    NetlinkSource::Options options;
     options.initial_backoff = 5ms;
     options.max_backoff = 20ms;
     options.first_dump_timeout = 5s;
     return options;
   }
-  std::unique_ptr<NetlinkCollector> MakeCollector(int failures_before_open = 0) {
+  std::unique_ptr<NetlinkSource> MakeCollector(int failures_before_open = 0) {
     failures_left_ = failures_before_open;
-    return std::make_unique<NetlinkCollector>(
+    return std::make_unique<NetlinkSource>(
         FastOptions(), store_, metrics_,
         [this](Status* status) -> std::unique_ptr<RtnetlinkSocket> {
           ++opens_;
@@ -191,11 +192,12 @@ class NetlinkCollectorTest : public ::testing::Test {
   std::atomic<int> failures_left_{0};
 };
 
-TEST_F(NetlinkCollectorTest, StartReturnsAfterTheFirstDumpIsInTheStore) {
+TEST_F(NetlinkSourceTest, StartReturnsAfterTheFirstDumpIsInTheStore) {
   kernel_.SetLink(1, "lo", 0);
   kernel_.SetLink(2, "eth0", kOperUp);
   auto collector = MakeCollector();
-  ASSERT_TRUE(collector->Start());
+  collector->Start();
+  ASSERT_TRUE(collector->first_dump_applied());
   ASSERT_NE(Find("eth0"), nullptr);
   EXPECT_EQ(Find("eth0")->record.attributes.oper_state, OperState::kUp);
   EXPECT_NE(Find("lo"), nullptr);
@@ -206,10 +208,11 @@ TEST_F(NetlinkCollectorTest, StartReturnsAfterTheFirstDumpIsInTheStore) {
   collector->Stop();
 }
 
-TEST_F(NetlinkCollectorTest, EveryEventIsAppliedInOrder) {
+TEST_F(NetlinkSourceTest, EveryEventIsAppliedInOrder) {
   kernel_.SetLink(2, "eth0", kOperUp);
   auto collector = MakeCollector();
-  ASSERT_TRUE(collector->Start());
+  collector->Start();
+  ASSERT_TRUE(collector->first_dump_applied());
   constexpr int kFlaps = 500;
   for (int i = 0; i < kFlaps; ++i) {
     kernel_.Event(RTM_NEWLINK, 2, "eth0", kOperDown);
@@ -227,11 +230,12 @@ TEST_F(NetlinkCollectorTest, EveryEventIsAppliedInOrder) {
   collector->Stop();
 }
 
-TEST_F(NetlinkCollectorTest, OverflowTriggersAResyncThatRemovesVanishedLinks) {
+TEST_F(NetlinkSourceTest, OverflowTriggersAResyncThatRemovesVanishedLinks) {
   kernel_.SetLink(2, "eth0", kOperUp);
   kernel_.SetLink(3, "eth1", kOperUp);
   auto collector = MakeCollector();
-  ASSERT_TRUE(collector->Start());
+  collector->Start();
+  ASSERT_TRUE(collector->first_dump_applied());
   ASSERT_NE(Find("eth1"), nullptr);
   // eth1 goes and eth0 goes down while the socket overflows: both events are lost.
   kernel_.DeleteLink(3);
@@ -247,10 +251,11 @@ TEST_F(NetlinkCollectorTest, OverflowTriggersAResyncThatRemovesVanishedLinks) {
   collector->Stop();
 }
 
-TEST_F(NetlinkCollectorTest, SocketFailureShowsAsZeroAndRecoversWithANewSocket) {
+TEST_F(NetlinkSourceTest, SocketFailureShowsAsZeroAndRecoversWithANewSocket) {
   kernel_.SetLink(2, "eth0", kOperUp);
   auto collector = MakeCollector();
-  ASSERT_TRUE(collector->Start());
+  collector->Start();
+  ASSERT_TRUE(collector->first_dump_applied());
   kernel_.SocketError();
   ASSERT_TRUE(Eventually([&] { return opens_ == 2 && kernel_.dumps() == 2; }));
   EXPECT_EQ(Counter("netif_netlink_errors_total", {{"reason", "socket"}}), 1);
@@ -260,10 +265,11 @@ TEST_F(NetlinkCollectorTest, SocketFailureShowsAsZeroAndRecoversWithANewSocket) 
   collector->Stop();
 }
 
-TEST_F(NetlinkCollectorTest, OpenFailuresAreRetriedWithBackoff) {
+TEST_F(NetlinkSourceTest, OpenFailuresAreRetriedWithBackoff) {
   kernel_.SetLink(2, "eth0", kOperUp);
   auto collector = MakeCollector(/*failures_before_open=*/3);
-  EXPECT_FALSE(collector->Start()) << "the first attempt failed";
+  collector->Start();
+  EXPECT_FALSE(collector->first_dump_applied()) << "the first attempt failed";
   EXPECT_EQ(Success(), 0);
   ASSERT_TRUE(Eventually([&] { return Find("eth0") != nullptr; }));
   EXPECT_EQ(opens_, 4);
@@ -272,52 +278,55 @@ TEST_F(NetlinkCollectorTest, OpenFailuresAreRetriedWithBackoff) {
   collector->Stop();
 }
 
-TEST_F(NetlinkCollectorTest, RefusedDumpIsTreatedAsASocketFailure) {
+TEST_F(NetlinkSourceTest, RefusedDumpIsTreatedAsASocketFailure) {
   kernel_.SetLink(2, "eth0", kOperUp);
   kernel_.RefuseNextDump();
   auto collector = MakeCollector();
-  EXPECT_FALSE(collector->Start());
+  collector->Start();
+  EXPECT_FALSE(collector->first_dump_applied());
   ASSERT_TRUE(Eventually([&] { return Find("eth0") != nullptr; }));
   EXPECT_EQ(Counter("netif_netlink_errors_total", {{"reason", "socket"}}), 1);
   EXPECT_EQ(opens_, 2);
   collector->Stop();
 }
 
-TEST_F(NetlinkCollectorTest, StopWakesAnIdleCollectorAtOnce) {
+TEST_F(NetlinkSourceTest, StopWakesAnIdleCollectorAtOnce) {
   kernel_.SetLink(2, "eth0", kOperUp);
   auto collector = MakeCollector();
-  ASSERT_TRUE(collector->Start());
+  collector->Start();
+  ASSERT_TRUE(collector->first_dump_applied());
   const auto start = std::chrono::steady_clock::now();
   collector->Stop();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
   collector->Stop();  // idempotent
 }
 
-TEST_F(NetlinkCollectorTest, StopInterruptsTheBackoffWait) {
-  NetlinkCollector::Options options = FastOptions();
+TEST_F(NetlinkSourceTest, StopInterruptsTheBackoffWait) {
+  NetlinkSource::Options options = FastOptions();
   options.initial_backoff = 60s;
-  NetlinkCollector collector(options, store_, metrics_, [](Status* status) {
+  NetlinkSource collector(options, store_, metrics_, [](Status* status) {
     *status = Status::Error("fake: never opens");
     return std::unique_ptr<RtnetlinkSocket>();
   });
-  EXPECT_FALSE(collector.Start());
+  collector.Start();
+  EXPECT_FALSE(collector.first_dump_applied());
   const auto start = std::chrono::steady_clock::now();
   collector.Stop();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
 }
 
-TEST_F(NetlinkCollectorTest, ReceiveBufferSizeCanBeOverriddenForTests) {
-  NetlinkCollector::Options options;
+TEST_F(NetlinkSourceTest, ReceiveBufferSizeCanBeOverriddenForTests) {
+  NetlinkSource::Options options;
   options.socket.receive_buffer_bytes = 12345;
-  unsetenv(NetlinkCollector::kReceiveBufferEnv);
-  EXPECT_EQ(NetlinkCollector::ReceiveBufferBytes(options), 12345);
-  setenv(NetlinkCollector::kReceiveBufferEnv, "4096", 1);
-  EXPECT_EQ(NetlinkCollector::ReceiveBufferBytes(options), 4096);
+  unsetenv(NetlinkSource::kReceiveBufferEnv);
+  EXPECT_EQ(NetlinkSource::ReceiveBufferBytes(options), 12345);
+  setenv(NetlinkSource::kReceiveBufferEnv, "4096", 1);
+  EXPECT_EQ(NetlinkSource::ReceiveBufferBytes(options), 4096);
   for (const char* bad : {"", "-1", "0", "12k", "99999999999999"}) {
-    setenv(NetlinkCollector::kReceiveBufferEnv, bad, 1);
-    EXPECT_EQ(NetlinkCollector::ReceiveBufferBytes(options), 12345) << bad;
+    setenv(NetlinkSource::kReceiveBufferEnv, bad, 1);
+    EXPECT_EQ(NetlinkSource::ReceiveBufferBytes(options), 12345) << bad;
   }
-  unsetenv(NetlinkCollector::kReceiveBufferEnv);
+  unsetenv(NetlinkSource::kReceiveBufferEnv);
 }
 
 // The real socket, read-only, in whatever namespace the test runs in: no privilege is needed to
@@ -355,8 +364,9 @@ TEST(KernelRtnetlinkSocketTest, OpensUnprivilegedAndDumpsLoopback) {
 TEST(KernelRtnetlinkSocketTest, CollectorFillsAStoreFromTheRealKernel) {
   Store store(std::make_shared<const AnalyticsSettings>());
   SelfMetrics metrics;
-  NetlinkCollector collector({}, store, metrics);
-  ASSERT_TRUE(collector.Start());
+  NetlinkSource collector({}, store, metrics);
+  collector.Start();
+  ASSERT_TRUE(collector.first_dump_applied());
   bool has_loopback = false;
   const auto snapshot = store.Current();
   for (const auto& view : snapshot->interfaces) {

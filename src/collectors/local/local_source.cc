@@ -1,4 +1,4 @@
-#include "app/local_sampler.h"
+#include "collectors/local/local_source.h"
 
 #include <algorithm>
 #include <chrono>
@@ -7,6 +7,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include "model/link_facts.h"
+#include "model/sample_time.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -15,22 +17,39 @@ namespace {
 
 constexpr std::size_t kMaxRememberedParseErrors = 1000;
 
-double SecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 }  // namespace
 
-LocalSampler::LocalSampler(Options options, const FileReader& fs, Store& store,
-                           SelfMetrics& self_metrics)
+LocalSource::LocalSource(Options options, const FileReader& fs, RecordSink& sink,
+                         SelfMetrics& self_metrics, std::function<void()> after_pass)
     : options_(std::move(options)),
       procfs_(fs, options_.procfs_root),
       sysfs_(fs, options_.sysfs_root),
-      store_(store),
-      self_metrics_(self_metrics),
+      sink_(sink),
+      after_pass_(std::move(after_pass)),
+      procfs_runs_(self_metrics, "procfs"),
+      sysfs_runs_(self_metrics, "sysfs"),
       parse_errors_(self_metrics.Counter("netif_parse_errors_total", {{"collector", "procfs"}})) {}
 
-void LocalSampler::ReportParseErrors(const std::vector<std::string>& errors) {
+LocalSource::~LocalSource() { Stop(); }
+
+void LocalSource::Start() {
+  if (thread_) return;
+  // The first pass runs before the server starts, so the first scrape already has data.
+  RunOnce();
+  thread_ = std::make_unique<PeriodicThread>(
+      options_.interval,
+      [this] {
+        RunOnce();
+        if (after_pass_) after_pass_();
+      },
+      "netif-local");
+}
+
+void LocalSource::Stop() {
+  if (thread_) thread_->Stop();
+}
+
+void LocalSource::ReportParseErrors(const std::vector<std::string>& errors) {
   for (const auto& error : errors) {
     parse_errors_.Increment();
     if (reported_parse_errors_.size() >= kMaxRememberedParseErrors) continue;
@@ -41,14 +60,14 @@ void LocalSampler::ReportParseErrors(const std::vector<std::string>& errors) {
   }
 }
 
-void LocalSampler::OnLinkEvent(const InterfaceRecord& record) {
+void LocalSource::OnLinkEvent(const InterfaceRecord& record) {
   std::lock_guard lock(events_mutex_);
   dirty_.insert(record.name);
 }
 
-bool LocalSampler::ReadAttributes(InterfaceRecord& record, bool dirty) {
+bool LocalSource::ReadAttributes(InterfaceRecord& record, bool dirty) {
   const uint64_t every = static_cast<uint64_t>(std::max(1, options_.attribute_refresh_passes));
-  const bool netlink = options_.netlink_owns_link_state;
+  const bool netlink = options_.netlink_runs;
   auto cached = attribute_cache_.find(record.name);
   // Each device is due on its own pass modulo `every`, so the re-reads spread evenly.
   const bool due =
@@ -62,10 +81,13 @@ bool LocalSampler::ReadAttributes(InterfaceRecord& record, bool dirty) {
     // With netlink nothing is read between refreshes: link state and settings come from events.
     if (netlink) return true;
   }
+  // What sysfs owns (model/link_facts.h): the state every pass, the rest when due.
+  const LinkFactsSet owned = SysfsOwnedFacts(netlink);
   SysfsReader::Options options;
-  options.read_link_state = !netlink;
-  options.read_link_settings = due && !netlink;
-  options.read_sysfs_only = due;
+  options.facts = {};
+  for (const LinkFacts facts : kAllLinkFacts) {
+    if (owned.Has(facts) && (due || facts == LinkFacts::kState)) options.facts.Add(facts);
+  }
   if (!sysfs_.ReadAttributes(record.name, options, record.attributes)) {
     if (cached != attribute_cache_.end()) attribute_cache_.erase(cached);
     return false;
@@ -80,17 +102,10 @@ bool LocalSampler::ReadAttributes(InterfaceRecord& record, bool dirty) {
     entry.duplex = record.attributes.duplex;
     entry.is_virtual = record.attributes.is_virtual;
     LinkAttributes others = record.attributes;
-    others.speed_bps.reset();
-    others.duplex.reset();
-    others.is_virtual.reset();
+    ClearFacts(LinkFacts::kMedium, others);  // kept in the compact fields above
     // Link state is never served from the cache: a read that fails (no carrier while down) must
     // not bring back an old value.
-    others.oper_state.reset();
-    others.admin_up.reset();
-    others.carrier.reset();
-    others.carrier_changes.reset();
-    others.carrier_up_count.reset();
-    others.carrier_down_count.reset();
+    ClearFacts(LinkFacts::kState, others);
     if (others != LinkAttributes{}) {
       entry.others = std::make_unique<const LinkAttributes>(std::move(others));
     }
@@ -99,33 +114,33 @@ bool LocalSampler::ReadAttributes(InterfaceRecord& record, bool dirty) {
   return true;
 }
 
-bool LocalSampler::RunOnce() {
+bool LocalSource::RunOnce() {
   // Taken before reading: an interface a netlink event creates while we read is newer than this
   // sample, and the store will not remove it for being absent from it.
   const SampleTime time = NowSampleTime();
-  const auto procfs_start = std::chrono::steady_clock::now();
   InterfaceRecords records;
   std::vector<std::string> parse_errors;
-  const Status status = procfs_.Collect(records, parse_errors);
-  self_metrics_.RecordCollectorRun("procfs", status.ok(), SecondsSince(procfs_start));
+  const Status status = procfs_runs_.Time([&] { return procfs_.Collect(records, parse_errors); });
   ReportParseErrors(parse_errors);
-  if (status.ok() != last_procfs_ok_) {
-    if (status.ok()) {
-      LogInfo("collector recovered", {{"collector", "procfs"}});
-    } else {
-      LogError("collector failed", {{"collector", "procfs"}, {"error", status.message()}});
-    }
-    last_procfs_ok_ = status.ok();
-  }
   if (!status.ok()) return false;
 
   std::unordered_set<std::string> dirty;
-  if (options_.netlink_owns_link_state) {
+  if (options_.netlink_runs) {
     std::lock_guard lock(events_mutex_);
     dirty.swap(dirty_);
   }
 
-  const auto sysfs_start = std::chrono::steady_clock::now();
+  sysfs_runs_.Time([&] {
+    ReadSysfs(records, dirty);
+    return Status::Ok();
+  });
+  // With netlink the records carry no link settings, and the store keeps the last event's.
+  sink_.ApplySample(kLocalSource, std::move(records), time);
+  return true;
+}
+
+void LocalSource::ReadSysfs(InterfaceRecords& records,
+                            const std::unordered_set<std::string>& dirty) {
   ++pass_;
   // Kept records are compacted in place: a second vector of 5,000 records (568 bytes each)
   // doubled the pass's peak.
@@ -150,10 +165,31 @@ bool LocalSampler::RunOnce() {
     }
     attribute_cache_.swap(live);
   }
-  self_metrics_.RecordCollectorRun("sysfs", true, SecondsSince(sysfs_start));
-  // With netlink the records carry no link settings, and the store keeps the last event's.
-  store_.ApplySample(kLocalSource, std::move(kept), time);
-  return true;
+}
+
+std::unique_ptr<Source> MakeLocalSource(const Config& config, SourceContext& context) {
+  if (!config.local.enabled) return nullptr;
+  LocalSource::Options options;
+  options.procfs_root = config.local.path_procfs;
+  options.sysfs_root = config.local.path_sysfs;
+  options.interval = config.collection.interval;
+  options.netlink_runs = config.local.netlink;
+  // With netlink only the medium is read, and events say when it may have changed: the refresh
+  // is a safety net. Without it settings and medium have no other trigger.
+  const std::chrono::milliseconds attribute_refresh =
+      config.local.netlink ? std::chrono::milliseconds(std::chrono::minutes(5))
+                           : std::chrono::milliseconds(std::chrono::seconds(10));
+  options.attribute_refresh_passes =
+      static_cast<int>(std::max<int64_t>(1, attribute_refresh / config.collection.interval));
+  options.filter =
+      DeviceFilter(config.local.device_include.pattern(), config.local.device_exclude.pattern());
+  auto source = std::make_unique<LocalSource>(std::move(options), context.fs, context.sink,
+                                              context.self_metrics, context.after_pass);
+  if (config.local.netlink) {
+    context.link_events.Subscribe(
+        [local = source.get()](const InterfaceRecord& record) { local->OnLinkEvent(record); });
+  }
+  return source;
 }
 
 }  // namespace netif

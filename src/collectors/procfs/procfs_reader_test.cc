@@ -1,4 +1,4 @@
-#include "collectors/procfs/procfs_collector.h"
+#include "collectors/procfs/procfs_reader.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -29,10 +29,10 @@ std::vector<std::string> Names(const InterfaceRecords& records) {
   return names;
 }
 
-TEST(ProcfsCollectorTest, ReadsNetDevUnderTheRoot) {
+TEST(ProcfsReaderTest, ReadsNetDevUnderTheRoot) {
   InMemoryFileReader fs;
   fs.AddFile("/host/proc/net/dev", kNetDev);
-  const ProcfsCollector collector(fs, "/host/proc");
+  const ProcfsReader collector(fs, "/host/proc");
   InterfaceRecords records;
   std::vector<std::string> errors;
   const Status status = collector.Collect(records, errors);
@@ -44,10 +44,10 @@ TEST(ProcfsCollectorTest, ReadsNetDevUnderTheRoot) {
   EXPECT_THAT(errors, ElementsAre("line 5: expected 16 counters, found 3"));
 }
 
-TEST(ProcfsCollectorTest, AppendsToWhatTheCallerAlreadyHas) {
+TEST(ProcfsReaderTest, AppendsToWhatTheCallerAlreadyHas) {
   InMemoryFileReader fs;
   fs.AddFile("/proc/net/dev", kNetDev);
-  const ProcfsCollector collector(fs, "/proc");
+  const ProcfsReader collector(fs, "/proc");
   InterfaceRecords records(1);
   records[0].name = "earlier";
   std::vector<std::string> errors = {"earlier error"};
@@ -56,17 +56,17 @@ TEST(ProcfsCollectorTest, AppendsToWhatTheCallerAlreadyHas) {
   EXPECT_THAT(errors, ElementsAre("earlier error", "line 5: expected 16 counters, found 3"));
 }
 
-TEST(ProcfsCollectorTest, TrailingSlashesOnTheRootAreTolerated) {
+TEST(ProcfsReaderTest, TrailingSlashesOnTheRootAreTolerated) {
   InMemoryFileReader fs;
-  EXPECT_EQ(ProcfsCollector(fs, "/proc/").net_dev_path(), "/proc/net/dev");
-  EXPECT_EQ(ProcfsCollector(fs, "/proc//").net_dev_path(), "/proc/net/dev");
-  EXPECT_EQ(ProcfsCollector(fs, "/").net_dev_path(), "/net/dev");
-  EXPECT_EQ(ProcfsCollector(fs, "fixtures/proc").net_dev_path(), "fixtures/proc/net/dev");
+  EXPECT_EQ(ProcfsReader(fs, "/proc/").net_dev_path(), "/proc/net/dev");
+  EXPECT_EQ(ProcfsReader(fs, "/proc//").net_dev_path(), "/proc/net/dev");
+  EXPECT_EQ(ProcfsReader(fs, "/").net_dev_path(), "/net/dev");
+  EXPECT_EQ(ProcfsReader(fs, "fixtures/proc").net_dev_path(), "fixtures/proc/net/dev");
 }
 
-TEST(ProcfsCollectorTest, UnreadableFileIsAnErrorAndAddsNothing) {
+TEST(ProcfsReaderTest, UnreadableFileIsAnErrorAndAddsNothing) {
   InMemoryFileReader fs;
-  const ProcfsCollector collector(fs, "/nonexistent");
+  const ProcfsReader collector(fs, "/nonexistent");
   InterfaceRecords records;
   std::vector<std::string> errors;
   const Status status = collector.Collect(records, errors);
@@ -76,19 +76,19 @@ TEST(ProcfsCollectorTest, UnreadableFileIsAnErrorAndAddsNothing) {
   EXPECT_THAT(errors, IsEmpty());
 }
 
-TEST(ProcfsCollectorTest, EmptyFileIsNotAnError) {
+TEST(ProcfsReaderTest, EmptyFileIsNotAnError) {
   InMemoryFileReader fs;
   fs.AddFile("/proc/net/dev", "");
   InterfaceRecords records;
   std::vector<std::string> errors;
-  EXPECT_TRUE(ProcfsCollector(fs, "/proc").Collect(records, errors).ok());
+  EXPECT_TRUE(ProcfsReader(fs, "/proc").Collect(records, errors).ok());
   EXPECT_THAT(records, IsEmpty());
   EXPECT_THAT(errors, IsEmpty());
 }
 
-TEST(ProcfsCollectorTest, ReadsTheHostFixtureTree) {
+TEST(ProcfsReaderTest, ReadsTheHostFixtureTree) {
   const RealFileReader fs;
-  const ProcfsCollector collector(fs, std::string(NETIF_SOURCE_DIR) + "/tests/fixtures/host1/proc");
+  const ProcfsReader collector(fs, std::string(NETIF_SOURCE_DIR) + "/tests/fixtures/host1/proc");
   InterfaceRecords records;
   std::vector<std::string> errors;
   const Status status = collector.Collect(records, errors);
@@ -99,12 +99,12 @@ TEST(ProcfsCollectorTest, ReadsTheHostFixtureTree) {
                                           "0"));
 }
 
-TEST(ProcfsCollectorTest, ReadsThisMachinesProcNetDev) {
+TEST(ProcfsReaderTest, ReadsThisMachinesProcNetDev) {
   // Whatever the machine running the tests has, it parses without errors and lists lo.
   const RealFileReader fs;
   InterfaceRecords records;
   std::vector<std::string> errors;
-  const Status status = ProcfsCollector(fs, "/proc").Collect(records, errors);
+  const Status status = ProcfsReader(fs, "/proc").Collect(records, errors);
   if (!status.ok()) GTEST_SKIP() << status.message();
   EXPECT_THAT(errors, IsEmpty());
   EXPECT_THAT(Names(records), ::testing::Contains("lo"));

@@ -1,0 +1,120 @@
+// The local source: the host's own interfaces, sampled every collection interval on its thread
+// (`netif-local`). A pass reads /proc/net/dev (counters, through ProcfsReader) and sysfs
+// (attributes, through SysfsReader), keeps the devices the filter allows, and applies the
+// complete set to the sink.
+//
+// Which sysfs attributes it reads is the ownership table's word (model/link_facts.h):
+//  - Without netlink, sysfs owns every group: link state every pass; settings and medium every
+//    attribute_refresh_passes and at a device's first sight.
+//  - With netlink (netlink_runs), only the medium (speed, duplex, virtual), at a device's first
+//    sight, after a link event for it (OnLinkEvent marks it dirty: speed and duplex change with
+//    the carrier) and every attribute_refresh_passes as a safety net. A pass then reads
+//    /proc/net/dev and no sysfs file at all; the store keeps the last event's state and settings.
+//
+// Thread-safety: Start()/Stop() from the app's thread. RunOnce() REQUIRES external
+// synchronization (the source's thread, or a test). OnLinkEvent() is safe to call from any thread,
+// concurrently with RunOnce().
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "collectors/procfs/procfs_reader.h"
+#include "collectors/source.h"
+#include "collectors/sysfs/sysfs_reader.h"
+#include "model/record_sink.h"
+#include "telemetry/collector_runs.h"
+#include "telemetry/self_metrics.h"
+#include "util/device_filter.h"
+#include "util/file_reader.h"
+#include "util/periodic_thread.h"
+
+namespace netif {
+
+class LocalSource final : public Source {
+ public:
+  struct Options {
+    std::string procfs_root = "/proc";
+    std::string sysfs_root = "/sys";
+    std::chrono::milliseconds interval = std::chrono::seconds(1);
+    // The netlink source runs and hands its RTM_NEWLINK records to OnLinkEvent(): it owns link
+    // state and settings (model/link_facts.h), and sysfs is read only for the medium.
+    bool netlink_runs = false;
+    DeviceFilter filter;
+    // Slow-changing sysfs attributes are re-read every this many passes, spread across passes by
+    // device, and at a device's first sight (with netlink also after an event for the device).
+    // Reading ~10 files of each of 5,000 devices every second cost half a core.
+    int attribute_refresh_passes = 1;
+  };
+
+  // `after_pass` (may be empty) runs on the source's thread after each periodic pass.
+  LocalSource(Options options, const FileReader& fs, RecordSink& sink, SelfMetrics& self_metrics,
+              std::function<void()> after_pass = nullptr);
+  ~LocalSource() override;
+
+  std::string_view name() const override { return "local"; }
+  // Runs the first pass at once (so the first scrape has data), then one every interval.
+  void Start() override;
+  void Stop() override;
+
+  // One pass. Returns false when /proc/net/dev could not be read (the store keeps its last state;
+  // netif_scrape_collector_success{collector="procfs"} shows 0).
+  bool RunOnce();
+
+  // The netlink source saw an RTM_NEWLINK for `record.name` (a LinkEvents listener): the next
+  // pass re-reads the device's medium (speed and duplex change with the carrier). Only
+  // meaningful with netlink_runs.
+  void OnLinkEvent(const InterfaceRecord& record);
+
+ private:
+  void ReportParseErrors(const std::vector<std::string>& errors);
+  // Reads the sysfs part of each record the filter keeps; drops the others and the vanished.
+  void ReadSysfs(InterfaceRecords& records, const std::unordered_set<std::string>& dirty);
+  // Sets the sysfs part of `record.attributes`, from cache unless due. False: the device vanished.
+  bool ReadAttributes(InterfaceRecord& record, bool dirty);
+
+  Options options_;
+  ProcfsReader procfs_;
+  SysfsReader sysfs_;
+  RecordSink& sink_;
+  const std::function<void()> after_pass_;
+  CollectorRuns procfs_runs_;
+  CollectorRuns sysfs_runs_;
+  prometheus::Counter& parse_errors_;
+  std::unique_ptr<PeriodicThread> thread_;
+
+  // Source thread only. What the last due read gave, without link state, kept compact: with
+  // netlink that is speed, duplex and virtual only, and a full LinkAttributes per device (256
+  // bytes) was a tenth of the exporter's heap at 5,000 interfaces.
+  struct CachedAttributes {
+    uint64_t read_at_pass = 0;
+    std::optional<uint64_t> speed_bps;
+    std::optional<Duplex> duplex;
+    std::optional<bool> is_virtual;
+    // The other attributes the read gave (without netlink: ifindex, mtu, address, ...); null
+    // when there are none.
+    std::unique_ptr<const LinkAttributes> others;
+  };
+  std::unordered_map<std::string, CachedAttributes> attribute_cache_;
+  uint64_t pass_ = 0;
+  std::set<std::string> reported_parse_errors_;  // log each distinct malformed line once
+
+  // Devices with an RTM_NEWLINK since a pass last took them, handed over by OnLinkEvent (netlink
+  // thread); guarded by events_mutex_.
+  std::mutex events_mutex_;
+  std::unordered_set<std::string> dirty_;
+};
+
+// The local source the config asks for (local.enabled), or null.
+std::unique_ptr<Source> MakeLocalSource(const Config& config, SourceContext& context);
+
+}  // namespace netif
