@@ -33,8 +33,8 @@ sigset_t BlockShutdownSignals() {
 // "Memory"). Called before any thread starts.
 void ConfigureAllocator() {
   // One arena per thread (up to 8 per core) left each thread's freed views and records resident
-  // in its own heap: 44 MB of anonymous memory for 20 MB of live data. Two arenas keep the
-  // sampler and the scrapes from serializing on one lock.
+  // in its own heap, about twice the live data. Two arenas keep the local pass and the scrapes
+  // from serializing on one lock.
   mallopt(M_ARENA_MAX, 2);
   // A fixed threshold (which also turns off glibc's dynamic one, that rises to 32 MiB after the
   // first large free): the per-pass vector of records and the scrape's 256 KiB chunks are

@@ -157,8 +157,8 @@ struct InterfaceRecord {
   ExtraCounters extra_counters;
 };
 
-// One sample's records. A sample of 5,000 local interfaces is 2.8 MB of records, made and freed
-// every pass: the populated mapping spares its ~700 page faults (see PopulatedAllocator).
+// One sample's records, made and freed every pass: a populated mapping spares the page faults of
+// first touching them (see PopulatedAllocator).
 using InterfaceRecords = std::vector<InterfaceRecord, PopulatedAllocator<InterfaceRecord>>;
 
 // The label set of a host interface: node_exporter's `device` label.

@@ -15,8 +15,8 @@ namespace {
 // failing (so never prunes) from growing with interface churn.
 constexpr std::size_t kMaxDepartures = 4096;
 constexpr double kDepartureMemorySeconds = 60;
-// Views per event block: 32 views (≈ 30 KB) free whole pages when they go, and the block an
-// occasional link flap takes its view from is small.
+// Views per event block: enough to free whole pages when they go, few enough that the block an
+// occasional link flap takes its view from pins little memory.
 constexpr std::size_t kEventViewsPerBlock = 32;
 
 // What a periodic sample that lacks a group of link facts keeps of the interface's last values,

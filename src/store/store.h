@@ -47,8 +47,8 @@ using AnomalyEventSink = std::function<void(const AnomalyEvent&)>;
 // them like any other view, and the block is freed when its last view is. The views of a whole
 // sample then go back to the kernel at once (a sample's block is a mapping of its own, its pages
 // filled in when it is made: see PopulatedAllocator), and those of netlink's first dump leave
-// whole free pages, where 5,000 separate ~950-byte views left holes between the entries created
-// with them that no trim could return (≈ 4 MB of RSS).
+// whole free pages, where separate views left holes between the entries created with them that
+// no trim could return (bench/scale/PROFILE.md, "Figures behind design choices in the code").
 class ViewBlock {
  public:
   ViewBlock() = default;

@@ -142,8 +142,7 @@ bool LocalSource::RunOnce() {
 void LocalSource::ReadSysfs(InterfaceRecords& records,
                             const std::unordered_set<std::string>& dirty) {
   ++pass_;
-  // Kept records are compacted in place: a second vector of 5,000 records (568 bytes each)
-  // doubled the pass's peak.
+  // Kept records are compacted in place: a second vector of records doubled the pass's peak.
   std::size_t kept_count = 0;
   for (auto& record : records) {
     if (!options_.filter.Allows(record.name)) continue;

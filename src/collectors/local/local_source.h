@@ -51,8 +51,9 @@ class LocalSource final : public Source {
     bool netlink_runs = false;
     DeviceFilter filter;
     // Slow-changing sysfs attributes are re-read every this many passes, spread across passes by
-    // device, and at a device's first sight (with netlink also after an event for the device).
-    // Reading ~10 files of each of 5,000 devices every second cost half a core.
+    // device, and at a device's first sight (with netlink also after an event for the device):
+    // reading every file of thousands of devices every second would cost more than the rest of
+    // the exporter together.
     int attribute_refresh_passes = 1;
   };
 
@@ -93,8 +94,8 @@ class LocalSource final : public Source {
   std::unique_ptr<PeriodicThread> thread_;
 
   // Source thread only. What the last due read gave, without link state, kept compact: with
-  // netlink that is speed, duplex and virtual only, and a full LinkAttributes per device (256
-  // bytes) was a tenth of the exporter's heap at 5,000 interfaces.
+  // netlink that is speed, duplex and virtual only, and a full LinkAttributes per device was a
+  // sizeable share of the exporter's heap at thousands of interfaces.
   struct CachedAttributes {
     uint64_t read_at_pass = 0;
     std::optional<uint64_t> speed_bps;
