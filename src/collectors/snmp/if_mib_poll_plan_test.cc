@@ -11,12 +11,14 @@
 #include <vector>
 
 #include "support/snmp/fake_device.h"
+#include "support/snmp/recording_sink.h"
 
 namespace netif {
 namespace {
 
 using testing_support::FakeDevice;
 using testing_support::FakePort;
+using testing_support::LabelValue;
 
 SnmpTargetConfig Config(uint32_t metadata_every) {
   SnmpTargetConfig config;
@@ -63,13 +65,6 @@ IfMibParseResult Poll(IfMibPollPlan& plan, FakeDevice& device, double unix_secon
   }
   if (walks != nullptr) *walks = count;
   return plan.Finish(unix_seconds);
-}
-
-std::string Label(const InterfaceRecord& record, const std::string& name) {
-  for (const auto& [key, value] : record.labels) {
-    if (key == name) return value;
-  }
-  return "<none>";
 }
 
 class IfMibPollPlanTest : public ::testing::Test {
@@ -135,8 +130,8 @@ TEST_F(IfMibPollPlanTest, FastPollsWalkOnlyTheFastColumnsInUseAndReuseParsedSlow
   const IfMibParseResult parsed = Poll(plan, device_, 1010, &walks);
   ASSERT_EQ(parsed.records.size(), 2u);
   const InterfaceRecord& port1 = parsed.records[0];
-  EXPECT_EQ(Label(port1, "ifName"), "Gi0/1");
-  EXPECT_EQ(Label(port1, "ifAlias"), "uplink");
+  EXPECT_EQ(LabelValue(port1, "ifName"), "Gi0/1");
+  EXPECT_EQ(LabelValue(port1, "ifAlias"), "uplink");
   EXPECT_EQ(port1.attributes.speed_bps, 1000u * 1000 * 1000);
   EXPECT_EQ(port1.attributes.mtu, 1500u);
   EXPECT_EQ(port1.attributes.address, "00:11:22:33:44:01");
@@ -184,8 +179,8 @@ TEST_F(IfMibPollPlanTest, ChangedPortsAreFollowedByAWalkOfTheRemainingColumns) {
   const IfMibParseResult parsed = plan.Finish(1010);
   ASSERT_EQ(parsed.records.size(), 2u);
   EXPECT_EQ(parsed.records[1].key.id, "3");
-  EXPECT_EQ(Label(parsed.records[1], "ifName"), "Gi0/3");
-  EXPECT_EQ(Label(parsed.records[1], "ifAlias"), "new");
+  EXPECT_EQ(LabelValue(parsed.records[1], "ifName"), "Gi0/3");
+  EXPECT_EQ(LabelValue(parsed.records[1], "ifAlias"), "new");
 }
 
 TEST_F(IfMibPollPlanTest, AnAgentRestartIsFollowedByAWalkOfTheRemainingColumns) {
@@ -202,7 +197,7 @@ TEST_F(IfMibPollPlanTest, AnAgentRestartIsFollowedByAWalkOfTheRemainingColumns) 
   const IfMibParseResult parsed = Poll(plan, device_, 1020, &walks);
   EXPECT_EQ(walks, 2);
   ASSERT_EQ(parsed.records.size(), 2u);
-  EXPECT_EQ(Label(parsed.records[0], "ifName"), "Te1/1");
+  EXPECT_EQ(LabelValue(parsed.records[0], "ifName"), "Te1/1");
   // ifLastChange (50 ticks) is placed after the new epoch: 1020 - 5 s + 0.5 s.
   ASSERT_TRUE(parsed.records[0].attributes.last_change_seconds.has_value());
   EXPECT_DOUBLE_EQ(*parsed.records[0].attributes.last_change_seconds, 1020 - 5 + 0.5);

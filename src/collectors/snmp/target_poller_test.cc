@@ -4,13 +4,9 @@
 // agents are in tests/integration/snmp_*_test.cc.
 #include "collectors/snmp/target_poller.h"
 
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -19,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/snmp/agents.h"
 #include "support/snmp/fake_device.h"
 #include "support/snmp/recording_sink.h"
 #include "util/log.h"
@@ -29,6 +26,7 @@ namespace {
 using ::testing::HasSubstr;
 using testing_support::FakeDevice;
 using testing_support::FakePort;
+using testing_support::LabelValue;
 using testing_support::RecordingSink;
 
 constexpr int kFakeFd = 1000;  // never polled: the test plays the loop
@@ -157,13 +155,6 @@ class RecordingLookup final : public HostLookup {
   std::vector<std::pair<size_t, SnmpAddress>> requests;
 };
 
-std::string Label(const InterfaceRecord& record, const std::string& name) {
-  for (const auto& [key, value] : record.labels) {
-    if (key == name) return value;
-  }
-  return "<none>";
-}
-
 class TargetPollerTest : public ::testing::Test {
  protected:
   TargetPollerTest() {
@@ -259,8 +250,8 @@ TEST_F(TargetPollerTest, FirstPollWalksEverythingAndPublishesEveryPort) {
   ASSERT_EQ(sink_.samples.size(), 1u);
   EXPECT_EQ(sink_.samples[0].source, "snmp/sw1");
   ASSERT_EQ(sink_.samples[0].records.size(), 2u);
-  EXPECT_EQ(Label(sink_.samples[0].records[1], "ifName"), "Gi0/2");
-  EXPECT_EQ(Label(sink_.samples[0].records[1], "ifAlias"), "server");
+  EXPECT_EQ(LabelValue(sink_.samples[0].records[1], "ifName"), "Gi0/2");
+  EXPECT_EQ(LabelValue(sink_.samples[0].records[1], "ifAlias"), "server");
   EXPECT_TRUE(PollAskedForSlowColumns(0));
   EXPECT_EQ(agent_.sessions_opened, 1);
   ASSERT_TRUE(last_options_.has_value());
@@ -283,8 +274,8 @@ TEST_F(TargetPollerTest, PollsBetweenMetadataPollsWalkOnlyFastColumnsAndKeepTheN
   ASSERT_EQ(sink_.samples.size(), 2u);
   EXPECT_FALSE(PollAskedForSlowColumns(before));
   const InterfaceRecord& port1 = sink_.samples[1].records.at(0);
-  EXPECT_EQ(Label(port1, "ifName"), "Gi0/1");
-  EXPECT_EQ(Label(port1, "ifAlias"), "uplink");
+  EXPECT_EQ(LabelValue(port1, "ifName"), "Gi0/1");
+  EXPECT_EQ(LabelValue(port1, "ifAlias"), "uplink");
   EXPECT_EQ(port1.attributes.speed_bps, 1'000'000'000u);
   EXPECT_EQ(port1.counters.Get(Counter::kReceiveBytes), 777u);
   EXPECT_EQ(agent_.sessions_opened, 1);  // the session stays open between polls
@@ -338,7 +329,7 @@ TEST_F(TargetPollerTest, AnAgentRestartRewalksTheMetadataInTheSamePoll) {
   NextPoll();
   EXPECT_TRUE(PollAskedForSlowColumns(before));
   ASSERT_EQ(sink_.samples.size(), 3u);
-  EXPECT_EQ(Label(sink_.samples[2].records.at(0), "ifName"), "Te1/1");
+  EXPECT_EQ(LabelValue(sink_.samples[2].records.at(0), "ifName"), "Te1/1");
   // ifLastChange (50 ticks) is placed after the new start: 3 s before the poll, plus 0.5 s.
   const double poll_unix = sink_.samples[2].time.unix_seconds;
   ASSERT_TRUE(sink_.samples[2].records[0].attributes.last_change_seconds.has_value());
@@ -363,7 +354,7 @@ TEST_F(TargetPollerTest, ATableThatShrinksAndGrowsIsReadInFull) {
   ASSERT_EQ(sink_.samples.size(), 3u);
   ASSERT_EQ(sink_.samples[2].records.size(), 2u);
   EXPECT_EQ(sink_.samples[2].records[1].key.id, "7");
-  EXPECT_EQ(Label(sink_.samples[2].records[1], "ifName"), "Gi0/7");
+  EXPECT_EQ(LabelValue(sink_.samples[2].records[1], "ifName"), "Gi0/7");
 
   // Unchanged again: back to fast polls.
   before = agent_.requests.size();
@@ -458,15 +449,9 @@ TEST_F(TargetPollerTest, AHostNameIsResolvedThroughTheLookupEachTimeAfterAFailur
 }
 
 TEST_F(TargetPollerTest, ARefusedTcpConnectFailsAsTransportBeforeAnySession) {
-  // A loopback port nobody listens on: bound, never listening.
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  config_.address = {SnmpTransport::kTcp, "127.0.0.1", ntohs(address.sin_port)};
+  // A loopback port nobody listens on.
+  const int port = testing_support::FreeLoopbackPort(/*tcp=*/true);
+  config_.address = {SnmpTransport::kTcp, "127.0.0.1", static_cast<uint16_t>(port)};
   Start();
   // The connect's outcome arrives on its socket: wait for it as SnmpSource does.
   for (int i = 0; i < 100 && ErrorCount("transport") == 0; ++i) {
@@ -477,7 +462,6 @@ TEST_F(TargetPollerTest, ARefusedTcpConnectFailsAsTransportBeforeAnySession) {
       if (::poll(&pfd, 1, 1000) == 1) poller_->OnReady(pfd.revents, now_);
     }
   }
-  ::close(fd);
   EXPECT_EQ(ErrorCount("transport"), 1);
   EXPECT_EQ(agent_.sessions_opened, 0);
 }

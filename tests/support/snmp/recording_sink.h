@@ -45,4 +45,12 @@ class RecordingSink final : public RecordSink {
   void EndBatch() override {}
 };
 
+// The value of label `name` of `record`, or "<none>".
+inline std::string LabelValue(const InterfaceRecord& record, std::string_view name) {
+  for (const auto& [key, value] : record.labels) {
+    if (key == name) return value;
+  }
+  return "<none>";
+}
+
 }  // namespace netif::testing_support
