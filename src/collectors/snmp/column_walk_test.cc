@@ -179,5 +179,14 @@ TEST(ColumnWalkTest, SnmpV1EndOfMibPerVarbind) {
   EXPECT_TRUE(walk.done());
 }
 
+TEST(ColumnWalkTest, RepetitionsAreSizedToTheRowsStillNeeded) {
+  ColumnWalk walk(AllColumns());
+  EXPECT_EQ(walk.Repetitions(std::nullopt, 25), kRowsBeforeSizeIsKnown);  // size unknown
+  EXPECT_EQ(walk.Repetitions(std::nullopt, 3), 3u);
+  EXPECT_EQ(walk.Repetitions(10, 25), 11u);  // one more row to see each column end
+  EXPECT_EQ(walk.Repetitions(48, 25), 25u);  // capped at max_repetitions
+  EXPECT_EQ(walk.Repetitions(0, 25), kMinRepetitions);
+}
+
 }  // namespace
 }  // namespace netif

@@ -96,7 +96,7 @@ std::optional<SnmpFailure> TargetConnection::StartConnect(double now) {
   }
   if (::connect(connect_fd_, reinterpret_cast<const sockaddr*>(&address),
                 resolved_->address_length) == 0) {
-    return OnConnectReady(now);
+    return OnConnectReady();
   }
   if (errno != EINPROGRESS) {
     return SnmpFailure{SnmpErrorKind::kTransport,
@@ -107,7 +107,7 @@ std::optional<SnmpFailure> TargetConnection::StartConnect(double now) {
   return std::nullopt;
 }
 
-std::optional<SnmpFailure> TargetConnection::OnConnectReady(double /*now*/) {
+std::optional<SnmpFailure> TargetConnection::OnConnectReady() {
   int error = 0;
   socklen_t length = sizeof error;
   if (::getsockopt(connect_fd_, SOL_SOCKET, SO_ERROR, &error, &length) != 0) error = errno;

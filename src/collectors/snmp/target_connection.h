@@ -67,7 +67,7 @@ class TargetConnection {
   // Establishing the session.
   std::optional<SnmpFailure> Open(double now);
   std::optional<SnmpFailure> OnResolved(HostResolver::Result result, double now);
-  std::optional<SnmpFailure> OnConnectReady(double now);
+  std::optional<SnmpFailure> OnConnectReady();
   // While kConnecting: the socket to watch, and the failure once its deadline has passed.
   PollWait ConnectWait() const;
   std::optional<SnmpFailure> ConnectTimedOut(double now) const;

@@ -77,7 +77,7 @@ TargetPoller::Wait TargetPoller::NextWait() const {
 void TargetPoller::OnReady(short revents, double now) {
   if (phase_ == Phase::kConnecting) {
     if (connection_.state() == TargetConnection::State::kConnecting) {
-      Proceed(connection_.OnConnectReady(now), now);
+      Proceed(connection_.OnConnectReady(), now);
     }
     return;
   }
@@ -134,16 +134,6 @@ void TargetPoller::BeginWalk(ColumnWalk walk, double now) {
   SendNext(now);
 }
 
-uint32_t TargetPoller::Repetitions() const {
-  const std::optional<size_t> expected_rows = plan_.expected_rows();
-  if (!expected_rows) return std::min(max_repetitions_, kRowsBeforeSizeIsKnown);
-  // One row past the last to see each column end; a few more if the table grew.
-  const size_t done = walk_->FewestRowsUnfinished();
-  const size_t remaining = *expected_rows + 1 > done ? *expected_rows + 1 - done : 0;
-  return static_cast<uint32_t>(
-      std::clamp<size_t>(remaining, kMinRepetitions, std::max<size_t>(1, max_repetitions_)));
-}
-
 void TargetPoller::SendNext(double now) {
   AgentSession& session = *connection_.session();
   if (config_.version == SnmpVersion::kV1) {
@@ -151,7 +141,8 @@ void TargetPoller::SendNext(double now) {
     Send(session.SendGetNext(request_.oids), now);
   } else {
     request_ = walk_->NextRequest(max_columns_);
-    Send(session.SendGetBulk(request_.oids, request_.non_repeaters, Repetitions()), now);
+    const uint32_t repetitions = walk_->Repetitions(plan_.expected_rows(), max_repetitions_);
+    Send(session.SendGetBulk(request_.oids, request_.non_repeaters, repetitions), now);
   }
 }
 

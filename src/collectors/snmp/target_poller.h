@@ -43,11 +43,6 @@ namespace netif {
 inline constexpr size_t kMaxColumnsPerRequest = kIfColumnCount;
 // SNMPv1 GETNEXT: one row of this many columns per request.
 inline constexpr size_t kMaxColumnsPerGetNext = 16;
-// GETBULK repetitions are sized to the rows a walk still needs (ifNumber.0, or the ports the last
-// walk found, plus one row to see each column end), so a small device is not sent rows of the
-// next columns it never asked for. Until the size is known, a walk asks for this many rows.
-inline constexpr uint32_t kRowsBeforeSizeIsKnown = 4;
-inline constexpr size_t kMinRepetitions = 2;
 
 class TargetPoller {
  public:
@@ -88,7 +83,6 @@ class TargetPoller {
   // After a step of the connection: on to discovery or the walk, or wait, or fail.
   void Proceed(std::optional<SnmpFailure> failure, double now);
   void BeginWalk(ColumnWalk walk, double now);
-  uint32_t Repetitions() const;
   void SendNext(double now);
   void Send(const std::variant<int, std::string>& sent, double now);
   void HandleEvents(std::vector<SnmpEvent> events, double now);
