@@ -32,6 +32,16 @@ size_t ColumnWalk::FewestRowsUnfinished() const {
   return fewest;
 }
 
+uint32_t ColumnWalk::Repetitions(std::optional<size_t> expected_rows,
+                                 uint32_t max_repetitions) const {
+  if (!expected_rows) return std::min(max_repetitions, kRowsBeforeSizeIsKnown);
+  // One row past the last to see each column end; a few more if the table grew.
+  const size_t done = FewestRowsUnfinished();
+  const size_t remaining = *expected_rows + 1 > done ? *expected_rows + 1 - done : 0;
+  return static_cast<uint32_t>(
+      std::clamp<size_t>(remaining, kMinRepetitions, std::max<size_t>(1, max_repetitions)));
+}
+
 ColumnWalk::Request ColumnWalk::NextRequest(size_t max_columns) const {
   Request request;
   // GETNEXT semantics: an object's OID yields its one instance, e.g. sysUpTime.0.

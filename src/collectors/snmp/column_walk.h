@@ -14,6 +14,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -24,6 +26,11 @@ namespace netif {
 
 // More ports than any device has: beyond it an agent is looping through fabricated rows.
 inline constexpr size_t kMaxRowsPerColumn = 100000;
+// GETBULK repetitions are sized to the rows a walk still needs (ifNumber.0, or the ports the last
+// walk found, plus one row to see each column end), so a small device is not sent rows of the
+// next columns it never asked for. Until the size is known, a walk asks for this many rows.
+inline constexpr uint32_t kRowsBeforeSizeIsKnown = 4;
+inline constexpr size_t kMinRepetitions = 2;
 
 class ColumnWalk {
  public:
@@ -58,6 +65,9 @@ class ColumnWalk {
   // Rows read so far by the unfinished column that has read the fewest (0 when none is left):
   // with the number of rows expected, it tells how many repetitions the next request needs.
   size_t FewestRowsUnfinished() const;
+  // GETBULK max-repetitions for the next request: the rows still needed when `expected_rows` is
+  // known, within [kMinRepetitions, max_repetitions].
+  uint32_t Repetitions(std::optional<size_t> expected_rows, uint32_t max_repetitions) const;
 
   // Everything accepted so far, in arrival order; the walk keeps nothing afterwards.
   std::vector<Varbind> TakeVarbinds() { return std::move(varbinds_); }

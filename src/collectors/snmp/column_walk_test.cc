@@ -11,6 +11,7 @@
 
 #include "collectors/snmp/if_mib.h"
 #include "support/snmp/snmprec.h"
+#include "support/snmp/table_agent.h"
 
 namespace netif {
 namespace {
@@ -18,42 +19,7 @@ namespace {
 using testing_support::kCiscoRecording;
 using testing_support::ReadSnmprecFile;
 using testing_support::SharedSnmprec;
-
-class TableAgent {
- public:
-  explicit TableAgent(const std::vector<Varbind>& varbinds) {
-    for (const Varbind& vb : varbinds) objects_.emplace(vb.oid, vb);
-  }
-
-  Varbind Next(const Oid& oid) const {
-    auto it = objects_.upper_bound(oid);
-    if (it == objects_.end()) {
-      Varbind end;
-      end.oid = oid;
-      end.type = static_cast<uint8_t>(SnmpType::kEndOfMibView);
-      return end;
-    }
-    return it->second;
-  }
-
-  // RFC 3416 GetBulk: non-repeaters once, then `repetitions` rows of the repeaters.
-  std::vector<Varbind> Bulk(const ColumnWalk::Request& request, uint32_t repetitions) const {
-    std::vector<Varbind> out;
-    for (size_t i = 0; i < request.non_repeaters; ++i) out.push_back(Next(request.oids[i]));
-    std::vector<Oid> cursors(request.oids.begin() + request.non_repeaters, request.oids.end());
-    for (uint32_t r = 0; r < repetitions; ++r) {
-      for (Oid& cursor : cursors) {
-        Varbind vb = Next(cursor);
-        cursor = vb.oid;
-        out.push_back(std::move(vb));
-      }
-    }
-    return out;
-  }
-
- private:
-  std::map<Oid, Varbind> objects_;
-};
+using testing_support::TableAgent;
 
 Oid SysUpTime() { return Oid(kSysUpTimeObject.begin(), kSysUpTimeObject.end()); }
 
@@ -211,6 +177,15 @@ TEST(ColumnWalkTest, SnmpV1EndOfMibPerVarbind) {
   EXPECT_EQ(next.oids[0], IfColumnOid(IfColumn::kDescr));
   walk.EndAt(next, 0);
   EXPECT_TRUE(walk.done());
+}
+
+TEST(ColumnWalkTest, RepetitionsAreSizedToTheRowsStillNeeded) {
+  ColumnWalk walk(AllColumns());
+  EXPECT_EQ(walk.Repetitions(std::nullopt, 25), kRowsBeforeSizeIsKnown);  // size unknown
+  EXPECT_EQ(walk.Repetitions(std::nullopt, 3), 3u);
+  EXPECT_EQ(walk.Repetitions(10, 25), 11u);  // one more row to see each column end
+  EXPECT_EQ(walk.Repetitions(48, 25), 25u);  // capped at max_repetitions
+  EXPECT_EQ(walk.Repetitions(0, 25), kMinRepetitions);
 }
 
 }  // namespace

@@ -13,20 +13,7 @@ constexpr uint64_t kTwoTo32 = 0x100000000ull;
 constexpr double kTicksPerSecond = 100;
 constexpr uint32_t kSpeedSaturated = 0xFFFFFFFFu;  // ifSpeed's "see ifHighSpeed" value
 
-// Everything one walk said about one port, validated but not yet interpreted.
-struct PortValues {
-  std::array<uint64_t, kIfColumnCount> numbers{};
-  IfColumnSet present;
-  std::string descr, name, alias, phys_address;
-
-  bool Has(IfColumn c) const { return present.test(IfColumnIndex(c)); }
-  std::optional<uint64_t> Number(IfColumn c) const {
-    if (!Has(c)) return std::nullopt;
-    return numbers[IfColumnIndex(c)];
-  }
-};
-
-std::string* TextSlot(IfColumn column, PortValues& port) {
+std::string* TextSlot(IfColumn column, IfPortValues& port) {
   switch (column) {
     case IfColumn::kDescr:
       return &port.descr;
@@ -47,7 +34,7 @@ std::string WantType(SnmpType want, const Varbind& vb) {
 
 // Checks `vb` against what the MIB says `info`'s column holds and stores it in `port`. Returns
 // why it was refused, or "" when stored.
-std::string StoreValue(const IfColumnInfo& info, const Varbind& vb, PortValues& port) {
+std::string StoreValue(const IfColumnInfo& info, const Varbind& vb, IfPortValues& port) {
   const auto unsigned_in = [&](SnmpType type, uint64_t max) -> std::string {
     if (!vb.Is(type)) return WantType(type, vb);
     if (vb.unsigned_value > max)
@@ -100,58 +87,42 @@ std::string StoreValue(const IfColumnInfo& info, const Varbind& vb, PortValues& 
   return "unknown column kind";
 }
 
-class Parser {
+// Turns the ports' values into records; notes which columns ended up in some record.
+class RecordBuilder {
  public:
-  explicit Parser(const IfMibParseOptions& options) : options_(options) {}
+  RecordBuilder(const IfMibParseOptions& options, std::optional<uint32_t> sys_uptime_ticks,
+                IfMibParseResult& result)
+      : options_(options), sys_uptime_ticks_(sys_uptime_ticks), result_(result) {}
 
-  IfMibParseResult Run(std::span<const Varbind> varbinds) {
-    for (const Varbind& vb : varbinds) Accept(vb);
-    for (auto& [if_index, port] : ports_) {
-      result_.if_indexes.insert(if_index);
-      if (auto record = Build(if_index, port)) result_.records.push_back(std::move(*record));
+  // `slow`: where the port's slow columns come from (the port itself on a full walk).
+  std::optional<InterfaceRecord> Build(uint32_t if_index, const IfPortValues& port,
+                                       const IfPortValues& slow) {
+    const std::string index_text = std::to_string(if_index);
+    const std::string& shown_name = !slow.name.empty() ? slow.name : slow.descr;
+    // Counters and attributes first: they mark the columns in use even for unselected ports.
+    CounterSet counters = Counters(port);
+    LinkAttributes attributes = Attributes(if_index, port, slow);
+    if (options_.selected && !options_.selected(shown_name, slow.descr, slow.alias)) {
+      return std::nullopt;
     }
-    return std::move(result_);
+    InterfaceRecord record;
+    record.key = InterfaceKey{options_.source, index_text};
+    record.name = options_.target + "/" + (shown_name.empty() ? index_text : shown_name);
+    record.labels = {{"target", options_.target},
+                     {"ifIndex", index_text},
+                     {"ifName", shown_name},
+                     {"ifDescr", slow.descr},
+                     {"ifAlias", slow.alias}};
+    record.labels.insert(record.labels.end(), options_.static_labels.begin(),
+                         options_.static_labels.end());
+    record.attributes = std::move(attributes);
+    record.counters = counters;
+    return record;
   }
 
  private:
-  void Problem(std::string text) {
-    ++result_.malformed;
-    if (result_.problems.size() < kMaxReportedProblems) result_.problems.push_back(std::move(text));
-  }
-
-  void Accept(const Varbind& vb) {
-    if (vb.IsException() || vb.Is(SnmpType::kNull)) return;
-    if (CompareOids(vb.oid, kSysUpTimeInstance) == std::strong_ordering::equal) {
-      if (!vb.Is(SnmpType::kTimeTicks) || vb.unsigned_value > kMax32) {
-        Problem("sysUpTime.0: " + WantType(SnmpType::kTimeTicks, vb));
-      } else if (!result_.sys_uptime_ticks) {
-        result_.sys_uptime_ticks = static_cast<uint32_t>(vb.unsigned_value);
-      }
-      return;
-    }
-    bool malformed = false;
-    const std::optional<IfInstance> instance = IfInstanceOf(vb.oid, &malformed);
-    if (malformed) {
-      Problem(FormatOid(vb.oid) + ": not a valid ifIndex instance");
-      return;
-    }
-    if (!instance) return;
-    const IfColumnInfo& info = InfoOf(instance->column);
-    const std::string where = std::string(info.name) + "." + std::to_string(instance->if_index);
-    PortValues& port = ports_[instance->if_index];
-    if (port.Has(instance->column)) {
-      Problem(where + ": repeated");  // a buggy agent; the first value stands
-      return;
-    }
-    if (std::string why = StoreValue(info, vb, port); !why.empty()) {
-      Problem(where + ": " + why);
-      return;
-    }
-    port.present.set(IfColumnIndex(instance->column));
-  }
-
   // The 64-bit column if the port has it, else the 32-bit one (wrapping at 2^32).
-  void SetCounter(const PortValues& port, CounterSet& counters, Counter counter, IfColumn hc,
+  void SetCounter(const IfPortValues& port, CounterSet& counters, Counter counter, IfColumn hc,
                   std::optional<IfColumn> narrow) {
     if (auto value = port.Number(hc)) {
       counters.Set(counter, *value, false);
@@ -164,7 +135,7 @@ class Parser {
     }
   }
 
-  void SetCounter32(const PortValues& port, CounterSet& counters, Counter counter, IfColumn c) {
+  void SetCounter32(const IfPortValues& port, CounterSet& counters, Counter counter, IfColumn c) {
     if (auto value = port.Number(c)) {
       counters.Set(counter, *value, true);
       Use(c);
@@ -176,7 +147,7 @@ class Parser {
     std::optional<uint64_t> value;
     std::optional<IfColumn> column;  // the column it came from
   };
-  static Part32 PartOf(const PortValues& port, IfColumn hc, IfColumn narrow) {
+  static Part32 PartOf(const IfPortValues& port, IfColumn hc, IfColumn narrow) {
     if (auto value = port.Number(hc)) return {*value % kTwoTo32, hc};
     if (auto value = port.Number(narrow)) return {*value, narrow};
     return {};
@@ -184,7 +155,7 @@ class Parser {
 
   // Unicast + multicast + broadcast (64-bit when all three are HC), else unicast + non-unicast,
   // each modulo 2^32 when a part is 32-bit. See the header for why the modulo keeps deltas right.
-  void SetPacketSum(const PortValues& port, CounterSet& counters, Counter counter,
+  void SetPacketSum(const IfPortValues& port, CounterSet& counters, Counter counter,
                     std::array<IfColumn, 3> hc, std::array<IfColumn, 3> narrow,
                     IfColumn non_unicast) {
     if (port.Has(hc[0]) && port.Has(hc[1]) && port.Has(hc[2])) {
@@ -213,7 +184,7 @@ class Parser {
 
   void Use(IfColumn c) { result_.used_columns.set(IfColumnIndex(c)); }
 
-  CounterSet Counters(const PortValues& port) {
+  CounterSet Counters(const IfPortValues& port) {
     CounterSet c;
     using C = IfColumn;
     SetCounter(port, c, Counter::kReceiveBytes, C::kHCInOctets, C::kInOctets);
@@ -238,11 +209,11 @@ class Parser {
     return c;
   }
 
-  std::optional<double> LastChange(const PortValues& port) const {
+  std::optional<double> LastChange(const IfPortValues& port) const {
     const std::optional<uint64_t> ticks = port.Number(IfColumn::kLastChange);
     // 0 means "before the agent (re)started": no known time, rather than the agent's start.
-    if (!ticks || *ticks == 0 || !result_.sys_uptime_ticks) return std::nullopt;
-    const uint64_t now_ticks = *result_.sys_uptime_ticks;
+    if (!ticks || *ticks == 0 || !sys_uptime_ticks_) return std::nullopt;
+    const uint64_t now_ticks = *sys_uptime_ticks_;
     const double epoch = options_.agent_epoch_unix_seconds.value_or(
         options_.poll_unix_seconds - static_cast<double>(now_ticks) / kTicksPerSecond);
     // A change later than "now" happened before sysUpTime last wrapped.
@@ -251,13 +222,13 @@ class Parser {
     return epoch + change_ticks / kTicksPerSecond;
   }
 
-  LinkAttributes Attributes(uint32_t if_index, const PortValues& port) {
+  LinkAttributes Attributes(uint32_t if_index, const IfPortValues& port, const IfPortValues& slow) {
     LinkAttributes a;
     a.ifindex = if_index;
-    if (auto type = port.Number(IfColumn::kType)) a.type = static_cast<uint32_t>(*type);
-    if (auto mtu = port.Number(IfColumn::kMtu)) a.mtu = static_cast<uint32_t>(*mtu);
-    const std::optional<uint64_t> speed = port.Number(IfColumn::kSpeed);
-    const std::optional<uint64_t> high_speed = port.Number(IfColumn::kHighSpeed);
+    if (auto type = slow.Number(IfColumn::kType)) a.type = static_cast<uint32_t>(*type);
+    if (auto mtu = slow.Number(IfColumn::kMtu)) a.mtu = static_cast<uint32_t>(*mtu);
+    const std::optional<uint64_t> speed = slow.Number(IfColumn::kSpeed);
+    const std::optional<uint64_t> high_speed = slow.Number(IfColumn::kHighSpeed);
     if (speed && *speed != kSpeedSaturated) {
       if (*speed > 0) a.speed_bps = *speed;
     } else if (high_speed && *high_speed > 0) {
@@ -280,44 +251,106 @@ class Parser {
       a.last_change_seconds = LastChange(port);
       Use(IfColumn::kLastChange);
     }
-    if (!port.phys_address.empty()) a.address = FormatPhysAddress(port.phys_address);
-    if (port.Has(IfColumn::kAlias)) a.alias = port.alias;
+    if (!slow.phys_address.empty()) a.address = FormatPhysAddress(slow.phys_address);
+    if (slow.Has(IfColumn::kAlias)) a.alias = slow.alias;
     return a;
   }
 
-  std::optional<InterfaceRecord> Build(uint32_t if_index, const PortValues& port) {
-    const std::string index_text = std::to_string(if_index);
-    const std::string& shown_name = !port.name.empty() ? port.name : port.descr;
-    // Counters and attributes first: they mark the columns in use even for unselected ports.
-    CounterSet counters = Counters(port);
-    LinkAttributes attributes = Attributes(if_index, port);
-    if (options_.selected && !options_.selected(shown_name, port.descr, port.alias)) {
-      return std::nullopt;
-    }
-    InterfaceRecord record;
-    record.key = InterfaceKey{options_.source, index_text};
-    record.name = options_.target + "/" + (shown_name.empty() ? index_text : shown_name);
-    record.labels = {{"target", options_.target},
-                     {"ifIndex", index_text},
-                     {"ifName", shown_name},
-                     {"ifDescr", port.descr},
-                     {"ifAlias", port.alias}};
-    record.labels.insert(record.labels.end(), options_.static_labels.begin(),
-                         options_.static_labels.end());
-    record.attributes = std::move(attributes);
-    record.counters = counters;
-    return record;
-  }
-
   const IfMibParseOptions& options_;
-  std::map<uint32_t, PortValues> ports_;
-  IfMibParseResult result_;
+  const std::optional<uint32_t> sys_uptime_ticks_;
+  IfMibParseResult& result_;
 };
 
 }  // namespace
 
+void IfMibWalk::Add(std::span<const Varbind> varbinds) {
+  varbinds_added_ += varbinds.size();
+  for (const Varbind& vb : varbinds) Accept(vb);
+}
+
+void IfMibWalk::Problem(std::string text) {
+  ++malformed_;
+  if (problems_.size() < kMaxReportedProblems) problems_.push_back(std::move(text));
+}
+
+void IfMibWalk::Accept(const Varbind& vb) {
+  if (vb.IsException() || vb.Is(SnmpType::kNull)) return;
+  if (CompareOids(vb.oid, kSysUpTimeInstance) == std::strong_ordering::equal) {
+    if (!vb.Is(SnmpType::kTimeTicks) || vb.unsigned_value > kMax32) {
+      Problem("sysUpTime.0: " + WantType(SnmpType::kTimeTicks, vb));
+    } else if (!sys_uptime_ticks_) {
+      sys_uptime_ticks_ = static_cast<uint32_t>(vb.unsigned_value);
+    }
+    return;
+  }
+  bool malformed = false;
+  const std::optional<IfInstance> instance = IfInstanceOf(vb.oid, &malformed);
+  if (malformed) {
+    Problem(FormatOid(vb.oid) + ": not a valid ifIndex instance");
+    return;
+  }
+  if (!instance) return;
+  const IfColumnInfo& info = InfoOf(instance->column);
+  IfPortValues& port = ports_[instance->if_index];
+  if (port.Has(instance->column)) {
+    // A buggy agent; the first value stands.
+    Problem(std::string(info.name) + "." + std::to_string(instance->if_index) + ": repeated");
+    return;
+  }
+  if (std::string why = StoreValue(info, vb, port); !why.empty()) {
+    Problem(std::string(info.name) + "." + std::to_string(instance->if_index) + ": " + why);
+    return;
+  }
+  port.present.set(IfColumnIndex(instance->column));
+}
+
+IfMibParseResult IfMibWalk::Finish(const IfMibParseOptions& options, const IfPorts* slow) {
+  IfMibParseResult result;
+  result.sys_uptime_ticks = sys_uptime_ticks_;
+  result.malformed = malformed_;
+  result.problems = std::move(problems_);
+  malformed_ = 0;
+  problems_.clear();
+  RecordBuilder builder(options, sys_uptime_ticks_, result);
+  static const IfPortValues kNone;
+  result.records.reserve(ports_.size());
+  for (const auto& [if_index, port] : ports_) {
+    const IfPortValues* slow_values = &port;
+    if (slow != nullptr) {
+      const auto it = slow->find(if_index);
+      slow_values = it != slow->end() ? &it->second : &kNone;
+    }
+    if (auto record = builder.Build(if_index, port, *slow_values)) {
+      result.records.push_back(std::move(*record));
+    }
+  }
+  return result;
+}
+
+void IfMibWalk::Clear() {
+  ports_.clear();
+  sys_uptime_ticks_.reset();
+  varbinds_added_ = 0;
+  malformed_ = 0;
+  problems_.clear();
+}
+
 IfMibParseResult ParseIfMib(std::span<const Varbind> varbinds, const IfMibParseOptions& options) {
-  return Parser(options).Run(varbinds);
+  IfMibWalk walk;
+  walk.Add(varbinds);
+  IfMibParseResult result = walk.Finish(options);
+  for (const auto& entry : walk.ports()) result.if_indexes.insert(entry.first);
+  return result;
+}
+
+std::optional<uint32_t> ParseIfNumber(std::span<const Varbind> scalars) {
+  for (const Varbind& vb : scalars) {
+    if (vb.Is(SnmpType::kInteger) && vb.integer >= 0 && vb.integer <= INT32_MAX &&
+        CompareOids(vb.oid, kIfNumberInstance) == std::strong_ordering::equal) {
+      return static_cast<uint32_t>(vb.integer);
+    }
+  }
+  return std::nullopt;
 }
 
 std::string FormatPhysAddress(std::string_view octets) {

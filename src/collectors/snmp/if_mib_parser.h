@@ -19,8 +19,10 @@
 // Thread-safety: pure function over its arguments.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <span>
@@ -48,7 +50,7 @@ struct IfMibParseOptions {
 
 struct IfMibParseResult {
   InterfaceRecords records;       // selected ports, by ifIndex
-  std::set<uint32_t> if_indexes;  // every port seen, selected or not
+  std::set<uint32_t> if_indexes;  // every port seen, selected or not (ParseIfMib only)
   // Columns whose values ended up in some port's record (before selection): a fast walk needs
   // only these, e.g. no 32-bit counters when every port has its HC twin.
   IfColumnSet used_columns;
@@ -63,9 +65,61 @@ inline constexpr size_t kMaxReportedProblems = 8;
 inline constexpr size_t kMaxDisplayStringBytes = 1024;
 inline constexpr size_t kMaxPhysAddressBytes = 64;
 
+// What the walks of one poll said about one port, validated but not yet interpreted.
+struct IfPortValues {
+  std::array<uint64_t, kIfColumnCount> numbers{};  // the integer columns, by IfColumnIndex
+  IfColumnSet present;                             // columns read with a valid value
+  std::string descr, name, alias, phys_address;
+
+  bool Has(IfColumn c) const { return present.test(IfColumnIndex(c)); }
+  std::optional<uint64_t> Number(IfColumn c) const {
+    if (!Has(c)) return std::nullopt;
+    return numbers[IfColumnIndex(c)];
+  }
+};
+using IfPorts = std::map<uint32_t, IfPortValues>;  // by ifIndex
+
+// The varbinds of one poll (one or more walks), each classified once (which column, which port)
+// and checked against what its column holds as it is added, collected per port; then turned into
+// records. ParseIfMib() is one Add() and Finish().
+//
 // Varbinds outside ifTable/ifXTable (other than sysUpTime.0), in columns the exporter does not
 // read, or carrying noSuchObject/noSuchInstance/endOfMibView are ignored without counting.
+//
+// Thread-safety: REQUIRES external synchronization (one per target, on the poller thread).
+class IfMibWalk {
+ public:
+  void Add(std::span<const Varbind> varbinds);
+
+  // Every port seen so far (also those whose only value was refused).
+  const IfPorts& ports() const { return ports_; }
+  std::optional<uint32_t> sys_uptime_ticks() const { return sys_uptime_ticks_; }
+  size_t varbinds_added() const { return varbinds_added_; }
+
+  // One record per port. The slow columns (IfColumnInfo::slow) come from `slow` when given (what
+  // an earlier walk of them read, by ifIndex; a port missing there has none), else from this
+  // walk. Hands over the problems found; call once, then TakePorts() or Clear().
+  IfMibParseResult Finish(const IfMibParseOptions& options, const IfPorts* slow = nullptr);
+  IfPorts TakePorts() { return std::move(ports_); }
+  void Clear();
+
+ private:
+  void Accept(const Varbind& vb);
+  void Problem(std::string text);
+
+  IfPorts ports_;
+  std::optional<uint32_t> sys_uptime_ticks_;
+  size_t varbinds_added_ = 0;
+  uint64_t malformed_ = 0;
+  std::vector<std::string> problems_;
+};
+
+// The varbinds of one walk in, the records out; fills IfMibParseResult::if_indexes too.
 IfMibParseResult ParseIfMib(std::span<const Varbind> varbinds, const IfMibParseOptions& options);
+
+// ifNumber.0 among `scalars` (a walk's first response), when it is there as a non-negative
+// INTEGER: how many ports the agent says it has, which sizes the requests of the walk.
+std::optional<uint32_t> ParseIfNumber(std::span<const Varbind> scalars);
 
 // "aa:bb:cc:dd:ee:ff" from the raw octets (any length); "" for none.
 std::string FormatPhysAddress(std::string_view octets);

@@ -34,7 +34,18 @@ struct ResolvedAddress {
 // nullopt when the host is not an IPv4/IPv6 literal.
 std::optional<ResolvedAddress> ResolveNumeric(const SnmpAddress& address);
 
-class HostResolver {
+// Where a target sends a host name to be resolved; the answer comes back to its poller
+// (TargetPoller::OnResolved) under the same `id`. HostResolver is the real one; tests record the
+// requests and answer them themselves.
+class HostLookup {
+ public:
+  virtual void Request(size_t id, SnmpAddress address) = 0;
+
+ protected:
+  ~HostLookup() = default;
+};
+
+class HostResolver final : public HostLookup {
  public:
   struct Result {
     size_t id = 0;
@@ -49,7 +60,7 @@ class HostResolver {
   HostResolver(const HostResolver&) = delete;
   HostResolver& operator=(const HostResolver&) = delete;
 
-  void Request(size_t id, SnmpAddress address);
+  void Request(size_t id, SnmpAddress address) override;
   std::vector<Result> TakeResults();
 
  private:

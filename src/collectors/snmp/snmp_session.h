@@ -72,54 +72,87 @@ struct SnmpEvent {
   size_t malformed_varbinds = 0;  // dropped while converting (a sub-identifier above 2^32-1)
 };
 
-class SnmpSession {
+// What net-snmp's session is opened with.
+struct SnmpSessionOptions {
+  // net-snmp's transport specifier with a numeric address: "udp:10.0.0.1:161",
+  // "udp6:[2001:db8::1]:161", "tcp:10.0.0.1:161".
+  std::string peer;
+  SnmpVersion version = SnmpVersion::kV2c;
+  SnmpCredentials credentials;
+  std::chrono::milliseconds timeout{2000};
+  uint32_t retries = 1;
+};
+
+// What one read of the session's socket brought.
+struct SnmpReadResult {
+  std::vector<SnmpEvent> events;
+  // Datagrams the agent sent that net-snmp could not decode or match to a request (garbage,
+  // a wrong version, a reply that came after its request timed out).
+  size_t bad_packets = 0;
+  std::string receive_error;  // a failed recvfrom, if any
+};
+
+// What a target's poll needs of its session with the agent: send a request, read what came back,
+// let the retry timer run, learn an SNMPv3 engine ID. SnmpSession (net-snmp) is the real one;
+// TargetConnection opens it through a factory, so the poller's tests can pass a fake agent.
+class AgentSession {
+ public:
+  virtual ~AgentSession() = default;
+
+  // The socket to poll() for readability; -1 when there is none.
+  virtual int fd() const = 0;
+  // True for an SNMPv3 session that has not learned the agent's engine ID yet.
+  virtual bool NeedsEngineId() const = 0;
+
+  // Each returns the request id, or why nothing was sent.
+  virtual std::variant<int, std::string> SendEngineProbe() = 0;
+  virtual std::variant<int, std::string> SendGetBulk(std::span<const Oid> oids,
+                                                     size_t non_repeaters,
+                                                     uint32_t max_repetitions) = 0;
+  virtual std::variant<int, std::string> SendGetNext(std::span<const Oid> oids) = 0;
+
+  // After the probe's Report: makes the session usable with the engine ID it carried. Returns
+  // the reason on failure.
+  virtual std::optional<std::string> OnEngineDiscovered() = 0;
+
+  // Reads one datagram; call when fd() is readable.
+  virtual SnmpReadResult Read() = 0;
+  // Resends or gives up on requests whose time is up (kResend, kTimeout events).
+  virtual std::vector<SnmpEvent> HandleTimeouts() = 0;
+  // Seconds until the earliest pending request times out; nullopt when none is pending.
+  virtual std::optional<double> TimeUntilTimeout() = 0;
+};
+
+class SnmpSession final : public AgentSession {
  public:
   struct Cookie;  // net-snmp's callback argument (defined in the .cc)
-
-  struct Options {
-    // net-snmp's transport specifier with a numeric address: "udp:10.0.0.1:161",
-    // "udp6:[2001:db8::1]:161", "tcp:10.0.0.1:161".
-    std::string peer;
-    SnmpVersion version = SnmpVersion::kV2c;
-    SnmpCredentials credentials;
-    std::chrono::milliseconds timeout{2000};
-    uint32_t retries = 1;
-  };
+  using Options = SnmpSessionOptions;
+  using ReadResult = SnmpReadResult;
 
   // Opens the socket (and, for TCP, connects: call it only once the peer is known to accept).
   // Returns the session or the reason it could not be opened.
   static std::variant<std::unique_ptr<SnmpSession>, std::string> Open(const Options& options);
-  ~SnmpSession();  // closes; requests still pending are dropped silently
+  ~SnmpSession() override;  // closes; requests still pending are dropped silently
   SnmpSession(const SnmpSession&) = delete;
   SnmpSession& operator=(const SnmpSession&) = delete;
 
-  int fd() const;
-  // True for an SNMPv3 session that has not learned the agent's engine ID yet.
-  bool NeedsEngineId() const;
+  int fd() const override;
+  bool NeedsEngineId() const override;
 
-  // Each returns the request id, or why nothing was sent.
-  std::variant<int, std::string> SendEngineProbe();
+  std::variant<int, std::string> SendEngineProbe() override;
   std::variant<int, std::string> SendGetBulk(std::span<const Oid> oids, size_t non_repeaters,
-                                             uint32_t max_repetitions);
-  std::variant<int, std::string> SendGetNext(std::span<const Oid> oids);
+                                             uint32_t max_repetitions) override;
+  std::variant<int, std::string> SendGetNext(std::span<const Oid> oids) override;
 
-  // After the probe's Report: creates the USM user with keys localized to the engine ID. Returns
-  // the reason on failure.
-  std::optional<std::string> OnEngineDiscovered();
+  // Creates the USM user with keys localized to the engine ID net-snmp recorded from the
+  // probe's Report.
+  std::optional<std::string> OnEngineDiscovered() override;
 
-  struct ReadResult {
-    std::vector<SnmpEvent> events;
-    // Datagrams the agent sent that net-snmp could not decode or match to a request (garbage,
-    // a wrong version, a reply that came after its request timed out).
-    size_t bad_packets = 0;
-    std::string receive_error;  // a failed recvfrom, if any
-  };
-  // Reads one datagram; call when fd() is readable.
-  ReadResult Read();
+  ReadResult Read() override;
   // Lets net-snmp resend or give up on requests whose time is up.
-  std::vector<SnmpEvent> HandleTimeouts();
-  // Seconds until net-snmp's earliest request times out; nullopt when none is pending.
-  std::optional<double> TimeUntilTimeout();
+  std::vector<SnmpEvent> HandleTimeouts() override;
+  // From net-snmp's own timer.
+  std::optional<double> TimeUntilTimeout() override;
 
  private:
   explicit SnmpSession(SnmpVersion version);

@@ -1,0 +1,27 @@
+#include "collectors/snmp/snmp_error.h"
+
+namespace netif {
+
+std::string_view SnmpErrorKindName(SnmpErrorKind kind) {
+  switch (kind) {
+    case SnmpErrorKind::kTimeout:
+      return "timeout";
+    case SnmpErrorKind::kAuth:
+      return "auth";
+    case SnmpErrorKind::kReport:
+      return "report";
+    case SnmpErrorKind::kAgent:
+      return "agent";
+    case SnmpErrorKind::kPacket:
+      return "packet";
+    case SnmpErrorKind::kOidOrder:
+      return "oid_order";
+    case SnmpErrorKind::kVarbind:
+      return "varbind";
+    case SnmpErrorKind::kTransport:
+      return "transport";
+  }
+  return "unknown";
+}
+
+}  // namespace netif
