@@ -27,3 +27,18 @@ function(netif_add_integration_test name)
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES LABELS integration RUN_SERIAL TRUE TIMEOUT 600)
 endfunction()
+
+# netif_add_fuzz_target(NAME src...): a libFuzzer binary (clang only), built when NETIF_FUZZ is on:
+#   CXX=clang++ cmake -S . -B build/fuzz -DNETIF_FUZZ=ON -DNETIF_BUILD_TESTS=OFF
+# List the fuzz entry point and the parser's own sources: they are compiled into the fuzzer
+# itself, not linked from netif, so that they carry the coverage instrumentation libFuzzer steers
+# by (ASan and UBSan on as well).
+function(netif_add_fuzz_target name)
+  if(NOT NETIF_FUZZ)
+    return()
+  endif()
+  add_executable(${name} ${ARGN})
+  target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/src)
+  target_compile_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer)
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
+endfunction()

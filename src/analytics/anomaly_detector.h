@@ -133,9 +133,9 @@ class SlidingPeak {
 }  // namespace anomaly_internal
 
 // Thread-safety: REQUIRES external synchronization (one instance per interface).
-// Deterministic: no clock reads, no randomness; sizeof < 1 KB (744 bytes: small fields are
-// grouped so that padding does not multiply by 5,000 interfaces). The settings are shared, not
-// copied (5,000 interfaces held 5,000 identical 128-byte copies); no other heap.
+// Deterministic: no clock reads, no randomness; sizeof < 1 KB (small fields are grouped so that
+// padding is not paid again for every interface). The settings are shared, not copied (a copy
+// per interface held the same bytes thousands of times); no other heap.
 class AnomalyDetector {
  public:
   // The default settings (one immutable copy shared by every such detector).

@@ -4,7 +4,7 @@
 //
 // The DerivedMetrics themselves are not kept here: the caller holds them and hands the previous
 // result back with each sample (the store keeps them in the interface's published view, which
-// held a second copy of the same 312 bytes for each of 5,000 interfaces).
+// otherwise held a second copy of the same metrics for every interface).
 //
 // Each sample goes through, in order (src/analytics/README.md has the formulas):
 //   CounterTracker      deltas; 32-bit wraps accepted or rejected; resets detected and counted
@@ -18,8 +18,8 @@
 // store to report (analytics do no I/O).
 //
 // Cost: O(1) per sample and no allocation (the windows' rings are allocated once, here).
-// Memory: MemoryBytes(), about 1.6 KB with the default three windows (the anomaly detector is
-// half of it), plus the caller's DerivedMetrics; interface_analytics_test.cc holds the bounds.
+// Memory: MemoryBytes() (the anomaly detector is the largest part), plus the caller's
+// DerivedMetrics, both paid once per interface; interface_analytics_test.cc holds the bounds.
 //
 // Thread-safety: REQUIRES external synchronization (the store's lock). Pure and deterministic: no
 // clock reads, no I/O.

@@ -40,8 +40,8 @@ class UtilizationWindows {
   std::size_t HeapBytes() const { return windows_.capacity() * sizeof(Ring); }
 
  private:
-  // float: a ratio needs no more than 7 digits, and 12 bytes per bucket instead of 24 is what
-  // keeps 5,000 interfaces x 3 windows in about 2.4 MB.
+  // float: a ratio needs no more than 7 digits, and 12 bytes per bucket instead of 24 halves
+  // what every interface's windows cost.
   struct Bucket {
     float weighted_sum = 0;  // sum of utilization * seconds
     float seconds = 0;       // seconds covered by a known utilization

@@ -1,8 +1,8 @@
 // The `snmp:` section: SNMP targets to poll, their credentials and poll settings, and the text
 // parsers of its small value types (address, version, security level, protocols, label names).
 //
-// The loader (LoadSnmp() in config_yaml.cc) resolves everything at start-up: per-target settings
-// are the `defaults:` with the target's overrides laid over them, and secrets given as
+// The loader (LoadSnmp() in snmp_config_yaml.cc) resolves everything at start-up: per-target
+// settings are the `defaults:` with the target's overrides laid over them, and secrets given as
 // `*_env`/`*_file` are read then, so the poller never touches the environment or the file system.
 //
 // Thread-safety: plain values and pure functions; safe for concurrent use.

@@ -12,7 +12,7 @@ namespace netif {
 namespace {
 
 // Copies a piece of a line. The pieces are short (metric names and label blocks: 8-40 bytes), and
-// a call into memcpy per piece was a tenth of the renderer's time: fixed-size copies of the first
+// a call into memcpy per piece showed in the renderer's profile: fixed-size copies of the first
 // and last bytes, overlapping in the middle, compile to a few register moves.
 inline char* Put(char* cursor, std::string_view text) {
   const char* from = text.data();
@@ -33,8 +33,8 @@ inline char* Put(char* cursor, std::string_view text) {
 }
 
 // Writes `name{labels[,extra]} value` lines for one family. Each line reserves an upper bound of
-// its size once and is then copied piece by piece through a raw cursor: at 5,000 interfaces a
-// scrape writes 290,000 lines, and per-piece capacity checks dominated the cost.
+// its size once and is then copied piece by piece through a raw cursor: a large scrape writes
+// hundreds of thousands of lines, and per-piece capacity checks dominated the cost.
 class FamilyWriter final : public SampleWriter {
  public:
   FamilyWriter(const MetricDefinition& definition, ChunkedBuffer& out)
@@ -189,10 +189,10 @@ std::vector<MetricDefinition> Families(const Snapshot& snapshot) {
 }
 
 constexpr std::size_t kMinInterfacesForParallelRender = 256;
-// A family of 5,000 interfaces is 250 KB to 1 MB of text. Cut into segments of this many
-// interfaces, the text in flight (rendered, waiting for its turn to be sent) stays near two
-// megabytes in all instead of five; smaller segments cost more in handing work between threads
-// (measured: 1,024 interfaces per segment took 10-30 % more CPU per scrape than whole families).
+// A family of thousands of interfaces is up to megabytes of text. Cut into segments of this many
+// interfaces, the text in flight (rendered, waiting for its turn to be sent) stays well below what
+// whole families would hold; smaller segments cost more CPU in handing work between threads than
+// they save.
 constexpr std::size_t kInterfacesPerSegment = 2560;
 
 }  // namespace

@@ -40,8 +40,9 @@ inline constexpr std::size_t kMaxValueChars = 32;
 // REQUIRES: room for kMaxEscapedBytesPerByte * raw.size() bytes at `cursor`.
 char* WriteEscapedLabelValue(char* cursor, std::string_view raw);
 // REQUIRES: room for kMaxValueChars bytes. Integral doubles below 2^53 are written as integers
-// ("125000000", not "1.25e+08"): the same number to every parser, and several times cheaper
-// than the shortest-round-trip algorithm, which matters at 280,000 samples per scrape.
+// ("125000000", not "1.25e+08"): the same number to every parser, and much cheaper than the
+// shortest-round-trip algorithm, which matters because a large scrape writes hundreds of
+// thousands of values.
 char* WriteValue(char* cursor, uint64_t value);
 char* WriteValue(char* cursor, double value);
 

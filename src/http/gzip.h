@@ -1,5 +1,5 @@
 // Whether a /metrics response may be gzip: Prometheus sends Accept-Encoding: gzip on every
-// scrape, and a 5,000-interface exposition shrinks about sixteenfold (gzip_encoding.h does it).
+// scrape, and the repetitive exposition text shrinks many times over (gzip_encoding.h does it).
 //
 // Thread-safety: pure functions; safe for concurrent use.
 #pragma once

@@ -8,7 +8,7 @@
 namespace netif {
 namespace {
 
-constexpr int kLevel = 1;  // the exposition is repetitive: the fastest level shrinks it ~16x
+constexpr int kLevel = 1;  // the exposition is repetitive: the fastest level shrinks it well
 
 // The gzip header (RFC 1952): deflate, no name, no mtime, unknown OS... "Unix" (3) as zlib does.
 constexpr char kGzipHeader[] = {'\x1f', '\x8b', 8, 0, 0, 0, 0, 0, 0, 3};

@@ -1,12 +1,12 @@
-// gzip for a SegmentedBody: a 5,000-interface exposition is 15 MB of text, and zlib at its fastest
-// level needs about twice as long to compress it as the renderer needs to write it, so each
-// segment (a metric family) is deflated by the pool thread that rendered it, in 64 KiB steps
-// while the text is still in that core's cache.
+// gzip for a SegmentedBody: a large exposition is megabytes of text, and zlib even at its fastest
+// level takes longer to compress it than the renderer takes to write it, so each segment (a metric
+// family) is deflated by the pool thread that rendered it, in 64 KiB steps while the text is still
+// in that core's cache.
 //
 // How: each segment is a raw deflate run of its own, started afresh (no history) and ended with a
 // sync flush, which leaves it byte-aligned, so runs join into one valid deflate stream (a fresh
-// start only forgoes back-references into the previous segment: measured on a real scrape, the
-// body comes out 4 % smaller than one run over the whole text, not larger). The stream sits
+// start only forgoes back-references into the previous segment: on a real scrape the body comes
+// out no larger than one run over the whole text). The stream sits
 // between a gzip header and an empty final block plus the trailer, whose CRC-32 is combined from
 // the segments' own.
 //

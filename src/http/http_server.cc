@@ -87,7 +87,7 @@ void SendMetricsWhole(mg_connection* conn, const HttpCallbacks& callbacks, bool 
 
 // Sends the body with Transfer-Encoding: chunked as its segments are ready: the scraper reads the
 // first bytes while the rest is still being rendered, and a scrape holds a few segments whatever
-// the number of interfaces (the whole body is 15 MB at 5,000). Once a send fails (the scraper went
+// the number of interfaces (the whole body runs to megabytes). Once a send fails (the scraper went
 // away) the rest is rendered but not sent: the snapshot is immutable, so stopping early would gain
 // little.
 void SendMetricsStreamed(mg_connection* conn, const HttpCallbacks& callbacks, bool gzip) {
@@ -99,9 +99,9 @@ void SendMetricsStreamed(mg_connection* conn, const HttpCallbacks& callbacks, bo
   if (IsHead(conn)) return;
   bool send_failed = false;
   // Each HTTP chunk goes out in one write, size line and trailing CRLF included: mg_send_chunk
-  // writes the three separately, and with TCP_NODELAY each became a segment of its own (828
-  // sends per 5,000-interface scrape, two thirds of them 2 or 6 bytes). Copying a 64 KiB piece
-  // behind its size line costs less than the two sends it saves.
+  // writes the three separately, and with TCP_NODELAY each became a segment of its own (most of a
+  // large scrape's sends were then a few bytes long). Copying a 64 KiB piece behind its size line
+  // costs less than the two sends it saves.
   std::string frame;
   const auto send = [&](std::string_view piece) {
     if (send_failed) return;

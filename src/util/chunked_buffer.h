@@ -1,6 +1,6 @@
 // A text buffer that hands what it holds on whenever the next write would not fit, so a large
-// response (15 MB of exposition at 5,000 interfaces) is produced, compressed and sent in pieces of
-// a fixed size instead of existing whole in memory.
+// response (a scrape of thousands of interfaces) is produced, compressed and sent in pieces of a
+// fixed size instead of existing whole in memory.
 //
 // Writers reserve room for an upper bound of what they are about to write, fill it through a raw
 // cursor and commit the end: one capacity check per line instead of one per piece.
@@ -33,7 +33,7 @@ using ChunkBytes = std::unique_ptr<char[], ChunkBytesDeleter>;
 // Storage for a chunk of `capacity` bytes, uninitialized. From 64 KiB up (the scrape's chunks) it
 // is a mapping of its own, populated when made: the scrape's chunks then go back to the kernel
 // whole when freed, instead of leaving holes in the collector's malloc arena that later samples'
-// small allocations pin (≈ 1 MB of RSS after a few scrapes at 5,000 interfaces).
+// small allocations pin, which kept RSS up after scrapes.
 ChunkBytes NewChunkBytes(std::size_t capacity);
 
 // A piece of text with its storage.
@@ -46,9 +46,9 @@ struct Chunk {
 };
 
 // Chunks kept for a moment after the pool that used them is gone. Scrapes that come close
-// together (several Prometheus servers, a dashboard refreshing) reuse one another's ~20 chunks
-// instead of mapping and unmapping each (measured: 2-4 ms of CPU per 5,001-interface scrape); an
-// exporter scraped every 15 s gives them back between scrapes, so they are not in its RSS then.
+// together (several Prometheus servers, a dashboard refreshing) reuse one another's chunks instead
+// of mapping and unmapping each, which costs measurable CPU per large scrape; an exporter scraped
+// every 15 s gives them back between scrapes, so they are not in its RSS then.
 class SpareChunks {
  public:
   static constexpr std::size_t kMaxChunks = 32;  // 2 MiB of 64 KiB chunks

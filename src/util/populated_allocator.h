@@ -1,10 +1,9 @@
 // An allocator for large buffers that are made, filled at once and freed every collection pass
-// (a sample's view block). glibc serves them with a fresh mmap each time, so every 4 KiB page is
-// a separate page fault on first write: ~1,150 for one sample's views at 5,000 interfaces, and on
-// a virtualized guest a fault costs microseconds. Mapping with MAP_POPULATE has the kernel fill in
-// all the pages in the one mmap call instead; the memory is the same. Measured at 5,001 interfaces,
-// side by side in four runs: the collection thread took 47-58 ms of CPU a second against 53-71 ms
-// with malloc's mapping.
+// (a sample's view block). glibc serves them with a fresh mmap each time, so every 4 KiB page of
+// each block is a separate page fault on first write, and on a virtualized guest a fault costs
+// microseconds. Mapping with MAP_POPULATE has the kernel fill in all the pages in the one mmap
+// call instead; the memory is the same, and the collection thread uses measurably less CPU
+// (bench/scale/PROFILE.md has the figures).
 //
 // Small requests (control blocks, a few views) go to the ordinary heap.
 #pragma once

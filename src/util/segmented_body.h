@@ -1,7 +1,7 @@
 // A response body whose parts are rendered on the work pool, several at once, and still go out in
 // order, each encoded (sent as it is, or deflated) on the thread that rendered it.
 //
-// At 5,000 interfaces a scrape is 15 MB of text in ~60 metric families. Each family is a segment:
+// A large scrape is megabytes of text in dozens of metric families. Each family is a segment:
 // a pool thread renders it into chunks and encodes them while they are still in its cache; the
 // thread serving the scrape only waits for the oldest segment and sends its bytes. Text the caller
 // writes itself (text()) becomes segments of its own, in order with the submitted ones.

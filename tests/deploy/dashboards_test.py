@@ -26,6 +26,8 @@ import os
 import re
 import sys
 
+from report import Report
+
 REQUIRED_UIDS = {"netif-host-overview", "netif-interface", "netif-snmp", "netif-exporter-health"}
 DS_REF = "${datasource}"
 # Metric names the dashboards and rules use ahead of their documentation, by issue. Remove a name
@@ -55,20 +57,6 @@ UNIT_RULES = [  # (pattern in a query, the unit its panel must have)
 ]
 
 
-class Report:
-    def __init__(self):
-        self.passed = 0
-        self.failed = []
-
-    def check(self, ok, what, detail=""):
-        if ok:
-            self.passed += 1
-        else:
-            self.failed.append(f"{what}: {detail}")
-            print(f"FAIL  {what}: {detail}", flush=True)
-        return ok
-
-
 def all_panels(panels):
     for p in panels:
         yield p
@@ -79,7 +67,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--source-dir", required=True)
     args = p.parse_args()
-    report = Report()
+    report = Report(print_passes=False)
     files = sorted(glob.glob(os.path.join(args.source_dir, "grafana/dashboards/*.json")))
     dashboards = {}
     for path in files:
@@ -176,8 +164,7 @@ def main():
     for name in sorted(stale_pending):
         print(f"note  {name} is documented now: remove it from PENDING in tests/deploy/dashboards_test.py")
 
-    print(f"\n{report.passed} passed, {len(report.failed)} failed")
-    sys.exit(1 if report.failed else 0)
+    sys.exit(report.finish())
 
 
 if __name__ == "__main__":

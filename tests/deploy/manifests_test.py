@@ -37,6 +37,8 @@ import time
 import urllib.error
 import urllib.request
 
+from report import Report
+
 try:
     import yaml
 except ImportError:
@@ -54,21 +56,6 @@ FIELD_VALUES = {
     "status.hostIP": "127.0.0.1",
 }
 SYSTEMD_EXPOSURE_MAX = "15"  # systemd-analyze security --threshold, in tenths: 1.5 ("OK")
-
-
-class Report:
-    def __init__(self):
-        self.passed = 0
-        self.failed = []
-
-    def check(self, ok, what, detail=""):
-        if ok:
-            self.passed += 1
-            print(f"ok    {what}", flush=True)
-        else:
-            self.failed.append(f"{what}: {detail}")
-            print(f"FAIL  {what}: {detail}", flush=True)
-        return ok
 
 
 def load_docs(path):
@@ -508,7 +495,6 @@ def main():
     binary = os.path.abspath(args.exporter)
     report = Report()
     workdir = tempfile.mkdtemp(prefix="netif-manifests-")
-    start = time.time()
     try:
         for section in (check_kubernetes, check_systemd, check_compose):
             try:
@@ -517,12 +503,7 @@ def main():
                 report.check(False, section.__name__, f"{type(e).__name__}: {e}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    if report.failed:
-        print(f"\nFailures ({len(report.failed)}):")
-        for f in report.failed:
-            print("  " + f)
-    print(f"\n[{time.time() - start:.0f} s] {report.passed} passed, {len(report.failed)} failed")
-    sys.exit(1 if report.failed else 0)
+    sys.exit(report.finish())
 
 
 if __name__ == "__main__":

@@ -41,6 +41,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from report import Report, log
+
 # Network namespace layout. Names stay within IFNAMSIZ and are unlikely to clash.
 TRAFFIC = ("nxa0", "nxa1")   # raw frames nxa0 -> nxa1
 FLAPPING = ("nxf0", "nxf1")  # nxf1 toggled down/up: nxf0 loses carrier each time
@@ -71,10 +73,6 @@ AGGREGATORS = {
     "sum", "min", "max", "avg", "group", "stddev", "stdvar", "count", "count_values", "bottomk", "topk",
     "quantile",
 }
-
-
-def log(msg):
-    print(msg, flush=True)
 
 
 def die_with_parent():
@@ -207,32 +205,13 @@ class Prometheus:
 # ------------------------------------------------------------------------------------------------
 # Results
 
-class Report:
-    def __init__(self):
-        self.passed = 0
-        self.failures = []
-        self.no_data = []
-
-    def ok(self, where, expr, detail=""):
-        self.passed += 1
-        log(f"ok       {where}: {detail or 'data'}")
-
-    def fail(self, where, expr, why):
-        self.failures.append((where, expr, why))
-        log(f"FAIL     {where}: {why}\n         expr: {expr}")
-
-    def tolerated(self, where, expr, why):
-        self.passed += 1
-        self.no_data.append((where, expr, why))
-        log(f"no data  {where}: {why}")
-
-
 def evaluate(prom, report, where, expr, available, unavailable_reason, need="data"):
     """Evaluates expr; need = "data" (must return data when its metrics are available) or
     "selectors" (alerts: the expression must parse, each selector must return data)."""
     res = prom.query(expr)
     if res.get("status") != "success":
-        report.fail(where, expr, f"does not evaluate: {res.get('errorType', '')} {res.get('error', res)}")
+        report.fail(where, f"does not evaluate: {res.get('errorType', '')} {res.get('error', res)}",
+                    context=f"expr: {expr}")
         return
     names = metric_names(expr)
     missing = [n for n in names if n not in available]
@@ -245,25 +224,25 @@ def evaluate(prom, report, where, expr, available, unavailable_reason, need="dat
             if r.get("status") != "success" or not r["data"]["result"]:
                 empty.append(sel)
         if empty:
-            report.fail(where, expr, "selectors return no data although their metrics are served: "
-                        + ", ".join(empty))
+            report.fail(where, "selectors return no data although their metrics are served: "
+                        + ", ".join(empty), context=f"expr: {expr}")
         elif missing:
-            report.tolerated(where, expr, "metrics not served by this build: " + ", ".join(missing))
+            report.tolerated(where, "metrics not served by this build: " + ", ".join(missing))
         else:
             firing = len(res["data"]["result"])
-            report.ok(where, expr, f"parses, every selector has data ({firing} series match now)")
+            report.ok(where, f"parses, every selector has data ({firing} series match now)")
         return
     if res["data"]["result"] not in ([], None) and not (
             res["data"]["resultType"] == "scalar" and res["data"]["result"] is None):
-        report.ok(where, expr)
+        report.ok(where, "data")
         return
     if missing:
-        report.tolerated(where, expr, "metrics not served by this build: " + ", ".join(missing))
+        report.tolerated(where, "metrics not served by this build: " + ", ".join(missing))
     elif unavailable_reason:
-        report.tolerated(where, expr, unavailable_reason)
+        report.tolerated(where, unavailable_reason)
     else:
-        report.fail(where, expr, "returned no data although every metric it names is served "
-                    f"({', '.join(names) or 'no metric'})")
+        report.fail(where, "returned no data although every metric it names is served "
+                    f"({', '.join(names) or 'no metric'})", context=f"expr: {expr}")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -307,28 +286,30 @@ def check_dashboard(prom, report, path, available):
             values[vname] = str(var.get("query", "")).split(",")[0]
             continue
         if var.get("type") != "query":
-            report.fail(f"{name} ${vname}", "", f"variable type {var.get('type')} not understood by the test")
+            report.fail(f"{name} ${vname}", f"variable type {var.get('type')} not understood by the test")
             continue
         query = var.get("query")
         query = query.get("query", "") if isinstance(query, dict) else (query or "")
         where = f"{name} variable ${vname}"
         m = re.fullmatch(r"\s*label_values\((?:(.*),)?\s*(\w+)\s*\)\s*", query, re.S)
         if not m:
-            report.fail(where, query, "only label_values(...) variable queries are understood by the test")
+            report.fail(where, "only label_values(...) variable queries are understood by the test",
+                        context=f"query: {query}")
             continue
         selector, label = (m.group(1) or "").strip(), m.group(2)
         inherited = [v for v in used_vars(selector) if v in empty_vars]
         selector_sub = substitute(selector, values)
         res = prom.label_values(label, selector_sub)
         if res.get("status") != "success":
-            report.fail(where, query, f"label values query fails: {res.get('error', res)}")
+            report.fail(where, f"label values query fails: {res.get('error', res)}",
+                        context=f"query: {query}")
             values[vname] = "__no_value__"
             continue
         got = sorted(res["data"])
         if got:
             pick = PREFERRED.get(vname) if PREFERRED.get(vname) in got else got[0]
             values[vname] = pick
-            report.ok(where, query, f"{len(got)} values, using {pick!r}")
+            report.ok(where, f"{len(got)} values, using {pick!r}")
             continue
         values[vname] = "__no_value__"
         missing = [n for n in metric_names(selector) if n not in available]
@@ -337,10 +318,10 @@ def check_dashboard(prom, report, path, available):
         elif missing:
             why = "metrics not served by this build: " + ", ".join(missing)
         else:
-            report.fail(where, query, "no values although its metric is served")
+            report.fail(where, "no values although its metric is served", context=f"query: {query}")
             continue
         empty_vars[vname] = why
-        report.tolerated(where, query, why)
+        report.tolerated(where, why)
 
     exprs = [(f"{name} / {title} / {t.get('refId', '?')}", t["expr"]) for title, t in panel_targets(dash["panels"])]
     for ann in dash.get("annotations", {}).get("list", []):
@@ -354,7 +335,8 @@ def check_dashboard(prom, report, path, available):
                 break
         unknown = [v for v in used_vars(expr) if v not in values]
         if unknown:
-            report.fail(where, expr, "undefined template variables: " + ", ".join("$" + v for v in unknown))
+            report.fail(where, "undefined template variables: " + ", ".join("$" + v for v in unknown),
+                        context=f"expr: {expr}")
             continue
         evaluate(prom, report, where, substitute(expr, values), available, reason)
 
@@ -384,14 +366,14 @@ def check_test_label_shapes(prom, report, source_dir):
             shape = [ls for ls in live[name] if ("target" in ls) == ("target" in labels)]
             if not shape:
                 why = "no SNMP series in this run" if "target" in labels else "no local series in this run"
-                report.tolerated(where, "", f"{why} to compare this test series with")
+                report.tolerated(where, f"{why} to compare this test series with")
                 continue
             always = frozenset.intersection(*shape)
             union = frozenset.union(*shape)
             if always <= labels <= union:
-                report.ok(where, "", "label names as the exporter serves them")
+                report.ok(where, "label names as the exporter serves them")
             else:
-                report.fail(where, "", f"the exporter labels {name} with {sorted(always)} always and "
+                report.fail(where, f"the exporter labels {name} with {sorted(always)} always and "
                             f"{sorted(union - always)} sometimes; the unit test has {sorted(labels)}")
 
 
@@ -588,7 +570,7 @@ def inner(args):
         rule_files = sorted(glob.glob(os.path.join(args.source_dir, "deploy/prometheus/rules/*.yml")))
         dashboards = sorted(glob.glob(os.path.join(args.source_dir, "grafana/dashboards/*.json")))
         if not rule_files or not dashboards:
-            report.fail("setup", "", "no rule files or no dashboards found")
+            report.fail("setup", "no rule files or no dashboards found")
             return report
         prometheus, prom = start_prometheus(args.prometheus, workdir, exporter_port, rule_files)
         procs.append(prometheus)
@@ -602,12 +584,12 @@ def inner(args):
             if n >= MIN_SCRAPES:
                 break
             if time.time() > deadline:
-                report.fail("setup", "", f"only {n} scrapes in 90 s")
+                report.fail("setup", f"only {n} scrapes in 90 s")
                 return report
             time.sleep(0.5)
         r = prom.query('up{job="netif_exporter"}')
         if not r["data"]["result"] or r["data"]["result"][0]["value"][1] != "1":
-            report.fail("setup", "", f"the exporter is not up in Prometheus: {r}")
+            report.fail("setup", f"the exporter is not up in Prometheus: {r}")
             return report
 
         # What this run serves: every name Prometheus scraped from the exporter (including up and
@@ -629,7 +611,7 @@ def inner(args):
         loaded = {g["file"] for g in groups}
         for f in rule_files:
             if os.path.abspath(f) not in loaded:
-                report.fail(f, "", "rule file has no groups loaded by Prometheus")
+                report.fail(f, "rule file has no groups loaded by Prometheus")
 
         # Let every rule evaluate a few times after the first scrapes.
         time.sleep(3)
@@ -638,7 +620,8 @@ def inner(args):
                 label = r["name"]
                 where = f"{os.path.basename(rule['file'])} / {rule['name']} / {label}"
                 if r.get("health") != "ok":
-                    report.fail(where, r["query"], f"rule health {r.get('health')}: {r.get('lastError')}")
+                    report.fail(where, f"rule health {r.get('health')}: {r.get('lastError')}",
+                                context=f"expr: {r['query']}")
                     continue
                 evaluate(prom, report, where, r["query"], available, "",
                          need="selectors" if r["type"] == "alerting" else "data")
@@ -654,15 +637,15 @@ def inner(args):
                    if "error expanding" in v or "<no value>" in v}
             where = f"alert {name} {alert['state']} {alert['labels']}"
             if bad:
-                report.fail(where, "", f"annotations do not render: {bad}")
+                report.fail(where, f"annotations do not render: {bad}")
             else:
-                report.ok(where, "", "annotations render: " + alert["annotations"].get("summary", "?"))
+                report.ok(where, "annotations render: " + alert["annotations"].get("summary", "?"))
 
         for path in dashboards:
             check_dashboard(prom, report, path, available)
         check_test_label_shapes(prom, report, args.source_dir)
     except Exception as e:  # a broken setup is a failure, reported, not a traceback
-        report.fail("setup", "", f"{type(e).__name__}: {e}")
+        report.fail("setup", f"{type(e).__name__}: {e}")
     finally:
         stop.set()
         for t in threads:
@@ -730,22 +713,11 @@ def main():
     args = p.parse_args()
     if not args.inner:
         sys.exit(outer(args))
-    start = time.time()
     # Killed by a timeout: clean up (stop the children, remove the work directory) on the way out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     report = inner(args)
-    log("")
-    if report.no_data:
-        log(f"Expressions without data because this build does not serve their metrics ({len(report.no_data)}):")
-        for where, expr, why in report.no_data:
-            log(f"  {where}\n      {why}")
-    if report.failures:
-        log(f"\nFailures ({len(report.failures)}):")
-        for where, expr, why in report.failures:
-            log(f"  {where}: {why}\n      {expr}")
-    log(f"\n[{time.time() - start:.0f} s] {report.passed} passed, {len(report.failures)} failed")
-    sys.exit(1 if report.failures else 0)
-
+    sys.exit(report.finish(
+        tolerated_title="Expressions without data because this build does not serve their metrics"))
 
 if __name__ == "__main__":
     main()

@@ -21,6 +21,8 @@ import subprocess
 import sys
 import tempfile
 
+from report import Report
+
 try:
     import yaml
 except ImportError:
@@ -28,21 +30,6 @@ except ImportError:
     sys.exit(1)
 
 K8S_SD_ROLES = {"node", "service", "pod", "endpoints", "endpointslice", "ingress"}
-
-
-class Report:
-    def __init__(self):
-        self.passed = 0
-        self.failed = []
-
-    def check(self, ok, what, detail=""):
-        if ok:
-            self.passed += 1
-            print(f"ok    {what}", flush=True)
-        else:
-            self.failed.append(what)
-            print(f"FAIL  {what}\n{detail}", flush=True)
-        return ok
 
 
 def run(report, what, argv, cwd=None):
@@ -111,8 +98,7 @@ def main():
         run(report, "promtool check config deploy/kubernetes/prometheus-scrape-config.yml (kubernetes_sd as static)",
             [promtool, "check", "config", path])
 
-    print(f"\n{report.passed} passed, {len(report.failed)} failed")
-    sys.exit(1 if report.failed else 0)
+    sys.exit(report.finish())
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -23,6 +24,7 @@
 #include "support/exporter_process.h"
 #include "support/exposition_parser.h"
 #include "support/netns.h"
+#include "support/scrape.h"
 
 namespace netif::testing_support {
 namespace {
@@ -110,27 +112,15 @@ class KernelTest : public ::testing::Test {
     }
   }
 
-  // A scrape that parsed cleanly; nullopt (and a recorded failure) otherwise.
-  std::optional<Exposition> ParsedScrape() {
-    const auto body = exporter_->Scrape();
-    if (!body) return std::nullopt;
-    Exposition scrape = ParseExposition(*body);
-    EXPECT_TRUE(scrape.errors.empty()) << ::testing::PrintToString(scrape.errors);
-    return scrape;
-  }
+  std::optional<Exposition> ParsedScrape() { return testing_support::ParsedScrape(*exporter_); }
 
-  // Polls until `done(scrape)` holds or kWaitLimit passes; returns the last scrape and whether
-  // it held.
-  template <typename Predicate>
-  std::pair<std::optional<Exposition>, bool> ScrapeUntil(Predicate done) {
-    const auto deadline = steady_clock::now() + kWaitLimit;
-    std::optional<Exposition> scrape;
-    while (steady_clock::now() < deadline) {
-      scrape = ParsedScrape();
-      if (scrape && done(*scrape)) return {scrape, true};
-      std::this_thread::sleep_for(kPollPause);
-    }
-    return {scrape, false};
+  // Polls until `done(scrape)` holds or kWaitLimit passes; whether it held.
+  bool ScrapeUntil(const std::function<bool(const Exposition&)>& done) {
+    bool held = false;
+    testing_support::ScrapeUntil(
+        *exporter_, [&](const Exposition& scrape) { return held = done(scrape); }, kWaitLimit,
+        kPollPause);
+    return held;
   }
 
   // Polls until the scrape's rx/tx bytes/packets of every device equal `ip -s -j link`'s (the
@@ -183,12 +173,11 @@ TEST_F(KernelTest, CountersAgreeWithIpAndCountEveryFrameSent) {
   // Agreement with ip alone would pass if the exporter lagged forever at the old values and
   // the kernel had not counted yet; so wait until the growth shows, then check agreement.
   const bool grew = ScrapeUntil([&](const Exposition& scrape) {
-                      const auto tx = ScrapedTraffic(scrape, "vA");
-                      const auto rx = ScrapedTraffic(scrape, "vB");
-                      return tx && rx &&
-                             tx->tx_packets >= before->at("vA").tx_packets + kSentPackets &&
-                             rx->rx_packets >= before->at("vB").rx_packets + kSentPackets;
-                    }).second;
+    const auto tx = ScrapedTraffic(scrape, "vA");
+    const auto rx = ScrapedTraffic(scrape, "vB");
+    return tx && rx && tx->tx_packets >= before->at("vA").tx_packets + kSentPackets &&
+           rx->rx_packets >= before->at("vB").rx_packets + kSentPackets;
+  });
   EXPECT_TRUE(grew) << "the scrape never showed the " << kSentPackets << " frames sent";
   const auto after = WaitForAgreement({"vA", "vB"});
   ASSERT_TRUE(after.has_value());
@@ -210,38 +199,38 @@ TEST_F(KernelTest, CountersAgreeWithIpAndCountEveryFrameSent) {
 }
 
 TEST_F(KernelTest, LinkSetDownShowsInNetifUp) {
-  auto [scrape, up] = ScrapeUntil([](const Exposition& s) {
+  bool up = ScrapeUntil([](const Exposition& s) {
     return s.Value("netif_up", {{"device", "vA"}}) == 1;
   });
   ASSERT_TRUE(up) << "vA never showed netif_up 1";
 
   netns_->SetDown("vA");
   ASSERT_FALSE(netns_->IpJsonLinkStats().at("vA").admin_up);
-  std::tie(scrape, up) = ScrapeUntil([](const Exposition& s) {
+  up = ScrapeUntil([](const Exposition& s) {
     return s.Value("netif_up", {{"device", "vA"}}) == 0;
   });
   EXPECT_TRUE(up) << "netif_up{device=\"vA\"} never became 0 after `ip link set vA down`";
   // Its peer lost carrier with it: the peer stays admin up but not running.
-  std::tie(scrape, up) = ScrapeUntil([](const Exposition& s) {
+  up = ScrapeUntil([](const Exposition& s) {
     return s.Value("netif_up", {{"device", "vB"}}) == 1 &&
            s.Value("netif_running", {{"device", "vB"}}) == 0;
   });
   EXPECT_TRUE(up) << "vB should stay up but stop running when its peer goes down";
 
   netns_->SetUp("vA");
-  std::tie(scrape, up) = ScrapeUntil([](const Exposition& s) {
+  up = ScrapeUntil([](const Exposition& s) {
     return s.Value("netif_up", {{"device", "vA"}}) == 1;
   });
   EXPECT_TRUE(up) << "netif_up{device=\"vA\"} never came back to 1";
 }
 
 TEST_F(KernelTest, DeletedVethDisappearsWithoutErrors) {
-  auto [scrape, seen] =
+  bool seen =
       ScrapeUntil([](const Exposition& s) { return HasDevice(s, "vC") && HasDevice(s, "vD"); });
   ASSERT_TRUE(seen) << "vC/vD never appeared in the scrape";
 
   netns_->Delete("vC");  // takes its peer vD with it
-  std::tie(scrape, seen) =
+  seen =
       ScrapeUntil([](const Exposition& s) { return !HasDevice(s, "vC") && !HasDevice(s, "vD"); });
   EXPECT_TRUE(seen) << "vC/vD still in the scrape after `ip link delete vC`";
 

@@ -31,6 +31,7 @@
 #include "support/exporter_process.h"
 #include "support/exposition_parser.h"
 #include "support/netns.h"
+#include "support/scrape.h"
 #include "support/temp_dir.h"
 
 namespace netif::testing_support {
@@ -136,13 +137,8 @@ class NetlinkTest : public ::testing::Test {
     EXPECT_TRUE(checked) << "no Uid line for the exporter's pid";
   }
 
-  Exposition Scrape() {
-    const auto body = exporter_->Scrape();
-    if (!body) return Exposition{};
-    Exposition scrape = ParseExposition(*body);
-    EXPECT_TRUE(scrape.errors.empty()) << ::testing::PrintToString(scrape.errors);
-    return scrape;
-  }
+  // A parsed scrape; empty when the request failed (a failure is recorded either way).
+  Exposition Scrape() { return ParsedScrape(*exporter_).value_or(Exposition{}); }
 
   // The value of one series, or NaN when absent (so an equality check fails with a clear value).
   static double Value(const Exposition& scrape, const std::string& name, const Labels& labels) {

@@ -28,6 +28,7 @@
 #include "support/exporter_process.h"
 #include "support/exposition_parser.h"
 #include "support/netns.h"
+#include "support/scrape.h"
 #include "support/temp_dir.h"
 
 namespace netif::testing_support {
@@ -123,13 +124,7 @@ class RateTest : public ::testing::Test {
     }
   }
 
-  std::optional<Exposition> ParsedScrape() {
-    const auto body = exporter_->Scrape();
-    if (!body) return std::nullopt;
-    Exposition scrape = ParseExposition(*body);
-    EXPECT_TRUE(scrape.errors.empty()) << ::testing::PrintToString(scrape.errors);
-    return scrape;
-  }
+  std::optional<Exposition> ParsedScrape() { return testing_support::ParsedScrape(*exporter_); }
 
   // The sender's failure is kept for the test to report after joining it.
   void StartSender() {

@@ -10,43 +10,19 @@
 #include "analytics/analytics_settings.h"
 #include "model/sample_time.h"
 #include "store/store.h"
+#include "support/recording_file_reader.h"
 #include "util/clock.h"
 
 namespace netif {
 namespace {
+
+using testing_support::RecordingFileReader;
 
 constexpr char kNetDev[] =
     "Inter-|   Receive                                                |  Transmit\n"
     " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs "
     "drop fifo colls carrier compressed\n"
     "  eth0: 100 1 0 0 0 0 0 0 200 2 0 0 0 0 0 0\n";
-
-// Records the paths read, so a test can tell which sysfs files a pass opened.
-class RecordingFileReader final : public FileReader {
- public:
-  explicit RecordingFileReader(const FileReader& inner) : inner_(inner) {}
-  std::optional<std::string> ReadFile(const std::string& path) const override {
-    reads.push_back(path);
-    return inner_.ReadFile(path);
-  }
-  std::optional<std::vector<std::string>> ListDirectory(const std::string& path) const override {
-    return inner_.ListDirectory(path);
-  }
-  bool Exists(const std::string& path) const override { return inner_.Exists(path); }
-  // The sysfs files read since the last call.
-  std::vector<std::string> TakeSysfsReads() {
-    std::vector<std::string> sysfs;
-    for (const auto& path : reads) {
-      if (path.starts_with("/sys/")) sysfs.push_back(path);
-    }
-    reads.clear();
-    return sysfs;
-  }
-  mutable std::vector<std::string> reads;
-
- private:
-  const FileReader& inner_;
-};
 
 class LocalSourceTest : public ::testing::Test {
  protected:

@@ -8,12 +8,14 @@
 #include <optional>
 #include <string>
 
+#include "support/recording_file_reader.h"
 #include "util/file_reader.h"
 
 namespace netif {
 namespace {
 
 using ::testing::Optional;
+using testing_support::RecordingFileReader;
 
 constexpr char kBadName[] =
     "bad\xff"
@@ -205,28 +207,6 @@ TEST(SysfsReaderTest, WithoutSlowAttributesReadsOnlyLinkState) {
   EXPECT_FALSE(attributes.mtu.has_value());
   EXPECT_FALSE(attributes.is_virtual.has_value());
 }
-
-// Records every path asked for, so a test can check which files were touched.
-class RecordingFileReader final : public FileReader {
- public:
-  explicit RecordingFileReader(const FileReader& inner) : inner_(inner) {}
-  std::optional<std::string> ReadFile(const std::string& path) const override {
-    reads.push_back(path);
-    return inner_.ReadFile(path);
-  }
-  std::optional<std::vector<std::string>> ListDirectory(const std::string& path) const override {
-    return inner_.ListDirectory(path);
-  }
-  bool Exists(const std::string& path) const override {
-    exists_checks.push_back(path);
-    return inner_.Exists(path);
-  }
-  mutable std::vector<std::string> reads;
-  mutable std::vector<std::string> exists_checks;
-
- private:
-  const FileReader& inner_;
-};
 
 TEST(SysfsReaderTest, WhatNetlinkLacksIsOnlySpeedDuplexAndVirtual) {
   // The sampler's mode while netlink runs: the files an RTM_NEWLINK message also carries are not

@@ -1,22 +1,21 @@
 // What tests/integration/snmp_*_test.cc share: an exporter configured for SNMP only, bounded
-// waiting on scrapes, and reading the exporter's SNMP self-metrics. Header-only because it needs
-// NETIF_EXPORTER_BINARY, which netif_add_integration_test() defines per test.
+// waiting on scrapes (ScrapeUntil, from support/scrape.h), and reading the exporter's SNMP
+// self-metrics. Header-only because it needs NETIF_EXPORTER_BINARY, which
+// netif_add_integration_test() defines per test.
 //
 // Thread-safety: REQUIRES external synchronization (one test thread).
 #pragma once
 
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <functional>
 #include <map>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "support/exporter_process.h"
 #include "support/exposition_parser.h"
+#include "support/scrape.h"
 #include "support/temp_dir.h"
 
 namespace netif::testing_support {
@@ -37,23 +36,6 @@ inline ExporterProcess::Options SnmpExporterOptions(const TempDir& dir, const st
   options.args = {"--config.file", dir.WriteFile("netif_exporter.yml", yaml)};
   options.netns = std::move(netns);
   return options;
-}
-
-// Scrapes every 200 ms until `done` holds for a scrape or `limit` passes; returns the last
-// scrape (parsed). Never loops unbounded.
-inline Exposition ScrapeUntil(const ExporterProcess& exporter,
-                              const std::function<bool(const Exposition&)>& done,
-                              std::chrono::milliseconds limit) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  Exposition last;
-  while (true) {
-    if (const std::optional<std::string> body = exporter.Scrape()) {
-      last = ParseExposition(*body);
-      if (done(last)) return last;
-    }
-    if (std::chrono::steady_clock::now() >= end) return last;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
 }
 
 // netif_snmp_target_up{target}, or nullopt before the first poll.
