@@ -33,7 +33,7 @@ DS_REF = "${datasource}"
 # Metric names the dashboards and rules use ahead of their documentation, by issue. Remove a name
 # when it lands in docs/metrics.md (this test prints a note); rename it here and in grafana/ and
 # deploy/prometheus/ if it lands under another name. The SNMP self-metrics are declared in
-# src/exposition/self_metrics.cc under these names but not yet in docs/metrics.md.
+# src/telemetry/self_metrics.cc under these names but not yet in docs/metrics.md.
 PENDING = {
     # issue 5 (SNMP): per-target poll statistics.
     "netif_snmp_targets": 5,
