@@ -40,6 +40,8 @@ class IfMibPollPlan {
   // `source`: the records' InterfaceKey::source. The target's name, static labels, port
   // selection and metadata_every come from `config`, which must outlive the plan.
   IfMibPollPlan(const SnmpTargetConfig& config, std::string source);
+  // The plan keeps a reference to the config: a temporary would dangle.
+  IfMibPollPlan(SnmpTargetConfig&& config, std::string source) = delete;
 
   // Begins a poll; returns its first walk: the columns, and the scalars as non-repeaters.
   ColumnWalk StartPoll();

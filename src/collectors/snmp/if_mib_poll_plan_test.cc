@@ -79,7 +79,8 @@ class IfMibPollPlanTest : public ::testing::Test {
 };
 
 TEST_F(IfMibPollPlanTest, FirstPollWalksEveryColumnAndAsksForTheScalars) {
-  IfMibPollPlan plan(Config(10), "snmp/sw1");
+  const SnmpTargetConfig plan_config = Config(10);
+  IfMibPollPlan plan(plan_config, "snmp/sw1");
   const ColumnWalk walk = plan.StartPoll();
   EXPECT_TRUE(plan.metadata());
   EXPECT_EQ(ColumnsOf(walk), IfColumnSet().set());
@@ -91,7 +92,8 @@ TEST_F(IfMibPollPlanTest, FirstPollWalksEveryColumnAndAsksForTheScalars) {
 }
 
 TEST_F(IfMibPollPlanTest, IfNumberSizesTheFirstWalk) {
-  IfMibPollPlan plan(Config(10), "snmp/sw1");
+  const SnmpTargetConfig plan_config = Config(10);
+  IfMibPollPlan plan(plan_config, "snmp/sw1");
   plan.StartPoll();
   Varbind if_number;
   if_number.oid = Oid(kIfNumberInstance.begin(), kIfNumberInstance.end());
@@ -100,7 +102,8 @@ TEST_F(IfMibPollPlanTest, IfNumberSizesTheFirstWalk) {
   plan.OnScalars(std::span<const Varbind>(&if_number, 1));
   EXPECT_EQ(plan.expected_rows(), 48u);
   // An absurd ifNumber is capped at what a walk reads of one column.
-  IfMibPollPlan other(Config(10), "snmp/sw1");
+  const SnmpTargetConfig other_config = Config(10);
+  IfMibPollPlan other(other_config, "snmp/sw1");
   other.StartPoll();
   if_number.integer = 2000000000;
   other.OnScalars(std::span<const Varbind>(&if_number, 1));
@@ -108,7 +111,8 @@ TEST_F(IfMibPollPlanTest, IfNumberSizesTheFirstWalk) {
 }
 
 TEST_F(IfMibPollPlanTest, FastPollsWalkOnlyTheFastColumnsInUseAndReuseParsedSlowValues) {
-  IfMibPollPlan plan(Config(10), "snmp/sw1");
+  const SnmpTargetConfig plan_config = Config(10);
+  IfMibPollPlan plan(plan_config, "snmp/sw1");
   const IfMibParseResult full = Poll(plan, device_, 1000);
   ASSERT_EQ(full.records.size(), 2u);
 
@@ -140,7 +144,8 @@ TEST_F(IfMibPollPlanTest, FastPollsWalkOnlyTheFastColumnsInUseAndReuseParsedSlow
 }
 
 TEST_F(IfMibPollPlanTest, MetadataPollEveryNthPoll) {
-  IfMibPollPlan plan(Config(3), "snmp/sw1");
+  const SnmpTargetConfig plan_config = Config(3);
+  IfMibPollPlan plan(plan_config, "snmp/sw1");
   std::string pattern;
   for (int i = 0; i < 7; ++i) {
     plan.StartPoll();
@@ -153,7 +158,8 @@ TEST_F(IfMibPollPlanTest, MetadataPollEveryNthPoll) {
 }
 
 TEST_F(IfMibPollPlanTest, AFailedMetadataPollLeavesItDue) {
-  IfMibPollPlan plan(Config(10), "snmp/sw1");
+  const SnmpTargetConfig plan_config = Config(10);
+  IfMibPollPlan plan(plan_config, "snmp/sw1");
   plan.StartPoll();
   plan.Abort();
   plan.StartPoll();
@@ -161,7 +167,8 @@ TEST_F(IfMibPollPlanTest, AFailedMetadataPollLeavesItDue) {
 }
 
 TEST_F(IfMibPollPlanTest, ChangedPortsAreFollowedByAWalkOfTheRemainingColumns) {
-  IfMibPollPlan plan(Config(10), "snmp/sw1");
+  const SnmpTargetConfig plan_config = Config(10);
+  IfMibPollPlan plan(plan_config, "snmp/sw1");
   Poll(plan, device_, 1000);
 
   device_.RemovePort(2);
@@ -184,7 +191,8 @@ TEST_F(IfMibPollPlanTest, ChangedPortsAreFollowedByAWalkOfTheRemainingColumns) {
 }
 
 TEST_F(IfMibPollPlanTest, AnAgentRestartIsFollowedByAWalkOfTheRemainingColumns) {
-  IfMibPollPlan plan(Config(10), "snmp/sw1");
+  const SnmpTargetConfig plan_config = Config(10);
+  IfMibPollPlan plan(plan_config, "snmp/sw1");
   Poll(plan, device_, 1000);
   device_.SetUptime(101000);  // 10 s later: no restart
   int walks = 0;
@@ -205,7 +213,8 @@ TEST_F(IfMibPollPlanTest, AnAgentRestartIsFollowedByAWalkOfTheRemainingColumns) 
 
 TEST_F(IfMibPollPlanTest, AMalformedSlowValueIsCountedWhenReadNotOnEveryFastPoll) {
   device_.SetUnsigned(IfColumn::kMtu, 2, SnmpType::kCounter32, 1500);  // MTU is an INTEGER
-  IfMibPollPlan plan(Config(10), "snmp/sw1");
+  const SnmpTargetConfig plan_config = Config(10);
+  IfMibPollPlan plan(plan_config, "snmp/sw1");
   const IfMibParseResult full = Poll(plan, device_, 1000);
   EXPECT_EQ(full.malformed, 1u);
   ASSERT_EQ(full.problems.size(), 1u);

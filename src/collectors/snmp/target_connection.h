@@ -55,6 +55,7 @@ class TargetConnection {
   // connection; a null `factory` means NetSnmpSessions().
   TargetConnection(size_t id, const SnmpTargetConfig& config, HostLookup& resolver,
                    SessionFactory factory = nullptr);
+  TargetConnection(size_t, SnmpTargetConfig&&, HostLookup&, SessionFactory = nullptr) = delete;
   ~TargetConnection();  // Close()
   TargetConnection(const TargetConnection&) = delete;
   TargetConnection& operator=(const TargetConnection&) = delete;

@@ -36,6 +36,7 @@ class TargetReporter {
   // the reporter.
   TargetReporter(const SnmpTargetConfig& config, RecordSink& sink, SelfMetrics& self_metrics,
                  CollectorRuns& runs);
+  TargetReporter(SnmpTargetConfig&&, RecordSink&, SelfMetrics&, CollectorRuns&) = delete;
 
   const std::string& source() const { return source_; }
 
