@@ -32,9 +32,7 @@ class LinkFactsSet {
   constexpr LinkFactsSet(std::initializer_list<LinkFacts> facts) {
     for (const LinkFacts f : facts) Add(f);
   }
-  static constexpr LinkFactsSet All() {
-    return {LinkFacts::kState, LinkFacts::kSettings, LinkFacts::kMedium};
-  }
+  static constexpr LinkFactsSet All();
   constexpr void Add(LinkFacts f) { bits_ |= Bit(f); }
   constexpr bool Has(LinkFacts f) const { return (bits_ & Bit(f)) != 0; }
   constexpr bool Empty() const { return bits_ == 0; }
@@ -62,25 +60,23 @@ struct LinkFactsOwnership {
   // Who reports the group while the netlink source runs, and without it.
   std::string_view owner_with_netlink;
   std::string_view owner_without_netlink;
-  // How often the local source re-reads the group from sysfs when sysfs owns it.
-  std::string_view sysfs_cadence;
   WhenSampleLacks when_sample_lacks;
 };
 
 // The table, one row per group, in LinkFacts order.
 inline constexpr std::array<LinkFactsOwnership, 3> kLinkFactsOwnership = {{
     {LinkFacts::kState, "state", "oper state, admin up, carrier, carrier change counts", "netlink",
-     "sysfs", "every pass", WhenSampleLacks::kKeepLast},
+     "sysfs", WhenSampleLacks::kKeepLast},
     {LinkFacts::kSettings, "settings", "ifindex, iflink, master, kind, mtu, type, address, alias",
-     "netlink", "sysfs", "every 10 s", WhenSampleLacks::kKeepEventValue},
+     "netlink", "sysfs", WhenSampleLacks::kKeepEventValue},
     {LinkFacts::kMedium, "medium", "speed, duplex, virtual", "sysfs", "sysfs",
-     "at first sight, after each link event for the device (with netlink) and every 5 min with "
-     "netlink, every 10 s without",
      WhenSampleLacks::kLeaveAbsent},
 }};
 
-constexpr const LinkFactsOwnership& Ownership(LinkFacts facts) {
-  return kLinkFactsOwnership[static_cast<std::size_t>(facts)];
+constexpr LinkFactsSet LinkFactsSet::All() {
+  LinkFactsSet set;
+  for (const LinkFacts facts : kAllLinkFacts) set.Add(facts);
+  return set;
 }
 
 // The groups a local source reads from sysfs: those whose owner is sysfs.

@@ -83,8 +83,7 @@ bool LocalSource::ReadAttributes(InterfaceRecord& record, bool dirty) {
   }
   // What sysfs owns (model/link_facts.h): the state every pass, the rest when due.
   const LinkFactsSet owned = SysfsOwnedFacts(netlink);
-  SysfsReader::Options options;
-  options.facts = {};
+  SysfsReader::Options options{.facts = {}};
   for (const LinkFacts facts : kAllLinkFacts) {
     if (owned.Has(facts) && (due || facts == LinkFacts::kState)) options.facts.Add(facts);
   }
