@@ -177,15 +177,23 @@ void RenderSamples(const MetricDefinition& definition, const Snapshot& snapshot,
   }
 }
 
-// The catalogue's families, then one per extra counter the snapshot's interfaces carry (a source's
-// own counters, model/extra_counters.h), in name order.
-std::vector<MetricDefinition> Families(const Snapshot& snapshot) {
-  const auto catalogue = InterfaceMetricCatalogue();
-  std::vector<MetricDefinition> families(catalogue.begin(), catalogue.end());
+// One family per extra counter the snapshot's interfaces carry (a source's own counters,
+// model/extra_counters.h), in name order; rendered after the catalogue's. Empty, and no allocation,
+// when there are none: the catalogue itself is never copied.
+std::vector<MetricDefinition> ExtraCounterFamilies(const Snapshot& snapshot) {
+  std::vector<MetricDefinition> families;
+  families.reserve(snapshot.extra_counters.size());
   for (const ExtraCounterDefinition* counter : snapshot.extra_counters) {
     families.push_back(ExtraCounterFamily(*counter));
   }
   return families;
+}
+
+// Calls fn(definition) for the catalogue's families, then for `extra`'s.
+template <typename Fn>
+void ForEachFamily(std::span<const MetricDefinition> extra, Fn&& fn) {
+  for (const MetricDefinition& definition : InterfaceMetricCatalogue()) fn(definition);
+  for (const MetricDefinition& definition : extra) fn(definition);
 }
 
 constexpr std::size_t kMinInterfacesForParallelRender = 256;
@@ -200,11 +208,12 @@ constexpr std::size_t kInterfacesPerSegment = 2560;
 void RenderInterfaces(const Snapshot& snapshot, ChunkedBuffer& out) {
   std::vector<std::string> made_here;
   const auto label_blocks = LabelBlocks(snapshot, made_here);
-  for (const auto& definition : Families(snapshot)) {
-    if (!FamilyHasSamples(definition, snapshot)) continue;
+  const std::vector<MetricDefinition> extra = ExtraCounterFamilies(snapshot);
+  ForEachFamily(extra, [&](const MetricDefinition& definition) {
+    if (!FamilyHasSamples(definition, snapshot)) return;
     WriteHeader(definition, out);
     RenderSamples(definition, snapshot, label_blocks, 0, snapshot.interfaces.size(), out);
-  }
+  });
 }
 
 void RenderInterfaces(const Snapshot& snapshot, SegmentedBody& out) {
@@ -214,10 +223,10 @@ void RenderInterfaces(const Snapshot& snapshot, SegmentedBody& out) {
   std::vector<std::string> made_here;
   const auto label_blocks = LabelBlocks(snapshot, made_here);
   const std::size_t count = snapshot.interfaces.size();
-  const std::vector<MetricDefinition> families = Families(snapshot);
-  for (const auto& definition : families) {
+  const std::vector<MetricDefinition> extra = ExtraCounterFamilies(snapshot);
+  ForEachFamily(extra, [&](const MetricDefinition& definition) {
     // Decided here, not in the segments: an empty family gets none at all.
-    if (!FamilyHasSamples(definition, snapshot)) continue;
+    if (!FamilyHasSamples(definition, snapshot)) return;
     for (std::size_t begin = 0; begin < count; begin += kInterfacesPerSegment) {
       const std::size_t end = std::min(count, begin + kInterfacesPerSegment);
       out.Submit([&definition, &snapshot, &label_blocks, begin, end](ChunkedBuffer& segment) {
@@ -225,7 +234,7 @@ void RenderInterfaces(const Snapshot& snapshot, SegmentedBody& out) {
         RenderSamples(definition, snapshot, label_blocks, begin, end, segment);
       });
     }
-  }
+  });
   out.Drain();  // the segments read the snapshot and the label blocks
 }
 
