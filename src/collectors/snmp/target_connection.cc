@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "config/duration.h"
+#include "util/clock.h"
 
 namespace netif {
 namespace {
@@ -19,8 +20,6 @@ namespace {
 // Beyond net-snmp's own timeouts: the longest a request may stay unanswered before the poll is
 // failed anyway (net-snmp drops a request silently when an SNMPv3 Report ends it).
 constexpr double kWatchdogSlackSeconds = 1.0;
-
-double Seconds(std::chrono::milliseconds d) { return std::chrono::duration<double>(d).count(); }
 
 std::string_view ReportAdvice(SnmpReport report) {
   switch (report) {
@@ -103,7 +102,7 @@ std::optional<SnmpFailure> TargetConnection::StartConnect(double now) {
                        "cannot connect to " + Address() + ": " + std::strerror(errno)};
   }
   waiting_ = State::kConnecting;
-  connect_deadline_ = now + Seconds(config_.settings.timeout) * (config_.settings.retries + 1);
+  connect_deadline_ = now + ToSeconds(config_.settings.timeout) * (config_.settings.retries + 1);
   return std::nullopt;
 }
 
@@ -193,7 +192,7 @@ void TargetConnection::RefreshRetryTimer(double now) {
 }
 
 void TargetConnection::ArmWatchdog(double now) {
-  watchdog_ = now + Seconds(config_.settings.timeout) * (config_.settings.retries + 1) +
+  watchdog_ = now + ToSeconds(config_.settings.timeout) * (config_.settings.retries + 1) +
               kWatchdogSlackSeconds;
 }
 

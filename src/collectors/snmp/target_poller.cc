@@ -8,14 +8,11 @@
 #include <utility>
 
 #include "collectors/snmp/shard.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 namespace netif {
-namespace {
-
-double Seconds(std::chrono::milliseconds d) { return std::chrono::duration<double>(d).count(); }
-
-}  // namespace
+namespace {}  // namespace
 
 TargetPoller::TargetPoller(size_t id, SnmpTargetConfig config, RecordSink& sink,
                            SelfMetrics& self_metrics, CollectorRuns& runs, HostLookup& resolver,
@@ -294,7 +291,7 @@ void TargetPoller::EndPoll(double now) {
   connection_.EndPoll();
   walk_.reset();
   // On the grid of intervals; a poll that overran skips the slots it missed.
-  const double interval = Seconds(config_.settings.interval);
+  const double interval = ToSeconds(config_.settings.interval);
   while (next_due_ <= now) next_due_ += interval;
 }
 
@@ -302,7 +299,7 @@ double TargetPoller::FirstPollDelay() const {
   // A stable offset within the first interval, from the name (as Prometheus spreads scrapes), so
   // hundreds of targets do not all poll in the same instant, and a restart keeps their rhythm.
   const double fraction = static_cast<double>(Fnv1a32(config_.name) % 1000) / 1000.0;
-  return fraction * Seconds(config_.settings.interval);
+  return fraction * ToSeconds(config_.settings.interval);
 }
 
 }  // namespace netif

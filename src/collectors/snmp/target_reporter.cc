@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "config/duration.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 namespace netif {
@@ -11,8 +12,6 @@ namespace {
 
 // A broken agent can describe a new problem on every poll; the log hears of this many per target.
 constexpr size_t kMaxLoggedProblems = 64;
-
-double Seconds(std::chrono::milliseconds d) { return std::chrono::duration<double>(d).count(); }
 
 }  // namespace
 
@@ -124,11 +123,11 @@ void TargetReporter::Failed(const SnmpFailure& failure, double duration,
 
 double TargetReporter::StaleDeadline() const {
   if (!series_present_) return std::numeric_limits<double>::infinity();
-  return last_success_ + Seconds(config_.settings.StaleAfter());
+  return last_success_ + ToSeconds(config_.settings.StaleAfter());
 }
 
 void TargetReporter::RemoveIfStale(double now) {
-  if (!series_present_ || now - last_success_ < Seconds(config_.settings.StaleAfter())) return;
+  if (!series_present_ || now - last_success_ < ToSeconds(config_.settings.StaleAfter())) return;
   sink_.RemoveSource(source_);
   series_present_ = false;
   metrics_.interfaces.Set(0);
