@@ -129,6 +129,7 @@ struct Config {
   std::optional<std::string> config_file;  // nullopt: no file, built-in defaults
   Shard snmp_shard;                        // --snmp.shard, default 0/1
   bool check_config = false;               // --check-config: main() validates, reports and exits
+  bool web_enable_lifecycle = false;       // --web.enable-lifecycle: POST /-/reload is served
 
   bool operator==(const Config&) const = default;
 };
