@@ -7,11 +7,14 @@
 //   - analytics settings change in place (a new window list) without losing that state;
 //   - an invalid file changes nothing: one error line, the old config keeps running,
 //     netif_exporter_config_last_reload_successful drops to 0 (and back to 1 on the next valid
-//     load, with a newer success timestamp).
+//     load, with a newer success timestamp);
+//   - SNMP targets are added and removed in place: a target the change keeps never loses its
+//     series, an added one appears, a removed one's series and target metrics vanish.
 //
 // Needs root to make the namespace; FAILS (never skips) without it. Every wait is bounded.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <memory>
@@ -24,6 +27,8 @@
 #include "support/exposition_parser.h"
 #include "support/netns.h"
 #include "support/scrape.h"
+#include "support/snmp/agents.h"
+#include "support/snmp/snmp_test_env.h"
 #include "support/temp_dir.h"
 
 namespace netif::testing_support {
@@ -161,6 +166,53 @@ TEST_F(ReloadTest, InvalidFileChangesNothing) {
       },
       kWaitLimit);
   EXPECT_EQ(fixed.Value("netif_exporter_config_last_reload_successful"), 1);
+}
+
+// Every port series of `target` (netif_up is one per port).
+size_t Ports(const Exposition& scrape, const std::string& target) {
+  return scrape.Find("netif_up", {{"target", target}}).size();
+}
+
+std::string SnmpTarget(const std::string& name, const SnmpdAgent& agent) {
+  return "    - {name: " + name + ", address: \"" + agent.UdpAddress() + "\", community: public}\n";
+}
+
+TEST_F(ReloadTest, SnmpTargetsAreAddedAndRemovedInPlace) {
+  SnmpdAgent::Options options;
+  options.netns = netns_->name();
+  SnmpdAgent agent(options);
+  Rewrite(SnmpOnlyConfig(SnmpTarget("sw-a", agent)));
+  Hangup();
+  const Exposition first = ScrapeUntil(
+      *exporter_, [](const Exposition& s) { return Ports(s, "sw-a") >= 4; }, kWaitLimit);
+  ASSERT_GE(Ports(first, "sw-a"), 4u) << "snmpd in the namespace lists lo and the four veths";
+  const size_t ports = Ports(first, "sw-a");
+  EXPECT_FALSE(HasDevice(first, "vA")) << "local collection is off in the new config";
+
+  Rewrite(SnmpOnlyConfig(SnmpTarget("sw-a", agent) + SnmpTarget("sw-b", agent)));
+  Hangup();
+  // Scraped all through the reload: the kept target never loses a port.
+  size_t fewest = ports;
+  const Exposition both = ScrapeUntil(
+      *exporter_,
+      [&](const Exposition& s) {
+        fewest = std::min(fewest, Ports(s, "sw-a"));
+        return Ports(s, "sw-b") == ports;
+      },
+      kWaitLimit, 50ms);
+  EXPECT_EQ(Ports(both, "sw-b"), ports);
+  EXPECT_EQ(fewest, ports) << "sw-a lost series during the reload";
+  EXPECT_EQ(both.Value("netif_snmp_targets"), 2);
+
+  Rewrite(SnmpOnlyConfig(SnmpTarget("sw-b", agent)));
+  Hangup();
+  const Exposition only_b = ScrapeUntil(
+      *exporter_, [](const Exposition& s) { return Ports(s, "sw-a") == 0; }, kWaitLimit);
+  EXPECT_EQ(Ports(only_b, "sw-a"), 0u);
+  EXPECT_FALSE(TargetUp(only_b, "sw-a").has_value());
+  EXPECT_EQ(Ports(only_b, "sw-b"), ports);
+  EXPECT_EQ(only_b.Value("netif_snmp_targets"), 1);
+  EXPECT_TRUE(exporter_->ErrorLines().empty()) << exporter_->Stderr();
 }
 
 }  // namespace
