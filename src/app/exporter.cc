@@ -79,11 +79,6 @@ Exporter::~Exporter() { Stop(); }
 
 std::string Exporter::Start() {
   Parts& p = *parts_;
-  // Whatever a source needs of the process before threads run (net-snmp's locale and
-  // environment), done for every listed source: a reload may turn one on while threads run.
-  for (const SourceEntry& entry : SourceList()) {
-    if (entry.prepare_process) entry.prepare_process();
-  }
   p.store = std::make_unique<Store>(AnalyticsSettingsFromConfig(config_.analytics), LogAnomalyEvent,
                                     RenderLabelBlock);
   StartSources();

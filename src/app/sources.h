@@ -17,10 +17,6 @@ struct SourceEntry {
   // The extra counters the source declares (model/extra_counters.h), so that docs/metrics.md is
   // checked against them; null when it has none.
   std::span<const ExtraCounterDefinition* const> (*extra_counters)() = nullptr;
-  // What the source needs done to the process before any thread runs (net-snmp touches the
-  // locale and the environment); called once at start whether or not the config enables the
-  // source, since a reload may enable it later. Null when nothing.
-  void (*prepare_process)() = nullptr;
 };
 
 // Every source, in start order (see the ordering constraints in sources.cc).
