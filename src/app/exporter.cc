@@ -1,6 +1,7 @@
 #include "app/exporter.h"
 
 #include <atomic>
+#include <mutex>
 #include <set>
 #include <utility>
 
@@ -70,6 +71,15 @@ struct Exporter::Parts {
   std::vector<std::unique_ptr<Source>> sources;  // in start order
   std::unique_ptr<HttpServer> http;
   std::atomic<bool> ready{false};
+  std::mutex dropped_mutex;  // one scrape at a time brings the counter up to date
+
+  // Brings netif_log_messages_dropped_total up to the logger's count (util/ has no metrics).
+  void CountDroppedLogLines() {
+    std::lock_guard lock(dropped_mutex);
+    prometheus::Counter& counter = self_metrics.Counter("netif_log_messages_dropped_total");
+    const double missing = static_cast<double>(LogMessagesDropped()) - counter.Value();
+    if (missing > 0) counter.Increment(missing);
+  }
 };
 
 Exporter::Exporter(Config config, CommandLine cli)
@@ -93,6 +103,7 @@ std::string Exporter::Start() {
     // before it marks its target up, so a scrape that says a target is up also holds that
     // target's series. The other order let a target come up between the two reads.
     std::string self_metrics;  // a few kilobytes
+    p.CountDroppedLogLines();
     p.self_metrics.Render(self_metrics);
     AppendProcessMetrics(self_metrics);
     // The snapshot pointer is all a scrape takes from the store: rendering holds no lock and

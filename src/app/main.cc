@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -27,6 +28,9 @@ sigset_t BlockHandledSignals() {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   // A scraper that hangs up mid-response must not kill the process.
   signal(SIGPIPE, SIG_IGN);
+  // Their default action ends the process without a word; nothing here uses them.
+  signal(SIGUSR1, SIG_IGN);
+  signal(SIGUSR2, SIG_IGN);
   return signals;
 }
 
@@ -93,5 +97,6 @@ int main(int argc, char** argv) {
   netif::LogInfo("shutting down", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
   exporter.Stop();
   netif::LogInfo("stopped");
+  netif::FlushLogs(std::chrono::seconds(1));  // a stalled stderr must not hold the exit
   return 0;
 }

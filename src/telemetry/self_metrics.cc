@@ -20,6 +20,8 @@ constexpr SelfMetricDefinition kSelfMetrics[] = {
      ""},
     {"netif_exporter_config_last_reload_success_timestamp_seconds", MetricType::kGauge,
      "Unix time of the last successful configuration load.", ""},
+    {"netif_log_messages_dropped_total", MetricType::kCounter,
+     "Log lines dropped because stderr did not keep up (its reader stalled).", ""},
     {"netif_scrape_collector_success", MetricType::kGauge,
      "1 if the collector's last run succeeded, 0 if it failed.", "collector"},
     {"netif_scrape_collector_duration_seconds", MetricType::kGauge,
