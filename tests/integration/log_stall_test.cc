@@ -74,10 +74,12 @@ TEST_F(LogStallTest, CollectionGoesOnAndDroppedLinesAreCounted) {
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   fifo_fd_ = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);  // held open, read only until the port
   ASSERT_GE(fifo_fd_, 0);
+  // One page: the stall shows after a few dozen lines (link event lines are rate-limited).
+  ASSERT_GT(::fcntl(fifo_fd_, F_SETPIPE_SZ, 4096), 0);
   std::vector<std::string> argv = netns_->ExecPrefix();
   argv.insert(argv.end(),
               {"sh", "-c",
-               "NETIF_LOG_QUEUE_BYTES=16384 exec \"$0\" --web.listen-address=127.0.0.1:0 "
+               "NETIF_LOG_QUEUE_BYTES=4096 exec \"$0\" --web.listen-address=127.0.0.1:0 "
                "--collection.interval=200ms --log.level=debug 2>\"$1\"",
                ExporterBinary(), fifo});
   Subprocess exporter(argv);
