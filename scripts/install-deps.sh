@@ -6,7 +6,7 @@ set -euo pipefail
 
 build_packages=(
   build-essential cmake pkg-config git ca-certificates
-  prometheus-cpp-dev libcivetweb-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libsnmp-dev zlib1g-dev
+  prometheus-cpp-dev libcivetweb-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libsnmp-dev libre2-dev zlib1g-dev
   googletest libgtest-dev libgmock-dev
 )
 test_packages=(
