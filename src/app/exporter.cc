@@ -60,7 +60,10 @@ std::string Exporter::Start() {
     out.text().Append(self_metrics);
   };
   callbacks.ready = [&p] { return p.ready.load(); };
-  auto server = HttpServer::Start(config_.web.listen_address.ToString(), std::move(callbacks));
+  // TLS, auth, extra headers and the lifecycle API stay off until the app wires the web config.
+  HttpServerOptions http_options;
+  http_options.listen_addresses = {config_.web.listen_address.ToString()};
+  auto server = HttpServer::Start(std::move(http_options), std::move(callbacks));
   if (auto* error = std::get_if<std::string>(&server)) return *error;
   p.http = std::move(std::get<std::unique_ptr<HttpServer>>(server));
   for (const int port : p.http->BoundPorts()) {
