@@ -86,8 +86,9 @@ struct ServerState {
   }
 };
 
-// A request that holds one of the max_metrics_requests slots points its request context here;
-// the completion callback gives the slot back.
+// A request's context points at the first once its headers are read, at the second while it holds
+// one of the max_metrics_requests slots (the completion callback gives the slot back).
+char kHeadersSeen;
 char kHoldsMetricsSlot;
 
 // The request's path: a request in absolute form ("GET http://host/metrics HTTP/1.1", RFC 9112
@@ -238,16 +239,28 @@ bool IsToken(std::string_view text) {
   return true;
 }
 
-// libmicrohttpd's access handler. Every request is answered on the first call (headers read): no
-// endpoint takes a body, and libmicrohttpd closes a connection whose body was left unread.
+// libmicrohttpd's access handler. It is called when the headers are in (the request context is
+// still null), then for each piece of a body, then once more with none left: the answer is given
+// on that last call. Answering earlier would make libmicrohttpd close the connection after the
+// response ("Connection: close"), and Prometheus could not keep its connection between scrapes.
+// No endpoint reads a body: one is skipped.
 MHD_Result HandleRequest(void* cls, MHD_Connection* connection, const char* url,
-                         const char* method_text, const char*, const char*, size_t*,
-                         void** request_context) {
+                         const char* method_text, const char*, const char*,
+                         size_t* upload_data_size, void** request_context) {
+  if (*request_context == nullptr) {
+    *request_context = &kHeadersSeen;
+    return MHD_YES;
+  }
+  if (*upload_data_size != 0) {
+    *upload_data_size = 0;
+    return MHD_YES;
+  }
   ServerState& server = *static_cast<ServerState*>(cls);
   const std::string_view method = method_text;
   if (!IsToken(method)) {
+    // Closed afterwards, as Go does after a malformed request: what follows is not trusted.
     return Respond(connection, nullptr, MHD_HTTP_BAD_REQUEST, kTextContentType,
-                   "400 Bad Request: invalid method\n");
+                   "400 Bad Request: invalid method\n", {{MHD_HTTP_HEADER_CONNECTION, "close"}});
   }
   // Go answers "OPTIONS *" itself, before any handler (or auth): 200 with an empty body.
   if (method == MHD_HTTP_METHOD_OPTIONS && std::string_view(url) == "*") {

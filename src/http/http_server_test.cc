@@ -129,6 +129,12 @@ TEST_F(HttpServerTest, HealthyAlwaysReadyOnlyWhenReady) {
   EXPECT_EQ(ready->status, 200);
 }
 
+HttpServerOptions LoopbackOptions() {
+  HttpServerOptions options;
+  options.listen_addresses = {"127.0.0.1:0"};
+  return options;
+}
+
 // A raw request (method, target, headers) with Connection: close.
 std::optional<testing_support::HttpResponse> Send(int port, const std::string& method,
                                                   const std::string& target,
@@ -183,6 +189,30 @@ TEST_F(HttpServerTest, WebSocketUpgradeIsIgnoredAsGoDoes) {
   EXPECT_EQ(response->body, body_);
 }
 
+// Prometheus keeps its connection between scrapes: two requests on one connection, both answered.
+TEST_F(HttpServerTest, KeepAliveConnectionServesSeveralRequests) {
+  const auto response = testing_support::HttpRequest(
+      "127.0.0.1", port_,
+      "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /-/healthy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  // The first response's body, then the whole second response.
+  EXPECT_THAT(response->body, HasSubstr("a_metric 1\nHTTP/1.1 200"));
+  EXPECT_THAT(response->body, HasSubstr("Healthy\n"));
+}
+
+TEST_F(HttpServerTest, ReloadWithABodyIsAnsweredToo) {
+  HttpServerOptions options = LoopbackOptions();
+  options.enable_lifecycle = true;
+  ASSERT_EQ(server_->Reconfigure(options), "");
+  const auto post = testing_support::HttpRequest(
+      "127.0.0.1", port_,
+      "POST /-/reload HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 5\r\n\r\nhello");
+  ASSERT_TRUE(post.has_value());
+  EXPECT_EQ(post->status, 200);
+}
+
 TEST_F(HttpServerTest, LifecycleOffIs403AndGetIs405) {
   const auto post = Send(port_, "POST", "/-/reload", "Content-Length: 0\r\n");
   ASSERT_TRUE(post.has_value());
@@ -191,12 +221,6 @@ TEST_F(HttpServerTest, LifecycleOffIs403AndGetIs405) {
   const auto get = Send(port_, "GET", "/-/reload");
   ASSERT_TRUE(get.has_value());
   EXPECT_EQ(get->status, 405);
-}
-
-HttpServerOptions LoopbackOptions() {
-  HttpServerOptions options;
-  options.listen_addresses = {"127.0.0.1:0"};
-  return options;
 }
 
 TEST_F(HttpServerTest, LifecycleOnCallsReload) {
