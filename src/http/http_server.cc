@@ -514,7 +514,7 @@ std::variant<std::unique_ptr<HttpServer>, std::string> HttpServer::Start(HttpSer
   }
   for (const std::string& text : options.listen_addresses) {
     std::string error;
-    const auto address = ParseListenAddress(text, &error);
+    const auto address = ParseHttpListenAddress(text, &error);
     if (!address) return "listen address \"" + text + "\": " + error;
     auto socket = ListenSocket::Open(*address);
     if (auto* failure = std::get_if<std::string>(&socket)) {

@@ -61,7 +61,7 @@ std::string ErrnoText(int error) { return std::strerror(error); }
 
 }  // namespace
 
-std::optional<ListenAddress> ParseListenAddress(std::string_view text, std::string* error) {
+std::optional<HttpListenAddress> ParseHttpListenAddress(std::string_view text, std::string* error) {
   const auto colon = text.rfind(':');
   if (colon == std::string_view::npos) {
     *error = "missing port (want host:port or :port)";
@@ -83,10 +83,10 @@ std::optional<ListenAddress> ParseListenAddress(std::string_view text, std::stri
     *error = "an IPv6 address needs brackets: [" + std::string(host) + "]:port";
     return std::nullopt;
   }
-  return ListenAddress{std::string(host), *port};
+  return HttpListenAddress{std::string(host), *port};
 }
 
-std::variant<ListenSocket, std::string> ListenSocket::Open(const ListenAddress& address) {
+std::variant<ListenSocket, std::string> ListenSocket::Open(const HttpListenAddress& address) {
   if (address.host.empty()) {
     sockaddr_in6 any6{};
     any6.sin6_family = AF_INET6;

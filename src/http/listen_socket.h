@@ -12,13 +12,14 @@
 
 namespace netif {
 
-struct ListenAddress {
+// Named apart from config/values.h's ListenAddress (same namespace; http may not include config/).
+struct HttpListenAddress {
   std::string host;  // empty: every address, IPv4 and IPv6 (Go's ":port"); brackets removed
   uint16_t port = 0;
 };
 
 // Parses "host:port", "[v6]:port" or ":port"; nullopt with the reason in `error` otherwise.
-std::optional<ListenAddress> ParseListenAddress(std::string_view text, std::string* error);
+std::optional<HttpListenAddress> ParseHttpListenAddress(std::string_view text, std::string* error);
 
 // A bound, listening, non-blocking socket. Owns `fd` (closes it when destroyed).
 class ListenSocket {
@@ -27,7 +28,7 @@ class ListenSocket {
   // does), or on IPv4 alone with a log line when the host has no IPv6; a name resolves to its
   // first IPv4 address if it has one (as Go's net.Listen picks). Returns a one-line error
   // (address in use, no such host) otherwise.
-  static std::variant<ListenSocket, std::string> Open(const ListenAddress& address);
+  static std::variant<ListenSocket, std::string> Open(const HttpListenAddress& address);
   ListenSocket(ListenSocket&& other) noexcept;
   ListenSocket& operator=(ListenSocket&& other) noexcept;
   ~ListenSocket();

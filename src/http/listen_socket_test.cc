@@ -10,34 +10,34 @@ using ::testing::HasSubstr;
 
 TEST(ParseListenAddressTest, ReadsPrometheusStyleAddresses) {
   std::string error;
-  auto address = ParseListenAddress(":10100", &error);
+  auto address = ParseHttpListenAddress(":10100", &error);
   ASSERT_TRUE(address);
   EXPECT_EQ(address->host, "");
   EXPECT_EQ(address->port, 10100);
-  address = ParseListenAddress("127.0.0.1:0", &error);
+  address = ParseHttpListenAddress("127.0.0.1:0", &error);
   ASSERT_TRUE(address);
   EXPECT_EQ(address->host, "127.0.0.1");
   EXPECT_EQ(address->port, 0);
-  address = ParseListenAddress("[::1]:9", &error);
+  address = ParseHttpListenAddress("[::1]:9", &error);
   ASSERT_TRUE(address);
   EXPECT_EQ(address->host, "::1");
   EXPECT_EQ(address->port, 9);
-  address = ParseListenAddress("localhost:80", &error);
+  address = ParseHttpListenAddress("localhost:80", &error);
   ASSERT_TRUE(address);
   EXPECT_EQ(address->host, "localhost");
 }
 
 TEST(ParseListenAddressTest, RejectsMalformedAddresses) {
   std::string error;
-  EXPECT_FALSE(ParseListenAddress("10100", &error));
+  EXPECT_FALSE(ParseHttpListenAddress("10100", &error));
   EXPECT_THAT(error, HasSubstr("missing port"));
-  EXPECT_FALSE(ParseListenAddress("host:99999", &error));
+  EXPECT_FALSE(ParseHttpListenAddress("host:99999", &error));
   EXPECT_THAT(error, HasSubstr("invalid port"));
-  EXPECT_FALSE(ParseListenAddress("host:", &error));
-  EXPECT_FALSE(ParseListenAddress("::1:80", &error));
+  EXPECT_FALSE(ParseHttpListenAddress("host:", &error));
+  EXPECT_FALSE(ParseHttpListenAddress("::1:80", &error));
   EXPECT_THAT(error, HasSubstr("brackets"));
-  EXPECT_FALSE(ParseListenAddress("[::1:80", &error));
-  EXPECT_FALSE(ParseListenAddress("[]:80", &error));
+  EXPECT_FALSE(ParseHttpListenAddress("[::1:80", &error));
+  EXPECT_FALSE(ParseHttpListenAddress("[]:80", &error));
 }
 
 TEST(ListenSocketTest, PortZeroGetsARealPort) {
