@@ -38,7 +38,7 @@ struct HttpCallbacks {
   std::function<std::string()> reload;
 };
 
-// What a config reload may change (Reconfigure): everything but the listen addresses.
+// What a config reload may change (Reconfigure): everything but the listen addresses and threads.
 struct HttpServerOptions {
   // Prometheus-style: "host:port", "[v6]:port", ":port" (IPv4 and IPv6). One socket each.
   std::vector<std::string> listen_addresses;
@@ -53,7 +53,7 @@ struct HttpServerOptions {
   // /metrics responses rendered and not yet fully sent; beyond it a scrape gets 503. Bounds the
   // memory that clients which never read can pin (node_exporter's --web.max-requests).
   int max_metrics_requests = 40;
-  int threads = 4;  // the daemon's polling threads per listen address
+  int threads = 4;  // polling threads per listen address; fixed at Start
 };
 
 class HttpServer {
