@@ -1,7 +1,14 @@
 #include "http/http_server.h"
 
+#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
 
 #include "support/http_client.h"
 
@@ -57,9 +64,9 @@ TEST_F(HttpServerTest, CompressesWhenTheClientAcceptsGzip) {
 
 // Larger than the server's chunk, so it goes out in several chunks (and compressed, in several
 // pieces of deflate output).
-std::string LargeBody() {
+std::string LargeBody(std::size_t size = 3'000'000) {
   std::string body;
-  for (int i = 0; body.size() < 3'000'000; ++i) {
+  for (int i = 0; body.size() < size; ++i) {
     body += "netif_receive_bytes_total{device=\"veth" + std::to_string(i) + "\"} " +
             std::to_string(i * 7919) + "\n";
   }
@@ -292,6 +299,57 @@ TEST_F(HttpServerTest, ScrapesBeyondTheCapAre503AndSlotsComeBack) {
     ASSERT_TRUE(response.has_value());
     EXPECT_EQ(response->status, 200) << i;
   }
+}
+
+// A scraper that sends its request and never reads: a loopback socket with a small receive buffer.
+int SendWithoutReading(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int small = 4096;
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return -1;
+  const std::string request = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+  ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  return fd;
+}
+
+// What bounds the memory of clients that never read: each holds its rendered body and its slot
+// until it reads or goes; the next scrape beyond the cap gets 503, and slots come back when they
+// go.
+TEST_F(HttpServerTest, ClientsThatDoNotReadHoldSlotsUntilTheyGo) {
+  body_ = LargeBody(16'000'000);  // more than loopback's socket buffers hold
+  HttpServerOptions options = LoopbackOptions();
+  options.max_metrics_requests = 2;
+  ASSERT_EQ(server_->Reconfigure(options), "");
+  std::vector<int> stalled;
+  for (int i = 0; i < 2; ++i) {
+    const int fd = SendWithoutReading(port_);
+    ASSERT_GE(fd, 0);
+    stalled.push_back(fd);
+  }
+  std::optional<testing_support::HttpResponse> response;
+  for (int attempt = 0; attempt < 50; ++attempt) {  // until both are rendered and stuck
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    response = Send(port_, "GET", "/-/healthy");  // not a scrape: never capped
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ(response->status, 200);
+    response = Send(port_, "GET", "/metrics");
+    ASSERT_TRUE(response.has_value());
+    if (response->status == 503) break;
+  }
+  EXPECT_EQ(response->status, 503);
+  for (const int fd : stalled) ::close(fd);
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    response = Send(port_, "GET", "/metrics");
+    ASSERT_TRUE(response.has_value());
+    if (response->status == 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body.size(), body_.size());
 }
 
 TEST_F(HttpServerTest, ListenAddressesCannotChangeOnReload) {
