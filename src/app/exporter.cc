@@ -113,7 +113,11 @@ std::string Exporter::Start() {
     out.text().Append(self_metrics);
   };
   callbacks.ready = [&p] { return p.ready.load(); };
-  auto server = HttpServer::Start(config_.web.listen_address.ToString(), std::move(callbacks));
+  callbacks.reload = [this] { return Reload(); };  // POST /-/reload, with --web.enable-lifecycle
+  HttpServerOptions http_options;
+  http_options.listen_addresses = {config_.web.listen_address.ToString()};
+  http_options.enable_lifecycle = config_.web_enable_lifecycle;
+  auto server = HttpServer::Start(std::move(http_options), std::move(callbacks));
   if (auto* error = std::get_if<std::string>(&server)) return *error;
   p.http = std::move(std::get<std::unique_ptr<HttpServer>>(server));
   for (const int port : p.http->BoundPorts()) {
