@@ -27,6 +27,8 @@
 #include <cstdint>
 #include <memory>
 
+#include "util/byte_codec.h"
+
 namespace netif {
 
 struct AnomalySettings {
@@ -106,6 +108,9 @@ class SeasonalProfile {
     return count ? sum_ / static_cast<int>(count) : 0;
   }
   double noise() const { return noise_; }
+  // Warm restart (analytics_state.cc): the visited slots' values only.
+  void Save(ByteWriter& out) const;
+  void Load(ByteReader& in);
   // Learns sample x that arrived dt seconds after the previous one.
   void Learn(int slot, double dt, double x, double memory_seconds, double noise_alpha, double clip,
              double min_noise);
@@ -123,6 +128,8 @@ class SlidingPeak {
  public:
   double Get() const { return std::max(current_, previous_); }
   void Add(double t, double value, double period_seconds);
+  void Save(ByteWriter& out) const;
+  void Load(ByteReader& in);
 
  private:
   double current_ = 0, previous_ = 0;
@@ -152,6 +159,12 @@ class AnomalyDetector {
 
   // A sample is missing (counter reset/wrap or collection failure): never an anomaly.
   void MarkGap(double timestamp_seconds);
+
+  // Warm restart (analytics_state.cc): everything learned (all of it in unix time, so no shift).
+  // The settings are not saved; the caller drops the state when they changed (`apply` false reads
+  // and discards it).
+  void Save(ByteWriter& out) const;
+  bool Load(ByteReader& in, bool apply);
 
  private:
   enum class Direction : int8_t { kNone = 0, kUp = 1, kDown = -1 };
