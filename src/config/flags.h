@@ -26,6 +26,7 @@ struct CommandLine {
   std::optional<LogFormat> log_format;                           // --log.format
   std::optional<std::chrono::milliseconds> collection_interval;  // --collection.interval
   std::optional<Shard> snmp_shard;                               // --snmp.shard
+  std::optional<std::string> storage_path;                       // --storage.path
   bool check_config = false;                                     // --check-config
   bool show_version = false;                                     // --version
   bool show_help = false;                                        // --help, -h

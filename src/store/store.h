@@ -129,9 +129,10 @@ class Store final : public RecordSink {
 
   // --- Warm restart (analytics/analytics_state.h has what is saved; src/storage the file) ---
 
-  // Every interface's state, encoded under the writer mutex (no I/O; measured in
-  // docs/configuration.md), plus the staged state no interface has claimed yet (still waiting for
-  // its interface), for the saver to write out of the lock.
+  // Every interface's state, encoded under the writer mutex in slices of a few hundred interfaces
+  // (no I/O; measured in docs/configuration.md), plus the staged state no interface has claimed
+  // yet (still waiting for its interface), for the saver to write out of the lock. An interface
+  // that comes or goes meanwhile may or may not be listed.
   std::vector<SavedInterfaceState> SaveState();
 
   // Holds state loaded at start until its interfaces appear: when the store creates the entry of a

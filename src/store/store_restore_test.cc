@@ -136,5 +136,19 @@ TEST(StoreRestoreTest, CountersMeasureFromTheRestoredBaseline) {
   EXPECT_NEAR(*eth0->derived.receive.bits_per_second, 8000.0 * 8 / 10, 1e-6);
 }
 
+TEST(StoreRestoreTest, SaveStateListsEveryInterfaceAcrossItsLockSlices) {
+  Store store(std::make_shared<const AnalyticsSettings>());
+  InterfaceRecords records;
+  for (int i = 0; i < 1000; ++i) {
+    records.push_back(Local("v" + std::to_string(i), static_cast<uint32_t>(i + 2), 100));
+  }
+  store.ApplySample(kLocalSource, std::move(records), {10, 1000});
+  const auto states = store.SaveState();
+  ASSERT_EQ(states.size(), 1000u);
+  for (std::size_t i = 1; i < states.size(); ++i) {
+    EXPECT_LT(states[i - 1].key, states[i].key);  // each once, in key order
+  }
+}
+
 }  // namespace
 }  // namespace netif
