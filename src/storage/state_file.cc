@@ -99,7 +99,11 @@ std::variant<StateFile, std::string> ParseStateFile(std::span<const uint8_t> byt
     s.key.id = std::string(r.String());
     const bool has_ifindex = r.Bool();
     const uint32_t ifindex = r.U32();
-    if (has_ifindex) s.ifindex = ifindex;
+    if (has_ifindex) {
+      s.ifindex = ifindex;
+    } else if (ifindex != 0) {
+      r.Fail();  // one spelling per file: no ifindex is written as 0
+    }
     s.state = std::string(r.String());
   }
   if (!r.ok() || r.remaining() != 0) return std::string("malformed payload");
