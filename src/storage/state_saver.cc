@@ -15,8 +15,13 @@ namespace netif {
 StateSaver::StateSaver(std::string directory, std::string analytics_settings, Collect collect)
     : directory_(std::move(directory)),
       path_(directory_ + (directory_.ends_with('/') ? "" : "/") + std::string(kStateFileName)),
-      analytics_settings_(std::move(analytics_settings)),
-      collect_(std::move(collect)) {}
+      collect_(std::move(collect)),
+      analytics_settings_(std::move(analytics_settings)) {}
+
+void StateSaver::SetAnalyticsSettings(std::string analytics_settings) {
+  std::lock_guard lock(mutex_);
+  analytics_settings_ = std::move(analytics_settings);
+}
 
 StateSaver::~StateSaver() { Stop(); }
 

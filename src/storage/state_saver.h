@@ -43,6 +43,9 @@ class StateSaver {
   void Stop();
   // One save on the calling thread.
   Status SaveNow();
+  // The settings written with the next saves (a config reload changed the analytics settings:
+  // state learned from now on is under the new ones).
+  void SetAnalyticsSettings(std::string analytics_settings);
 
   // Statistics of the latest save (for logs and the bench).
   struct LastSave {
@@ -56,9 +59,9 @@ class StateSaver {
  private:
   const std::string directory_;
   const std::string path_;
-  const std::string analytics_settings_;
   const Collect collect_;
-  mutable std::mutex mutex_;  // one save at a time; guards last_save_ and failing_
+  mutable std::mutex mutex_;  // one save at a time; guards the fields below
+  std::string analytics_settings_;
   LastSave last_save_;
   bool failing_ = false;
   std::unique_ptr<PeriodicThread> thread_;

@@ -42,6 +42,15 @@ TEST_F(StateSaverTest, SaveNowWritesALoadableFile) {
   EXPECT_EQ(saver.last_save().interfaces, 2u);
 }
 
+TEST_F(StateSaverTest, SetAnalyticsSettingsTakesEffectAtTheNextSave) {
+  StateSaver saver(dir_, "old", Two);
+  ASSERT_TRUE(saver.SaveNow().ok());
+  EXPECT_EQ(LoadStateFile(saver.path())->analytics_settings, "old");
+  saver.SetAnalyticsSettings("new");
+  ASSERT_TRUE(saver.SaveNow().ok());
+  EXPECT_EQ(LoadStateFile(saver.path())->analytics_settings, "new");
+}
+
 TEST_F(StateSaverTest, SavesPeriodically) {
   int collected = 0;
   StateSaver saver(dir_, "", [&] {
