@@ -20,12 +20,13 @@ MAY_USE = {
     "analytics": {"model", "util"},
     "collectors": {"model", "util", "config", "telemetry"},
     "store": {"model", "analytics", "util"},
+    "storage": {"model", "analytics", "util"},
     "exposition": {"model", "util", "telemetry"},
     "http": {"util"},
     "app": {"util", "model", "config", "telemetry", "analytics", "collectors", "store",
-            "exposition", "http", "app"},
+            "storage", "exposition", "http", "app"},
     "tools": {"util", "model", "config", "telemetry", "analytics", "collectors", "store",
-              "exposition", "http", "app"},
+              "storage", "exposition", "http", "app"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 

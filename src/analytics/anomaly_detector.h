@@ -27,6 +27,8 @@
 #include <cstdint>
 #include <memory>
 
+#include "util/byte_codec.h"
+
 namespace netif {
 
 struct AnomalySettings {
@@ -108,6 +110,9 @@ class SeasonalProfile {
     return count ? sum_ / static_cast<int>(count) : 0;
   }
   double noise() const { return noise_; }
+  // Warm restart (analytics_state.cc): the visited slots' values only.
+  void Save(ByteWriter& out) const;
+  void Load(ByteReader& in);
   // Learns sample x that arrived dt seconds after the previous one.
   void Learn(int slot, double dt, double x, double memory_seconds, double noise_alpha, double clip,
              double min_noise);
@@ -125,6 +130,8 @@ class SlidingPeak {
  public:
   double Get() const { return std::max(current_, previous_); }
   void Add(double t, double value, double period_seconds);
+  void Save(ByteWriter& out) const;
+  void Load(ByteReader& in);
 
  private:
   double current_ = 0, previous_ = 0;
@@ -158,6 +165,12 @@ class AnomalyDetector {
   // Shares another copy of the same settings (a config reload rebuilt them), keeping what the
   // detector learned. REQUIRES: *settings equals the current settings.
   void Rebind(std::shared_ptr<const AnomalySettings> settings) { settings_ = std::move(settings); }
+
+  // Warm restart (analytics_state.cc): everything learned (all of it in unix time, so no shift).
+  // The settings are not saved; the caller drops the state when they changed (`apply` false reads
+  // and discards it).
+  void Save(ByteWriter& out) const;
+  bool Load(ByteReader& in, bool apply);
 
  private:
   enum class Direction : int8_t { kNone = 0, kUp = 1, kDown = -1 };

@@ -16,6 +16,7 @@
 #pragma once
 
 #include "analytics/analytics_settings.h"
+#include "util/byte_codec.h"
 
 namespace netif {
 
@@ -30,6 +31,10 @@ class AsymmetricDetector {
   // No rates for an interval: the countdowns start over.
   void MarkGap() { pending_since_ = kNone; }
   bool active() const { return active_; }
+
+  // Warm restart (analytics_state.cc); `apply` false reads and drops it (settings changed).
+  void Save(ByteWriter& out) const;
+  bool Load(ByteReader& in, double monotonic_shift, bool apply);
 
  private:
   static constexpr double kNone = -1e300;

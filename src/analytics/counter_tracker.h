@@ -30,6 +30,7 @@
 #include <optional>
 
 #include "model/interface_record.h"
+#include "util/byte_codec.h"
 
 namespace netif {
 
@@ -117,6 +118,10 @@ class CounterTracker {
   // `capacity_bps` (nullopt: unknown) bounds the rate a 32-bit wrap may imply.
   Result Update(const CounterSet& counters, double monotonic_seconds,
                 std::optional<double> capacity_bps);
+
+  // Warm restart (analytics_state.cc): the baseline; Load adds `monotonic_shift` to its time.
+  void Save(ByteWriter& out) const;
+  bool Load(ByteReader& in, double monotonic_shift);
 
  private:
   void Rebase(const CounterSet& counters, double monotonic_seconds);

@@ -47,6 +47,10 @@ class HealthWindow {
   // Add.
   HealthJudgement Judge(const HealthSettings& settings) const;
 
+  // Warm restart (analytics_state.cc): a saved window of another length is dropped (empty).
+  void Save(ByteWriter& out) const;
+  bool Load(ByteReader& in, double monotonic_shift);
+
  private:
   // float: ratios need a few digits, and 12 bytes per bucket keep the window at 160 bytes.
   struct Bucket {

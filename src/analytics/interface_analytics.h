@@ -41,6 +41,8 @@
 
 namespace netif {
 
+struct RestoreOptions;  // analytics_state.h
+
 class InterfaceAnalytics {
  public:
   // A null `settings` means the defaults.
@@ -61,6 +63,14 @@ class InterfaceAnalytics {
   // still listed; the health buckets while the health window is unchanged. `derived` (the latest
   // metrics, as OnSample takes them) is updated to match: windows, which detectors run.
   void Reconfigure(std::shared_ptr<const AnalyticsSettings> settings, DerivedMetrics& derived);
+
+  // Warm restart (analytics_state.h has the rules): Save writes every part's state and what of
+  // `derived` is carried from sample to sample; Load, on an object fresh from the constructor,
+  // restores them and rebuilds `derived` (the windows' and health's values from the restored
+  // rings, the anomaly flags and counts; which kinds are enabled from the current settings).
+  // False when the bytes are malformed: then discard this object and `derived`.
+  void Save(ByteWriter& out, const DerivedMetrics& derived) const;
+  bool Load(ByteReader& in, const RestoreOptions& options, DerivedMetrics& derived);
 
   // Bytes held for this interface: the object and what it allocated at construction.
   std::size_t MemoryBytes() const { return sizeof(*this) + windows_.HeapBytes(); }

@@ -8,6 +8,7 @@
 
 #include "model/interface_record.h"
 #include "model/link_history.h"
+#include "util/byte_codec.h"
 
 namespace netif {
 
@@ -18,6 +19,10 @@ class LinkStateTracker {
   // Returns true when the state changed.
   bool Observe(OperState state, double unix_seconds);
   const LinkHistory& history() const { return history_; }
+
+  // Warm restart (analytics_state.cc): the last state and the counts (unix time, no shift).
+  void Save(ByteWriter& out) const;
+  bool Load(ByteReader& in);
 
  private:
   std::optional<OperState> last_;

@@ -18,7 +18,10 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
+
+#include "util/byte_codec.h"
 
 namespace netif {
 
@@ -63,6 +66,36 @@ class TimeBuckets {
     }
   }
 
+  // Warm restart: SaveState writes the bucket width, the newest bucket and the buckets oldest
+  // first (save_bucket(writer, bucket)). A reader reads the width (ReadWidth) to pick the ring it
+  // belongs to, then LoadBody (load_bucket(reader) -> Bucket) into a ring of that width: the
+  // saved monotonic times move by `monotonic_shift`, rounded to whole buckets. A ring of another
+  // width takes it into a scratch ring and drops it.
+  template <typename SaveBucket>
+  void SaveState(ByteWriter& out, SaveBucket&& save_bucket) const {
+    out.F64(width_);
+    out.I64(newest_);
+    for (int i = 0; i < kBuckets; ++i) {
+      save_bucket(out,
+                  newest_ == kNone ? Bucket{} : buckets_[SlotIndex(newest_ - kBuckets + 1 + i)]);
+    }
+  }
+  static double ReadWidth(ByteReader& in) { return in.F64(); }
+  template <typename LoadBucket>
+  void LoadBody(ByteReader& in, double monotonic_shift, LoadBucket&& load_bucket) {
+    const int64_t newest = in.I64();
+    std::array<Bucket, kBuckets> oldest_first{};
+    for (Bucket& bucket : oldest_first) bucket = load_bucket(in);
+    newest_ = kNone;
+    buckets_ = {};
+    if (!in.ok() || newest == kNone) return;
+    // Far beyond any real offset (2^53 buckets): the file is nonsense, start empty.
+    const double shift_buckets = std::round(monotonic_shift / width_);
+    if (!(std::fabs(shift_buckets) < 9e15) || std::llabs(newest) > (int64_t{1} << 53)) return;
+    newest_ = newest + static_cast<int64_t>(shift_buckets);
+    for (int i = 0; i < kBuckets; ++i) Slot(newest_ - kBuckets + 1 + i) = oldest_first[i];
+  }
+
   // Visits every bucket of the window (empty ones included), in no particular order.
   template <typename Visit>
   void ForEach(Visit&& visit) const {
@@ -71,11 +104,12 @@ class TimeBuckets {
 
  private:
   int64_t IdOf(double t) const { return static_cast<int64_t>(std::ceil(t / width_)) - 1; }
-  Bucket& Slot(int64_t id) {
+  static std::size_t SlotIndex(int64_t id) {
     int64_t slot = id % kBuckets;
     if (slot < 0) slot += kBuckets;
-    return buckets_[static_cast<std::size_t>(slot)];
+    return static_cast<std::size_t>(slot);
   }
+  Bucket& Slot(int64_t id) { return buckets_[SlotIndex(id)]; }
 
   static constexpr int64_t kNone = std::numeric_limits<int64_t>::min();
   static constexpr double kMinWidthSeconds = 1e-3;

@@ -41,6 +41,12 @@ class UtilizationWindows {
   std::size_t size() const { return windows_.size(); }
   WindowUtilization Get(std::size_t i) const;
 
+  // Warm restart (analytics_state.cc). Load restores each saved window into the configured window
+  // of the same length (by bucket width) and drops the others: a changed windows list keeps the
+  // windows both lists have and starts the new ones empty.
+  void Save(ByteWriter& out) const;
+  bool Load(ByteReader& in, double monotonic_shift);
+
   // Heap bytes held (the per-window rings).
   std::size_t HeapBytes() const { return windows_.capacity() * sizeof(Ring); }
 

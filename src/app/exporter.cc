@@ -11,6 +11,8 @@
 #include "exposition/process_metrics.h"
 #include "exposition/renderer.h"
 #include "http/http_server.h"
+#include "storage/state_file.h"
+#include "storage/state_saver.h"
 #include "store/store.h"
 #include "telemetry/self_metrics.h"
 #include "util/clock.h"
@@ -48,6 +50,7 @@ bool SourceSettingsChanged(const Config& before, const Config& after) {
     c->web = {};
     c->log = {};
     c->analytics = {};
+    c->storage = {};
     c->config_file.reset();
     c->check_config = false;
     c->web_enable_lifecycle = false;
@@ -71,7 +74,8 @@ struct Exporter::Parts {
   std::vector<std::unique_ptr<Source>> sources;  // in start order
   std::unique_ptr<HttpServer> http;
   std::atomic<bool> ready{false};
-  std::mutex dropped_mutex;  // one scrape at a time brings the counter up to date
+  std::unique_ptr<StateSaver> saver;  // null without storage.path
+  std::mutex dropped_mutex;           // one scrape at a time brings the counter up to date
 
   // Brings netif_log_messages_dropped_total up to the logger's count (util/ has no metrics).
   void CountDroppedLogLines() {
@@ -82,6 +86,35 @@ struct Exporter::Parts {
   }
 };
 
+namespace {
+
+// Warm restart (storage.path): stages the saved state in the store, before any source applies a
+// record, and returns the saver (started once the sources are). Null when storage is off.
+std::unique_ptr<StateSaver> RestoreState(const StorageConfig& storage,
+                                         std::shared_ptr<const AnalyticsSettings> settings,
+                                         Store& store) {
+  if (storage.path.empty()) return nullptr;
+  auto saver = std::make_unique<StateSaver>(storage.path, EncodeAnalyticsSettings(*settings),
+                                            [&store] { return store.SaveState(); });
+  if (std::optional<StateFile> file = LoadStateFile(saver->path())) {
+    const double now_monotonic = MonotonicSeconds();
+    const RestoreOptions options = CompareAnalyticsSettings(
+        file->analytics_settings, *settings,
+        MonotonicShift(file->saved_unix_seconds, file->saved_monotonic_seconds, UnixSeconds(),
+                       now_monotonic));
+    LogInfo("restoring saved analytics state",
+            {{"path", saver->path()},
+             {"interfaces", static_cast<uint64_t>(file->interfaces.size())},
+             {"age_seconds", UnixSeconds() - file->saved_unix_seconds},
+             {"anomaly_restored", options.anomaly},
+             {"asymmetric_restored", options.asymmetric}});
+    store.StageRestoredState(std::move(file->interfaces), options, now_monotonic);
+  }
+  return saver;
+}
+
+}  // namespace
+
 Exporter::Exporter(Config config, CommandLine cli)
     : cli_(std::move(cli)), config_(std::move(config)), parts_(std::make_unique<Parts>()) {}
 
@@ -89,21 +122,25 @@ Exporter::~Exporter() { Stop(); }
 
 std::string Exporter::Start() {
   Parts& p = *parts_;
-  p.store = std::make_unique<Store>(AnalyticsSettingsFromConfig(config_.analytics), LogAnomalyEvent,
-                                    RenderLabelBlock);
+  const auto analytics_settings = AnalyticsSettingsFromConfig(config_.analytics);
+  p.store = std::make_unique<Store>(analytics_settings, LogAnomalyEvent, RenderLabelBlock);
+  p.saver = RestoreState(config_.storage, analytics_settings, *p.store);
+  prometheus::Gauge& restored = p.self_metrics.Gauge("netif_state_restored_interfaces");
   StartSources();
   p.housekeeper.Start();
+  if (p.saver) p.saver->Start(config_.storage.save_interval);
   p.ready = true;
   p.self_metrics.Gauge(kReloadSuccessful).Set(1);
   p.self_metrics.Gauge(kReloadTimestamp).Set(UnixSeconds());
 
   HttpCallbacks callbacks;
-  callbacks.render_metrics = [&p](SegmentedBody& out) {
+  callbacks.render_metrics = [&p, &restored](SegmentedBody& out) {
     // Self metrics are read before the store snapshot is taken: a poller stores its sample
     // before it marks its target up, so a scrape that says a target is up also holds that
     // target's series. The other order let a target come up between the two reads.
     std::string self_metrics;  // a few kilobytes
     p.CountDroppedLogLines();
+    restored.Set(static_cast<double>(p.store->RestoredInterfaces()));
     p.self_metrics.Render(self_metrics);
     AppendProcessMetrics(self_metrics);
     // The snapshot pointer is all a scrape takes from the store: rendering holds no lock and
@@ -178,8 +215,28 @@ void Exporter::Apply(Config next) {
     note("log");
   }
   if (next.analytics != config_.analytics) {
-    p.store->SetAnalyticsSettings(AnalyticsSettingsFromConfig(next.analytics));
+    const auto settings = AnalyticsSettingsFromConfig(next.analytics);
+    p.store->SetAnalyticsSettings(settings);
+    // Saved state says which settings it was learned under (a restart compares them).
+    if (p.saver) p.saver->SetAnalyticsSettings(EncodeAnalyticsSettings(*settings));
     note("analytics");
+  }
+  if (next.storage != config_.storage) {
+    // The state goes on being saved, to the new place or at the new pace; nothing is restored
+    // from a new path (the store already holds the live state).
+    if (p.saver) {
+      p.saver->Stop();
+      p.saver->SaveNow();
+      p.saver.reset();
+    }
+    if (!next.storage.path.empty()) {
+      Store& store = *p.store;
+      p.saver = std::make_unique<StateSaver>(
+          next.storage.path, EncodeAnalyticsSettings(*AnalyticsSettingsFromConfig(next.analytics)),
+          [&store] { return store.SaveState(); });
+      p.saver->Start(next.storage.save_interval);
+    }
+    note("storage");
   }
   const bool restart_sources = SourceSettingsChanged(config_, next);
   config_ = std::move(next);
@@ -208,6 +265,12 @@ void Exporter::Stop() {
   std::lock_guard lock(reload_mutex_);
   StopSources();
   p.housekeeper.Stop();
+  if (p.saver) {
+    // The sources are stopped: this save holds the last state, the next start takes it back.
+    p.saver->Stop();
+    p.saver->SaveNow();
+    p.saver.reset();
+  }
 }
 
 std::vector<int> Exporter::BoundPorts() const {

@@ -45,6 +45,7 @@ void ApplyFlags(const CommandLine& cli, Config& config) {
   if (cli.collection_interval) config.collection.interval = *cli.collection_interval;
   if (cli.path_procfs) config.local.path_procfs = *cli.path_procfs;
   if (cli.path_sysfs) config.local.path_sysfs = *cli.path_sysfs;
+  if (cli.storage_path) config.storage.path = *cli.storage_path;
   config.config_file = cli.config_file;
   config.snmp_shard = cli.snmp_shard.value_or(Shard{});
   config.check_config = cli.check_config;

@@ -37,6 +37,9 @@ inline constexpr std::chrono::milliseconds kMinAnalyticsWindow = std::chrono::se
 inline constexpr std::chrono::milliseconds kMaxAnalyticsWindow = std::chrono::hours(24);
 inline constexpr std::size_t kMaxAnalyticsWindows = 8;
 
+inline constexpr std::chrono::milliseconds kMinStorageSaveInterval = std::chrono::seconds(1);
+inline constexpr std::chrono::milliseconds kMaxStorageSaveInterval = std::chrono::hours(24);
+
 struct WebConfig {
   // 10100: outside 9100-9999 (taken in Prometheus' default port allocations) and outside
   // Kubernetes' NodePort range 30000-32767.
@@ -114,6 +117,13 @@ struct AnalyticsConfig {
   bool operator==(const AnalyticsConfig&) const = default;
 };
 
+// Warm restart: where the analytics state is kept across restarts (docs/configuration.md).
+struct StorageConfig {
+  std::string path;  // a directory; empty: nothing is saved or restored
+  std::chrono::milliseconds save_interval = std::chrono::minutes(5);
+  bool operator==(const StorageConfig&) const = default;
+};
+
 struct Config {
   // From the YAML file, or from the flags that override it.
   WebConfig web;
@@ -122,6 +132,7 @@ struct Config {
   LocalConfig local;
   AnalyticsConfig analytics;
   SnmpConfig snmp;  // config/snmp_config.h
+  StorageConfig storage;
   // A new section is a struct here, a loader function and one row in LoadSections() in
   // config_yaml.cc, plus its docs and tests.
 

@@ -141,6 +141,17 @@ void LoadAnalytics(const Field& section, AnalyticsConfig& analytics) {
       });
 }
 
+void LoadStorage(const Field& section, StorageConfig& storage) {
+  ForEachKey(section, {
+                          {"path", [&](const Field& f) { storage.path = f.Path(); }},
+                          {"save_interval",
+                           [&](const Field& f) {
+                             storage.save_interval =
+                                 f.Duration(kMinStorageSaveInterval, kMaxStorageSaveInterval);
+                           }},
+                      });
+}
+
 // The top-level sections. A new section is one row here.
 void LoadSections(const Field& root, Config& config) {
   ForEachKey(root,
@@ -151,6 +162,7 @@ void LoadSections(const Field& root, Config& config) {
                  {"local", [&](const Field& f) { LoadLocal(f, config.local); }},
                  {"analytics", [&](const Field& f) { LoadAnalytics(f, config.analytics); }},
                  {"snmp", [&](const Field& f) { LoadSnmp(f, config.snmp); }},
+                 {"storage", [&](const Field& f) { LoadStorage(f, config.storage); }},
              });
 }
 

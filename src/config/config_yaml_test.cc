@@ -140,7 +140,7 @@ TEST(ParseConfigYamlTest, UnknownKeyAtEveryLevel) {
   EXPECT_EQ(ParseError("log:\n  level: info\nsmnp:\n  targets: []\n"),
             At(3,
                "smnp: unknown key; known top-level keys: web, log, collection, local, "
-               "analytics, snmp"));
+               "analytics, snmp, storage"));
   EXPECT_EQ(ParseError("web:\n  listen_adress: \":1\"\n"),
             At(2, "web.listen_adress: unknown key; known keys in web: listen_address"));
   EXPECT_EQ(ParseError("log:\n  lvl: info\n"),
@@ -181,11 +181,11 @@ TEST(ParseConfigYamlTest, NonMapRoot) {
   EXPECT_EQ(ParseError("- web\n- log\n"),
             At(1,
                "the top level must be a map of sections (keys: web, log, collection, local, "
-               "analytics, snmp), got a list"));
+               "analytics, snmp, storage), got a list"));
   EXPECT_EQ(ParseError("just text\n"),
             At(1,
                "the top level must be a map of sections (keys: web, log, collection, local, "
-               "analytics, snmp), got a single value"));
+               "analytics, snmp, storage), got a single value"));
 }
 
 TEST(ParseConfigYamlTest, WrongTypes) {
@@ -357,6 +357,17 @@ TEST(ParseConfigYamlTest, NeverThrowsOnGarbage) {
                            "? ? ?", "&a [*a]", "!!binary x", "- - - -", "a: !!int x"}) {
     EXPECT_NO_THROW({ (void)ParseConfigYaml(text, kFile); }) << text;
   }
+}
+
+TEST(ParseConfigYamlTest, StorageSection) {
+  EXPECT_TRUE(Config{}.storage.path.empty());
+  EXPECT_EQ(Config{}.storage.save_interval, minutes(5));
+  const Config c = ParseOk("storage:\n  path: /var/lib/netif\n  save_interval: 1s\n");
+  EXPECT_EQ(c.storage.path, "/var/lib/netif");
+  EXPECT_EQ(c.storage.save_interval, seconds(1));
+  EXPECT_EQ(ParseError("storage:\n  save_interval: 500ms\n"),
+            At(2, "storage.save_interval: 500ms is below the minimum 1s"));
+  EXPECT_THAT(ParseError("storage:\n  dir: /x\n"), HasSubstr("storage.dir"));
 }
 
 }  // namespace

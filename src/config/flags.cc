@@ -55,8 +55,8 @@ std::string Quoted(std::string_view text) { return "\"" + std::string(text) + "\
 
 // Every flag, in --help order. A new flag is one row here, one field in CommandLine, and (when it
 // overrides a YAML key) one line in LoadConfig().
-const std::array<FlagSpec, 12>& Flags() {
-  static const std::array<FlagSpec, 12> flags = {{
+const std::array<FlagSpec, 13>& Flags() {
+  static const std::array<FlagSpec, 13> flags = {{
       {"help", "", "Show this help and exit.", nullptr,
        [](std::string_view, CommandLine& cli) -> std::optional<std::string> {
          cli.show_help = true;
@@ -106,6 +106,12 @@ const std::array<FlagSpec, 12>& Flags() {
       {"snmp.shard", "I/N", "Poll SNMP shard I of N (0 <= I < N).",
        [](const Config& c) { return c.snmp_shard.ToString(); },
        [](std::string_view v, CommandLine& cli) { return Store(ParseShard(v), cli.snmp_shard); }},
+      {"storage.path", "DIR",
+       "Directory to keep the analytics state in across restarts (storage.path).",
+       [](const Config& c) {
+         return c.storage.path.empty() ? std::string("none, not kept") : c.storage.path;
+       },
+       [](std::string_view v, CommandLine& cli) { return StorePath(v, cli.storage_path); }},
   }};
   return flags;
 }

@@ -190,7 +190,13 @@ TEST(HelpTextTest, EveryListedFlagParses) {
     EXPECT_TRUE(std::holds_alternative<CommandLine>(ParseCommandLine(args))) << name;
     ++flags;
   }
-  EXPECT_EQ(flags, 11);  // plus -h, which shares the --help row
+  EXPECT_EQ(flags, 12);  // plus -h, which shares the --help row
+}
+
+TEST(ParseCommandLineTest, StoragePath) {
+  EXPECT_EQ(ParseOk({"--storage.path=/var/lib/netif"}).storage_path, "/var/lib/netif");
+  EXPECT_EQ(ParseOk({}).storage_path, std::nullopt);
+  EXPECT_THAT(HelpText(), HasSubstr("--storage.path=DIR "));
 }
 
 }  // namespace

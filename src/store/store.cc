@@ -18,6 +18,10 @@ constexpr double kDepartureMemorySeconds = 60;
 // Views per event block: enough to free whole pages when they go, few enough that the block an
 // occasional link flap takes its view from pins little memory.
 constexpr std::size_t kEventViewsPerBlock = 32;
+// Above one interface's saved state (1,624 bytes with both anomaly profiles full, storage_test).
+constexpr std::size_t kSavedStateReserve = 2048;
+// Interfaces whose state SaveState encodes per hold of the writer mutex (about 2 ms).
+constexpr std::size_t kSavedStatesPerLock = 256;
 
 // What a periodic sample that lacks a group of link facts keeps of the interface's last values,
 // as the ownership table (model/link_facts.h) says.
@@ -84,7 +88,9 @@ std::shared_ptr<InterfaceView> Store::TakeEventView() {
 
 std::shared_ptr<InterfaceView> Store::StartView(const Entry& entry,
                                                 std::shared_ptr<InterfaceView> fresh) {
-  fresh->derived = entry.view ? entry.view->derived : entry.analytics.InitialDerived();
+  fresh->derived = entry.view               ? entry.view->derived
+                   : entry.restored_derived ? *entry.restored_derived
+                                            : entry.analytics.InitialDerived();
   return fresh;
 }
 
@@ -99,6 +105,7 @@ void Store::ReplaceView(Entry& entry, InterfaceRecord&& record,
   view->record = std::move(record);
   view->link = entry.link.history();
   entry.view = std::move(view);
+  entry.restored_derived.reset();
 }
 
 void Store::ReportAnomalies(const DerivedMetrics& derived, const InterfaceRecord& record,
@@ -123,6 +130,7 @@ void Store::ApplySample(std::string_view source, InterfaceRecords records, const
     if (DepartedAfter(record.key, time.monotonic_seconds)) continue;
     bool created = false;
     Entry& entry = FindOrCreate(record.key, time, &created);
+    if (created) ClaimRestored(entry, record, time);
     entry.last_listed_by_sample = this_sample;
     NoteExtraCounters(record);
     if (entry.view) {
@@ -148,6 +156,7 @@ void Store::ApplySample(std::string_view source, InterfaceRecords records, const
        it != departed_.end() && it->first.source == source;) {
     it = it->second <= time.monotonic_seconds ? departed_.erase(it) : std::next(it);
   }
+  DropStaged(source, time);
   Publish();
 }
 
@@ -170,6 +179,7 @@ std::optional<LinkChange> Store::ApplyLinkEvent(InterfaceRecord record, const Sa
   }
   bool created = false;
   Entry& entry = FindOrCreate(record.key, time, &created);
+  if (created) ClaimRestored(entry, record, time);
   entry.reported_by_events = true;
   NoteExtraCounters(record);
   const bool has_counters = !record.counters.Empty();
@@ -334,6 +344,87 @@ void Store::Publish() {
 std::shared_ptr<const Snapshot> Store::Current() const {
   std::lock_guard lock(snapshot_mutex_);
   return snapshot_;
+}
+
+std::vector<SavedInterfaceState> Store::SaveState() {
+  std::vector<SavedInterfaceState> states;
+  // In slices of kSavedStatesPerLock interfaces, the writer mutex released between them, so that a
+  // sample waits for one slice at most (each interface's state is consistent on its own).
+  std::optional<InterfaceKey> last;
+  while (true) {
+    std::lock_guard lock(mutex_);
+    if (!last) states.reserve(entries_.size() + staged_.size());
+    auto it = last ? entries_.upper_bound(*last) : entries_.begin();
+    for (std::size_t n = 0; it != entries_.end() && n < kSavedStatesPerLock; ++it, ++n) {
+      const Entry& entry = it->second;
+      if (!entry.view) continue;
+      SavedInterfaceState& state = states.emplace_back();
+      state.key = it->first;
+      state.ifindex = entry.record().attributes.ifindex;
+      state.state.reserve(kSavedStateReserve);  // one allocation per interface
+      EncodeInterfaceState(entry.analytics, entry.view->derived, entry.link, state.state);
+    }
+    if (it != entries_.end()) {
+      last = std::prev(it)->first;
+      continue;
+    }
+    for (const auto& [key, staged] : staged_) states.push_back(staged);
+    return states;
+  }
+}
+
+void Store::StageRestoredState(std::vector<SavedInterfaceState> states,
+                               const RestoreOptions& options, double now_monotonic,
+                               double keep_seconds) {
+  std::lock_guard lock(mutex_);
+  for (SavedInterfaceState& state : states) {
+    // An interface the store already has keeps its own state (it was seen first).
+    if (entries_.contains(state.key)) continue;
+    InterfaceKey key = state.key;
+    staged_.insert_or_assign(std::move(key), std::move(state));
+  }
+  restore_options_ = options;
+  staged_until_monotonic_ = now_monotonic + keep_seconds;
+}
+
+std::size_t Store::StagedInterfaces() {
+  std::lock_guard lock(mutex_);
+  return staged_.size();
+}
+
+void Store::ClaimRestored(Entry& entry, const InterfaceRecord& record, const SampleTime& time) {
+  if (staged_.empty()) return;
+  if (time.monotonic_seconds > staged_until_monotonic_) {
+    staged_.clear();
+    return;
+  }
+  auto it = staged_.find(record.key);
+  if (it == staged_.end()) return;
+  const SavedInterfaceState staged = std::move(it->second);
+  staged_.erase(it);
+  // Another ifindex under the same key: the saved interface is gone, this one is new.
+  const auto ifindex = record.attributes.ifindex;
+  if (staged.ifindex && ifindex && *staged.ifindex != *ifindex) return;
+  InterfaceAnalytics analytics(analytics_settings_);
+  auto derived = std::make_unique<DerivedMetrics>();
+  LinkStateTracker link;
+  if (!DecodeInterfaceState(staged.state, restore_options_, analytics, *derived, link)) return;
+  entry.analytics = std::move(analytics);
+  entry.link = link;
+  entry.restored_derived = std::move(derived);
+  restored_count_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Store::DropStaged(std::string_view source, const SampleTime& time) {
+  if (staged_.empty()) return;
+  if (time.monotonic_seconds > staged_until_monotonic_) {
+    staged_.clear();
+    return;
+  }
+  auto first = staged_.lower_bound(InterfaceKey{std::string(source), ""});
+  auto last = first;
+  while (last != staged_.end() && last->first.source == source) ++last;
+  staged_.erase(first, last);
 }
 
 }  // namespace netif

@@ -6,6 +6,7 @@
 // mutex held for the in-memory update only (never for I/O); Current() only copies a shared_ptr.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -18,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analytics/analytics_state.h"
 #include "analytics/interface_analytics.h"
 #include "analytics/link_state_tracker.h"
 #include "model/interface_record.h"
@@ -133,6 +135,26 @@ class Store final : public RecordSink {
   void BeginBatch() override;
   void EndBatch() override;
 
+  // --- Warm restart (analytics/analytics_state.h has what is saved; src/storage the file) ---
+
+  // Every interface's state, encoded under the writer mutex in slices of a few hundred interfaces
+  // (no I/O; measured in docs/configuration.md), plus the staged state no interface has claimed
+  // yet (still waiting for its interface), for the saver to write out of the lock. An interface
+  // that comes or goes meanwhile may or may not be listed.
+  std::vector<SavedInterfaceState> SaveState();
+
+  // Holds state loaded at start until its interfaces appear: when the store creates the entry of a
+  // staged key, the entry takes the staged state instead of fresh analytics, provided the ifindex
+  // the state was saved with (if any) is the record's (if it has one): a device re-created under
+  // the same name has another ifindex and starts fresh. Staged state is dropped, unclaimed, at the
+  // end of the first complete sample of its source (which lists every interface that still exists)
+  // and all of it `keep_seconds` after `now_monotonic` (a source that never completes a sample).
+  void StageRestoredState(std::vector<SavedInterfaceState> states, const RestoreOptions& options,
+                          double now_monotonic, double keep_seconds = 600);
+  // Interfaces that took restored state since start; staged states still waiting.
+  uint64_t RestoredInterfaces() const { return restored_count_.load(std::memory_order_relaxed); }
+  std::size_t StagedInterfaces();
+
  private:
   struct Entry {
     InterfaceAnalytics analytics;
@@ -149,6 +171,8 @@ class Store final : public RecordSink {
     // An event source (ApplyLinkEvent) reported the interface: the facts the ownership table
     // gives to events (model/link_facts.h) are the events' from then on.
     bool reported_by_events = false;
+    // Restored state's derived metrics until the first view is made from them (then null).
+    std::unique_ptr<DerivedMetrics> restored_derived = nullptr;
 
     const InterfaceRecord& record() const { return view->record; }
   };
@@ -170,6 +194,11 @@ class Store final : public RecordSink {
   std::shared_ptr<InterfaceView> TakeEventView();
   void ReportAnomalies(const DerivedMetrics& derived, const InterfaceRecord& record,
                        const SampleTime& time);
+  // Gives `entry`, just created for `record`, the staged state of its key when it matches.
+  void ClaimRestored(Entry& entry, const InterfaceRecord& record, const SampleTime& time);
+  // Drops the staged state of `source` (its complete sample was applied), or all of it once the
+  // staging time is over.
+  void DropStaged(std::string_view source, const SampleTime& time);
   // Adds the extra counters `record` carries to those the snapshots list.
   void NoteExtraCounters(const InterfaceRecord& record);
   void Publish();
@@ -196,6 +225,11 @@ class Store final : public RecordSink {
   ViewBlock event_views_;
   int open_batches_ = 0;          // guarded by mutex_
   bool publish_pending_ = false;  // guarded by mutex_
+  // Warm restart, guarded by mutex_: state waiting for its interface, and until when.
+  std::map<InterfaceKey, SavedInterfaceState> staged_;
+  RestoreOptions restore_options_;
+  double staged_until_monotonic_ = 0;
+  std::atomic<uint64_t> restored_count_{0};
 
   mutable std::mutex snapshot_mutex_;  // guards only the pointer swap
   std::shared_ptr<const Snapshot> snapshot_;

@@ -56,6 +56,8 @@ constexpr SelfMetricDefinition kSelfMetrics[] = {
      "SNMP problems with the target by kind (timeout, auth, report, agent, packet, oid_order, "
      "varbind, transport).",
      "target,kind"},
+    {"netif_state_restored_interfaces", MetricType::kGauge,
+     "Interfaces whose analytics state was restored from --storage.path at start.", ""},
     {"process_cpu_seconds_total", MetricType::kCounter,
      "Total user and system CPU time spent in seconds.", ""},
     {"process_resident_memory_bytes", MetricType::kGauge, "Resident memory size in bytes.", ""},

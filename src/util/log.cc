@@ -170,6 +170,8 @@ void ConfigureLogging(LogSeverity level, LogLineFormat format) {
 
 uint64_t LogMessagesDropped() { return Writer().dropped(); }
 
+void DrainLogs(std::chrono::milliseconds timeout) { Writer().Drain(timeout); }
+
 void FlushLogs(std::chrono::milliseconds timeout) { Writer().Stop(timeout); }
 
 bool LogEnabled(LogSeverity level) { return level >= g_level.load(); }

@@ -27,6 +27,9 @@ bool LogEnabled(LogSeverity level);
 
 // Lines dropped so far because stderr did not keep up (for netif_log_messages_dropped_total).
 uint64_t LogMessagesDropped();
+// Returns once every line logged so far is on stderr, or `timeout` passed (for tests that read
+// stderr).
+void DrainLogs(std::chrono::milliseconds timeout);
 // Writes what is queued, waiting at most `timeout` for stderr; later lines are dropped. Runs at
 // exit by itself; call it earlier to bound how long the exit waits.
 void FlushLogs(std::chrono::milliseconds timeout);

@@ -67,6 +67,11 @@ void LogWriter::Stop(std::chrono::milliseconds timeout) {
   if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
 }
 
+void LogWriter::Drain(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  drained_.wait_for(lock, timeout, [this] { return queue_.empty() && !writing_; });
+}
+
 uint64_t LogWriter::dropped() const {
   std::lock_guard lock(mutex_);
   return dropped_;
@@ -77,13 +82,16 @@ void LogWriter::Run() {
   std::string batch;
   std::unique_lock lock(mutex_);
   while (true) {
+    drained_.notify_all();
     wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping, and everything written
     batch.swap(queue_);
+    writing_ = true;
     const auto deadline = stopping_ ? stop_deadline_ : std::chrono::steady_clock::time_point::max();
     lock.unlock();
     const std::size_t written = WriteAll(batch, deadline);
     lock.lock();
+    writing_ = false;
     if (written < batch.size()) {
       // Only when stopping (the deadline passed) or the descriptor failed: what is left is lost.
       dropped_ += CountLines(std::string_view(batch).substr(written));

@@ -37,6 +37,10 @@ class LogWriter {
   // queued then is counted as dropped. Lines pushed afterwards are dropped. Idempotent.
   void Stop(std::chrono::milliseconds timeout);
 
+  // Returns once every line pushed so far is written (or dropped), or `timeout` passed: for
+  // tests that read what was logged.
+  void Drain(std::chrono::milliseconds timeout);
+
   uint64_t dropped() const;
 
  private:
@@ -50,7 +54,9 @@ class LogWriter {
   bool is_socket_ = false;
   mutable std::mutex mutex_;  // guards the members below
   std::condition_variable wake_;
-  std::string queue_;  // whole lines, each ending in '\n'
+  std::condition_variable drained_;
+  std::string queue_;     // whole lines, each ending in '\n'
+  bool writing_ = false;  // the writer holds a batch taken from queue_
   uint64_t dropped_ = 0;
   bool stopping_ = false;
   std::chrono::steady_clock::time_point stop_deadline_;

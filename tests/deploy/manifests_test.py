@@ -143,6 +143,10 @@ def materialize_mounts(pod_spec, container, objects, root):
             for key, value in (cm.get("data") or {}).items():
                 with open(os.path.join(local, key), "w") as f:
                     f.write(value)
+        elif "hostPath" in vol and vol["hostPath"].get("type") == "DirectoryOrCreate":
+            # State the pod writes (--storage.path): a fresh directory here, never the host's.
+            local = os.path.join(root, m["name"])
+            os.makedirs(local, exist_ok=True)
         elif "hostPath" in vol:
             local = vol["hostPath"]["path"]
         elif "secret" in vol:
@@ -335,7 +339,12 @@ def check_kubernetes(report, source_dir, binary, workdir):
     services = [o for (kind, _), o in objects.items() if kind == "Service"]
     for workload in workloads:
         pod = workload["spec"]["template"]
-        pod_spec = pod["spec"]
+        pod_spec = dict(pod["spec"])
+        # A StatefulSet's claim templates are volumes of each pod: emulated as empty directories.
+        claims = [{"name": t["metadata"]["name"], "emptyDir": {}}
+                  for t in workload["spec"].get("volumeClaimTemplates", []) or []]
+        if claims:
+            pod_spec["volumes"] = list(pod_spec.get("volumes", []) or []) + claims
         wname = f"{workload['kind']}/{workload['metadata']['name']}"
         selector = workload["spec"]["selector"]["matchLabels"]
         report.check(all(pod["metadata"]["labels"].get(k) == v for k, v in selector.items()),

@@ -394,6 +394,7 @@ TEST_F(TargetPollerTest, ASilentEngineIdProbeTimesOutAsTheProbe) {
   Start();
   ::testing::internal::CaptureStderr();
   NextPoll();
+  DrainLogs(std::chrono::seconds(5));  // lines are written by the log thread
   const std::string log = ::testing::internal::GetCapturedStderr();
   EXPECT_THAT(log, HasSubstr("engine ID probe"));
   EXPECT_EQ(ErrorCount("timeout"), 1);

@@ -126,6 +126,7 @@ TEST_F(TargetReporterTest, LogsAFailureOncePerChange) {
   const auto logged = [&](auto&& step) {
     ::testing::internal::CaptureStderr();
     step();
+    DrainLogs(std::chrono::seconds(5));  // lines are written by the log thread
     return ::testing::internal::GetCapturedStderr();
   };
   EXPECT_THAT(logged([&] {
