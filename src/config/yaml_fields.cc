@@ -1,6 +1,10 @@
 #include "config/yaml_fields.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
 
 namespace netif::config_yaml {
 
@@ -126,6 +130,67 @@ void ForEachKey(const Field& map, const std::vector<KeyRule>& rules) {
 
 void ForEachKey(const Field& map, std::initializer_list<KeyRule> rules) {
   ForEachKey(map, std::vector<KeyRule>(rules));
+}
+
+std::string FormatLoadError(std::string_view file_name, const LoadError& error) {
+  std::string message = "netif_exporter: config error: " + std::string(file_name);
+  if (error.line > 0) message += ":" + std::to_string(error.line);
+  message += ": ";
+  if (!error.key.empty()) message += error.key + ": ";
+  // One line, whatever the reason contains (yaml-cpp messages and regex errors are single-line
+  // today, but the caller's contract is one line).
+  std::string why = error.why;
+  std::replace(why.begin(), why.end(), '\n', ' ');
+  std::replace(why.begin(), why.end(), '\r', ' ');
+  return message + why;
+}
+
+std::optional<std::string> LoadYamlDocument(std::string_view yaml_text, std::string_view file_name,
+                                            const std::function<void(const Field& root)>& load) {
+  try {
+    const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(yaml_text));
+    if (documents.empty()) return std::nullopt;  // empty file or only comments: all defaults
+    if (documents.size() > 1) {
+      throw LoadError{LineOf(documents[1], 0), "",
+                      "more than one YAML document (\"---\"); put every section in one"};
+    }
+    KeyLines key_lines;
+    load(Field(documents[0], "", LineOf(documents[0], 1), &key_lines));
+    return std::nullopt;
+  } catch (const LoadError& error) {
+    return FormatLoadError(file_name, error);
+  } catch (const YAML::ParserException& e) {
+    const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
+    return FormatLoadError(file_name, LoadError{line, "", "YAML syntax error: " + e.msg});
+  } catch (const YAML::Exception& e) {
+    // Not expected (values are read as text and parsed by us), but never a raw yaml-cpp text
+    // without the file, and never a crash.
+    const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
+    return FormatLoadError(file_name, LoadError{line, "", "YAML error: " + e.msg});
+  }
+}
+
+FileText ReadConfigFile(const std::string& path, size_t max_bytes) {
+  FileText contents;
+  const std::string prefix = "netif_exporter: config error: " + path + ": cannot read: ";
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!file) {
+    contents.error = prefix + std::strerror(errno);
+    return contents;
+  }
+  char buffer[64 * 1024];
+  while (true) {
+    const size_t n = std::fread(buffer, 1, sizeof(buffer), file.get());
+    contents.text.append(buffer, n);
+    if (contents.text.size() > max_bytes) {
+      contents.error = prefix + "larger than " + std::to_string(max_bytes) + " bytes";
+      return contents;
+    }
+    if (n < sizeof(buffer)) break;
+  }
+  // A directory opens fine on Linux and fails on the first read (EISDIR).
+  if (std::ferror(file.get())) contents.error = prefix + std::strerror(errno);
+  return contents;
 }
 
 }  // namespace netif::config_yaml
