@@ -92,6 +92,15 @@ int main(int argc, char** argv) {
     std::printf("netif_exporter: configuration is valid\n");
     return 0;
   }
+  // Fail closed: until the HTTP server serves what --web.config.file asks for (TLS, basic auth,
+  // headers; issue 15), such a file must not end up served as plain, open HTTP. Remove this once
+  // the server takes config.web.security.
+  if (config.web.security != netif::WebSecurityConfig{}) {
+    std::fprintf(stderr,
+                 "netif_exporter: --web.config.file: TLS, basic auth and headers are not served "
+                 "by this build yet; refusing to start without them\n");
+    return 1;
+  }
 
   ConfigureAllocator();
   netif::ConfigureLogging(ToLogSeverity(config.log.level), ToLogLineFormat(config.log.format));
