@@ -388,6 +388,25 @@ void LoadUsers(const Field& field, std::map<std::string, std::string, std::less<
                });
 }
 
+// A broken document can fold a hash into a key (an unknown key is quoted in its error) or into a
+// value that is quoted (an unknown TLS version). Whatever follows a '$' up to the next space,
+// quote or ':' is cut from the message when it is 20 characters or more, so not even a mangled
+// hash leaves the process in an error. Paths, names and short values have no such run.
+std::string RedactHashes(std::string message) {
+  constexpr size_t kMinRun = 20;
+  const auto delimits = [](char c) {
+    return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == ':' || c == '$';
+  };
+  for (size_t dollar = message.find('$'); dollar != std::string::npos;
+       dollar = message.find('$', dollar + 1)) {
+    // Runs of '$'-separated parts ("2y", "10", the salt and hash) count as one run.
+    size_t end = dollar + 1;
+    while (end < message.size() && (!delimits(message[end]) || message[end] == '$')) ++end;
+    if (end - dollar - 1 >= kMinRun) message.replace(dollar + 1, end - dollar - 1, "[redacted]");
+  }
+  return message;
+}
+
 }  // namespace
 
 std::string_view ClientAuthTypeName(ClientAuthType type) {
@@ -451,7 +470,7 @@ std::variant<WebSecurityConfig, std::string> ParseWebConfigYaml(std::string_view
                                   }},
                              });
           })) {
-    return std::move(*error);
+    return RedactHashes(std::move(*error));
   }
   return web;
 }

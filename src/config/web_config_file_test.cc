@@ -343,6 +343,27 @@ TEST(WebConfigFileTest, BasicAuthUsersRefusesWhatIsNotBcrypt) {
   EXPECT_THAT(ParseError("basic_auth_users: [alice]\n"), HasSubstr("want a map"));
 }
 
+// Found by the fuzz target: broken indentation folds the lines below into one key, hash
+// included, and an unknown key is quoted in its error. Whatever follows a '$' and looks like
+// bcrypt's base64 is cut from every message.
+TEST(WebConfigFileTest, ErrorsNeverQuoteAHashEvenFromBrokenYaml) {
+  const std::string folded =
+      "http_server_config:\n  headers:\n\"   X-Frame-Options: deny\n  u: " + std::string(kHash) +
+      "\n";
+  const std::string error = ParseError(folded);
+  EXPECT_THAT(error, HasSubstr("u: $[redacted] : unknown key"));
+  // A mangled prefix still has its tail cut.
+  const std::string mangled = ParseError("\"u 2y$" + std::string(kHash.substr(4)) + "\": 1\n");
+  EXPECT_THAT(mangled, HasSubstr("u 2y$[redacted]: unknown key"));
+  // So has one with a character outside bcrypt's alphabet, in a quoted value.
+  const std::string value = ParseError(std::string(kTls) + "  min_version: $2y$10$oWSS-VH." +
+                                       std::string(kHash.substr(12)) + "\n");
+  EXPECT_THAT(value, HasSubstr("unknown TLS version \"$[redacted]\""));
+  // Paths and other text are left alone: a '$' must come first.
+  EXPECT_THAT(ParseError("/etc/prometheus/certificates/server.crt: 1\n"),
+              HasSubstr(":1: /etc/prometheus/certificates/server.crt: unknown key"));
+}
+
 TEST(WebConfigFileTest, FileCheckRunsOnEveryNamedFileAtItsKey) {
   std::vector<std::string> checked;
   const WebFileCheck record = [&](const std::string& path) -> std::optional<std::string> {
