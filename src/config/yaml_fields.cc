@@ -1,10 +1,13 @@
 #include "config/yaml_fields.h"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <sstream>
 
 namespace netif::config_yaml {
 
@@ -145,17 +148,72 @@ std::string FormatLoadError(std::string_view file_name, const LoadError& error) 
   return message + why;
 }
 
+namespace {
+
+// Records where each document starts: its first node, or its "---" when it has none.
+class DocumentStarts final : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    starts.push_back(mark);
+    first_node_ = true;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { Node(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { Node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    Node(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    Node(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    Node(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void Node(const YAML::Mark& mark) {
+    if (first_node_ && !starts.empty() && !mark.is_null()) starts.back() = mark;
+    first_node_ = false;
+  }
+  bool first_node_ = false;
+};
+
+// yaml-cpp 0.7 (Debian 12) never gets past a ',' at the top level of a block document (",x",
+// "\"a\" ,"): YAML::LoadAll() then builds empty documents until memory runs out. Found by the web
+// config fuzz target; the main config file had the same exposure. So the documents are counted
+// first, two at most, and only the first is loaded.
+void CheckSingleDocument(const std::string& text) {
+  std::istringstream stream(text);
+  YAML::Parser parser(stream);
+  DocumentStarts documents;
+  while (documents.starts.size() < 2 && parser.HandleNextDocument(documents)) {
+  }
+  if (documents.starts.size() < 2) return;
+  const int line = documents.starts[1].is_null() ? 0 : documents.starts[1].line + 1;
+  throw LoadError{line, "",
+                  "more than one YAML document (a \"---\", or a ',' outside a [list] or {map}); "
+                  "put every section in one"};
+}
+
+}  // namespace
+
 std::optional<std::string> LoadYamlDocument(std::string_view yaml_text, std::string_view file_name,
                                             const std::function<void(const Field& root)>& load) {
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(yaml_text));
-    if (documents.empty()) return std::nullopt;  // empty file or only comments: all defaults
-    if (documents.size() > 1) {
-      throw LoadError{LineOf(documents[1], 0), "",
-                      "more than one YAML document (\"---\"); put every section in one"};
-    }
+    const std::string text(yaml_text);
+    CheckSingleDocument(text);
+    const YAML::Node document = YAML::Load(text);
+    // An empty file or only comments: all defaults.
+    if (!document.IsDefined() || document.IsNull()) return std::nullopt;
     KeyLines key_lines;
-    load(Field(documents[0], "", LineOf(documents[0], 1), &key_lines));
+    load(Field(document, "", LineOf(document, 1), &key_lines));
     return std::nullopt;
   } catch (const LoadError& error) {
     return FormatLoadError(file_name, error);
