@@ -364,6 +364,14 @@ TEST(WebConfigFileTest, ErrorsNeverQuoteAHashEvenFromBrokenYaml) {
               HasSubstr(":1: /etc/prometheus/certificates/server.crt: unknown key"));
 }
 
+// Also found by the fuzz target: a quoted key may hold a newline; the message stays one line.
+TEST(WebConfigFileTest, KeyWithANewlineStaysOneLine) {
+  EXPECT_EQ(ParseError("\"a\\nb\\tc\": 1\n"), At(1,
+                                                 "a b c: unknown key; known top-level keys: "
+                                                 "tls_server_config, http_server_config, "
+                                                 "basic_auth_users, rate_limit"));
+}
+
 TEST(WebConfigFileTest, FileCheckRunsOnEveryNamedFileAtItsKey) {
   std::vector<std::string> checked;
   const WebFileCheck record = [&](const std::string& path) -> std::optional<std::string> {

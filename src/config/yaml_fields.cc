@@ -140,12 +140,13 @@ std::string FormatLoadError(std::string_view file_name, const LoadError& error) 
   if (error.line > 0) message += ":" + std::to_string(error.line);
   message += ": ";
   if (!error.key.empty()) message += error.key + ": ";
-  // One line, whatever the reason contains (yaml-cpp messages and regex errors are single-line
-  // today, but the caller's contract is one line).
-  std::string why = error.why;
-  std::replace(why.begin(), why.end(), '\n', ' ');
-  std::replace(why.begin(), why.end(), '\r', ' ');
-  return message + why;
+  message += error.why;
+  // One line, whatever the key or the reason contains: a quoted key may hold "\n" (found by the
+  // web config fuzz target), and yaml-cpp or regex texts are the caller's contract too.
+  std::replace_if(
+      message.begin(), message.end(),
+      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }, ' ');
+  return message;
 }
 
 namespace {
