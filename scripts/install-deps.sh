@@ -4,10 +4,12 @@
 # Used by the README quick start, .ci/run and the Dockerfile (with --build-only).
 set -euo pipefail
 
+# prometheus-cpp-dev still pulls in libcivetweb-dev (its CMake config looks for it); our code no
+# longer uses CivetWeb: src/http is on libmicrohttpd (and GnuTLS, for TLS client certificates).
 build_packages=(
   build-essential cmake pkg-config git ca-certificates
-  prometheus-cpp-dev libcivetweb-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libsnmp-dev zlib1g-dev
-  libcrypt-dev libgnutls28-dev
+  prometheus-cpp-dev libyaml-cpp-dev libsnmp-dev libre2-dev zlib1g-dev
+  libmicrohttpd-dev libgnutls28-dev libcrypt-dev
   googletest libgtest-dev libgmock-dev
 )
 test_packages=(

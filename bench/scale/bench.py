@@ -9,7 +9,7 @@ every process started here (both exporters, curl, wrk, ip) lives in that namespa
   * alternating scrape series, plain then gzip, each exporter over its own keep-alive connection
     as Prometheus scrapes: client-side latency (request sent to last byte read), bytes,
     CPU per scrape (utime+stime from /proc/<pid>/stat, and for our exporter also split by thread:
-    CivetWeb workers = scrape work, the other threads = collection);
+    HTTP server threads = scrape work, the other threads = collection);
   * RSS after the run; promtool check of one body of each exporter;
   * optionally the concurrency check (wrk -c 8, then 8 validating scrapers) and the churn check.
 
@@ -85,15 +85,15 @@ def threads(pid):
 def ours_split(pid):
     """Our exporter's CPU split: (scrape_cpu, collection_cpu, collector_vcs, collector_syscr).
 
-    Scrapes run on CivetWeb's worker threads (named civetweb-worker) and, for gzip, on the scrape
-    work pool (named netif-scrape); collection runs on the other non-main threads (the periodic
-    sampler, netlink). The collector thread is
-    the non-CivetWeb, non-main thread with the most read syscalls.
+    Scrapes run on the HTTP server's threads (libmicrohttpd's MHD-worker/MHD-listen; civetweb-*
+    in builds before issue 15) and on the scrape work pool (named netif-scrape); collection runs
+    on the other non-main threads (the periodic sampler, netlink). The collector thread is
+    the non-HTTP, non-main thread with the most read syscalls.
     """
     scrape = collection = 0.0
     best = None
     for tid, (comm, cpu, vcs, syscr) in threads(pid).items():
-        if comm.startswith("civetweb") or comm.startswith("netif-scrape"):
+        if comm.startswith(("MHD-", "civetweb", "netif-scrape")):
             scrape += cpu
         elif tid != pid:
             collection += cpu

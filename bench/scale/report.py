@@ -112,7 +112,7 @@ def print_table(runs):
         f"{r['interfaces']:,}: {r['loadavg_start'][0]:.1f} -> {r['loadavg_end'][0]:.1f}"
         for r in sized)
     print(f"\nLoad average (1 min) at start -> end of each size: {loads}")
-    print("ours CPU per scrape = CivetWeb workers + netif-scrape pool threads (collection excluded exactly); "
+    print("ours CPU per scrape = HTTP server threads + netif-scrape pool threads (collection excluded exactly); "
           "node_exporter = process CPU minus its idle rate. p99 is nearest-rank.")
 
 

@@ -25,6 +25,7 @@ struct HealthSettings {
   // is above this ratio.
   double error_ratio = 0.0001;  // 0.01 %
   double drop_ratio = 0.001;    // 0.1 %
+  bool operator==(const HealthSettings&) const = default;
 };
 
 // The asymmetric-traffic rule (see asymmetric_detector.h): tx > ratio * rx and tx > min_bps,
@@ -35,6 +36,7 @@ struct AsymmetricSettings {
   double min_bps = 10e6;
   double sustain_seconds = 60;
   double release_seconds = 60;
+  bool operator==(const AsymmetricSettings&) const = default;
 };
 
 struct AnalyticsSettings {

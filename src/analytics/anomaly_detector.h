@@ -71,6 +71,8 @@ struct AnomalySettings {
   // profile slots), so an outlier moves it by a bounded amount. Noise units themselves learn the
   // full miss: a series with routine bursts gets wider units instead of endless alarms.
   double update_clip = 3.0;
+
+  bool operator==(const AnomalySettings&) const = default;
 };
 
 struct AnomalyVerdict {
@@ -152,6 +154,10 @@ class AnomalyDetector {
 
   // A sample is missing (counter reset/wrap or collection failure): never an anomaly.
   void MarkGap(double timestamp_seconds);
+
+  // Shares another copy of the same settings (a config reload rebuilt them), keeping what the
+  // detector learned. REQUIRES: *settings equals the current settings.
+  void Rebind(std::shared_ptr<const AnomalySettings> settings) { settings_ = std::move(settings); }
 
  private:
   enum class Direction : int8_t { kNone = 0, kUp = 1, kDown = -1 };

@@ -66,6 +66,41 @@ void InterfaceAnalytics::OnSample(const InterfaceRecord& record, const SampleTim
   RefreshWindows(time.monotonic_seconds, derived);
 }
 
+void InterfaceAnalytics::Reconfigure(std::shared_ptr<const AnalyticsSettings> settings,
+                                     DerivedMetrics& derived) {
+  const std::shared_ptr<const AnalyticsSettings> old =
+      std::exchange(settings_, OrDefaults(std::move(settings)));
+  const AnalyticsWindows& was = *old->windows;
+  const AnalyticsWindows& now = *settings_->windows;
+  if (was.utilization != now.utilization) {
+    windows_.Rewindow(was.utilization, now.utilization);
+    derived.window_utilization = {};
+    for (std::size_t i = 0; i < windows_.size(); ++i)
+      derived.window_utilization[i] = windows_.Get(i);
+  }
+  if (was.health != now.health) health_ = HealthWindow(now.health.seconds);
+  // The detector shares its settings with the analytics' (an aliasing pointer); what it learned
+  // stays valid only for the same settings.
+  if (old->anomaly == settings_->anomaly) {
+    anomaly_.Rebind(std::shared_ptr<const AnomalySettings>(settings_, &settings_->anomaly));
+  } else {
+    anomaly_ =
+        AnomalyDetector(std::shared_ptr<const AnomalySettings>(settings_, &settings_->anomaly));
+  }
+  if (!(old->asymmetric == settings_->asymmetric)) asymmetric_.MarkGap();
+  derived.windows = settings_->windows;
+  // A detector turned off ends its open anomalies (reported like any other end).
+  if (!settings_->anomaly_enabled) {
+    SetAnomaly(AnomalyKind::kSpike, false, derived.anomaly);
+    SetAnomaly(AnomalyKind::kDrop, false, derived.anomaly);
+    derived.anomaly.score = std::nullopt;
+  }
+  if (!settings_->asymmetric.enabled) SetAnomaly(AnomalyKind::kAsymmetric, false, derived.anomaly);
+  derived.anomaly.enabled.Set(AnomalyKind::kSpike, settings_->anomaly_enabled);
+  derived.anomaly.enabled.Set(AnomalyKind::kDrop, settings_->anomaly_enabled);
+  derived.anomaly.enabled.Set(AnomalyKind::kAsymmetric, settings_->asymmetric.enabled);
+}
+
 // No interval to measure: the per-interval values go absent and the detectors are told that this
 // sample is missing, so neither a reset nor the first sample can look like an anomaly.
 void InterfaceAnalytics::OnGap(const SampleTime& time, DerivedMetrics& derived) {

@@ -56,6 +56,12 @@ class InterfaceAnalytics {
   // InitialDerived() before the first sample (it carries counts and anomaly state forward).
   void OnSample(const InterfaceRecord& record, const SampleTime& time, DerivedMetrics& derived);
 
+  // New settings (a config reload), keeping all the state they leave meaningful: counter
+  // baselines, counts and the detectors' learning always; a utilization window whose length is
+  // still listed; the health buckets while the health window is unchanged. `derived` (the latest
+  // metrics, as OnSample takes them) is updated to match: windows, which detectors run.
+  void Reconfigure(std::shared_ptr<const AnalyticsSettings> settings, DerivedMetrics& derived);
+
   // Bytes held for this interface: the object and what it allocated at construction.
   std::size_t MemoryBytes() const { return sizeof(*this) + windows_.HeapBytes(); }
 

@@ -10,6 +10,26 @@ UtilizationWindows::UtilizationWindows(std::span<const AnalyticsWindow> windows)
   for (std::size_t i = 0; i < count; ++i) windows_.emplace_back(windows[i].seconds);
 }
 
+void UtilizationWindows::Rewindow(std::span<const AnalyticsWindow> old_windows,
+                                  std::span<const AnalyticsWindow> windows) {
+  const std::size_t count = std::min(windows.size(), kMaxUtilizationWindows);
+  std::vector<Ring> rings;
+  rings.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    std::size_t old = 0;
+    while (old < windows_.size() && old < old_windows.size() &&
+           old_windows[old].seconds != windows[i].seconds) {
+      ++old;
+    }
+    if (old < windows_.size() && old < old_windows.size()) {
+      rings.push_back(windows_[old]);
+    } else {
+      rings.emplace_back(windows[i].seconds);
+    }
+  }
+  windows_ = std::move(rings);
+}
+
 void UtilizationWindows::AdvanceTo(double now) {
   for (Ring& ring : windows_) ring.AdvanceTo(now);
 }

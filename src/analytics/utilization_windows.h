@@ -28,6 +28,11 @@ class UtilizationWindows {
   // At most kMaxUtilizationWindows windows are kept; each REQUIRES seconds > 0.
   explicit UtilizationWindows(std::span<const AnalyticsWindow> windows);
 
+  // Changes the window list (a config reload): a window whose length is in both lists keeps its
+  // buckets, in its new position; a new length starts empty.
+  void Rewindow(std::span<const AnalyticsWindow> old_windows,
+                std::span<const AnalyticsWindow> windows);
+
   // Moves every window to end at `now` (monotonic seconds).
   void AdvanceTo(double now);
   // The utilization measured over (start, end]. REQUIRES: AdvanceTo(end) was called.

@@ -4,7 +4,9 @@
 #include <string>
 #include <utility>
 
+#include "util/clock.h"
 #include "util/log.h"
+#include "util/log_rate_limit.h"
 
 namespace netif {
 namespace {
@@ -42,6 +44,12 @@ std::shared_ptr<const AnalyticsSettings> AnalyticsSettingsFromConfig(
 }
 
 void LogAnomalyEvent(const AnomalyEvent& event) {
+  // Thousands of interfaces can start or end anomalies in the same sample: a burst is logged in
+  // full, a flood thinned (the metrics carry every one).
+  static LogRateLimit limit(/*per_second=*/10, /*burst=*/200);
+  uint64_t suppressed = 0;
+  if (!limit.Allow(MonotonicSeconds(), &suppressed)) return;
+  if (suppressed > 0) LogInfo("anomaly event lines suppressed", {{"count", suppressed}});
   // A start is worth a warning; its end is ordinary news.
   const auto log = event.started ? &LogWarn : &LogInfo;
   log(event.started ? "anomaly started" : "anomaly ended",

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -16,16 +17,20 @@ namespace {
 
 constexpr int kExitUsage = 2;
 
-// SIGTERM and SIGINT are blocked in every thread and taken by sigwait() in main, so shutdown runs
-// in ordinary code rather than in a signal handler.
-sigset_t BlockShutdownSignals() {
+// SIGTERM, SIGINT and SIGHUP are blocked in every thread and taken by sigwait() in main, so
+// shutdown and reload run in ordinary code rather than in a signal handler.
+sigset_t BlockHandledSignals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   // A scraper that hangs up mid-response must not kill the process.
   signal(SIGPIPE, SIG_IGN);
+  // Their default action ends the process without a word; nothing here uses them.
+  signal(SIGUSR1, SIG_IGN);
+  signal(SIGUSR2, SIG_IGN);
   return signals;
 }
 
@@ -41,25 +46,6 @@ void ConfigureAllocator() {
   // mapped and unmapped, not left in the heap.
   mallopt(M_MMAP_THRESHOLD, 128 * 1024);
   mallopt(M_TRIM_THRESHOLD, 256 * 1024);
-}
-
-netif::LogSeverity ToLogSeverity(netif::LogLevel level) {
-  switch (level) {
-    case netif::LogLevel::kDebug:
-      return netif::LogSeverity::kDebug;
-    case netif::LogLevel::kWarn:
-      return netif::LogSeverity::kWarn;
-    case netif::LogLevel::kError:
-      return netif::LogSeverity::kError;
-    case netif::LogLevel::kInfo:
-      break;
-  }
-  return netif::LogSeverity::kInfo;
-}
-
-netif::LogLineFormat ToLogLineFormat(netif::LogFormat format) {
-  return format == netif::LogFormat::kJson ? netif::LogLineFormat::kJson
-                                           : netif::LogLineFormat::kLogfmt;
 }
 
 }  // namespace
@@ -103,19 +89,23 @@ int main(int argc, char** argv) {
   }
 
   ConfigureAllocator();
-  netif::ConfigureLogging(ToLogSeverity(config.log.level), ToLogLineFormat(config.log.format));
-  const sigset_t shutdown_signals = BlockShutdownSignals();
+  netif::ApplyLogConfig(config.log);
+  const sigset_t handled_signals = BlockHandledSignals();
 
-  netif::Exporter exporter(std::move(config));
+  netif::Exporter exporter(std::move(config), cli);
   if (const std::string error = exporter.Start(); !error.empty()) {
     netif::LogError("cannot start", {{"error", error}});
     exporter.Stop();
     return 1;
   }
   int signal_number = 0;
-  sigwait(&shutdown_signals, &signal_number);
+  while (sigwait(&handled_signals, &signal_number) == 0 && signal_number == SIGHUP) {
+    netif::LogInfo("reloading the configuration", {{"signal", "SIGHUP"}});
+    exporter.Reload();  // logs its outcome; an invalid file leaves the old configuration
+  }
   netif::LogInfo("shutting down", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
   exporter.Stop();
   netif::LogInfo("stopped");
+  netif::FlushLogs(std::chrono::seconds(1));  // a stalled stderr must not hold the exit
   return 0;
 }

@@ -15,6 +15,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -37,6 +38,9 @@ class Source {
   virtual void Start() = 0;
   // Stops them; returns when they have finished. Idempotent; called in reverse list order.
   virtual void Stop() = 0;
+  // The InterfaceKey::source of every record this source may produce ("local", an SNMP target's
+  // name): after a config reload the store drops the interfaces no source claims any more.
+  virtual std::vector<std::string> KeySources() const = 0;
 };
 
 // Link events one source publishes for others: each RTM_NEWLINK record the netlink source is

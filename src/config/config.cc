@@ -23,6 +23,7 @@ void ApplyFlags(const CommandLine& cli, Config& config) {
   config.web_config_file = cli.web_config_file;
   config.snmp_shard = cli.snmp_shard.value_or(Shard{});
   config.check_config = cli.check_config;
+  config.web_enable_lifecycle = cli.web_enable_lifecycle;
 }
 
 }  // namespace

@@ -134,7 +134,8 @@ struct Config {
   std::optional<std::string> config_file;      // nullopt: no file, built-in defaults
   std::optional<std::string> web_config_file;  // --web.config.file; nullopt: no TLS, no auth
   Shard snmp_shard;                            // --snmp.shard, default 0/1
-  bool check_config = false;  // --check-config: main() validates, reports and exits
+  bool check_config = false;          // --check-config: main() validates, reports and exits
+  bool web_enable_lifecycle = false;  // --web.enable-lifecycle: POST /-/reload is served
 
   bool operator==(const Config&) const = default;
 };

@@ -55,8 +55,8 @@ std::string Quoted(std::string_view text) { return "\"" + std::string(text) + "\
 
 // Every flag, in --help order. A new flag is one row here, one field in CommandLine, and (when it
 // overrides a YAML key) one line in LoadConfig().
-const std::array<FlagSpec, 12>& Flags() {
-  static const std::array<FlagSpec, 12> flags = {{
+const std::array<FlagSpec, 13>& Flags() {
+  static const std::array<FlagSpec, 13> flags = {{
       {"help", "", "Show this help and exit.", nullptr,
        [](std::string_view, CommandLine& cli) -> std::optional<std::string> {
          cli.show_help = true;
@@ -85,6 +85,12 @@ const std::array<FlagSpec, 12>& Flags() {
        "TLS and basic auth, in the Prometheus exporter-toolkit web config format.",
        [](const Config&) { return std::string("none, plain HTTP without auth"); },
        [](std::string_view v, CommandLine& cli) { return StorePath(v, cli.web_config_file); }},
+      {"web.enable-lifecycle", "",
+       "Enable POST /-/reload (as Prometheus does); SIGHUP reloads either way.", nullptr,
+       [](std::string_view, CommandLine& cli) -> std::optional<std::string> {
+         cli.web_enable_lifecycle = true;
+         return std::nullopt;
+       }},
       {"path.procfs", "PATH", "procfs mount point (local.path_procfs).",
        [](const Config& c) { return c.local.path_procfs; },
        [](std::string_view v, CommandLine& cli) { return StorePath(v, cli.path_procfs); }},

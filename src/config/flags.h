@@ -27,6 +27,7 @@ struct CommandLine {
   std::optional<LogFormat> log_format;                           // --log.format
   std::optional<std::chrono::milliseconds> collection_interval;  // --collection.interval
   std::optional<Shard> snmp_shard;                               // --snmp.shard
+  bool web_enable_lifecycle = false;                             // --web.enable-lifecycle
   bool check_config = false;                                     // --check-config
   bool show_version = false;                                     // --version
   bool show_help = false;                                        // --help, -h

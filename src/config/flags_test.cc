@@ -68,6 +68,8 @@ TEST(ParseCommandLineTest, EveryValueFlagInBothSpellings) {
 
 TEST(ParseCommandLineTest, Switches) {
   EXPECT_TRUE(ParseOk({"--check-config"}).check_config);
+  EXPECT_TRUE(ParseOk({"--web.enable-lifecycle"}).web_enable_lifecycle);
+  EXPECT_FALSE(ParseOk({}).web_enable_lifecycle);
   EXPECT_TRUE(ParseOk({"--version"}).show_version);
   EXPECT_TRUE(ParseOk({"--help"}).show_help);
   EXPECT_TRUE(ParseOk({"-h"}).show_help);
@@ -196,7 +198,7 @@ TEST(HelpTextTest, EveryListedFlagParses) {
     EXPECT_TRUE(std::holds_alternative<CommandLine>(ParseCommandLine(args))) << name;
     ++flags;
   }
-  EXPECT_EQ(flags, 11);  // plus -h, which shares the --help row
+  EXPECT_EQ(flags, 12);  // plus -h, which shares the --help row
 }
 
 }  // namespace

@@ -174,6 +174,34 @@ TEST(AnchoredRegexTest, ExplainsBadPatterns) {
               StartsWith("invalid regular expression \"a)|(b\": "));
 }
 
+// std::regex took exponential time on this pair (a device controls its ifAlias): the SNMP thread
+// never came back. RE2 answers in time linear in the text; a hang here is a test timeout.
+TEST(AnchoredRegexTest, CatastrophicPatternAnswersAtOnce) {
+  const AnchoredRegex nested = Ok(AnchoredRegex::Compile("(x*)*y"));
+  EXPECT_FALSE(nested.Matches(std::string(40, 'x')));
+  EXPECT_FALSE(nested.Matches(std::string(100'000, 'x')));
+  EXPECT_TRUE(nested.Matches(std::string(40, 'x') + "y"));
+}
+
+TEST(AnchoredRegexTest, BytesNotCharacters) {
+  // Names need not be valid UTF-8: '.' matches any byte but a newline.
+  const AnchoredRegex dot = Ok(AnchoredRegex::Compile("x.1"));
+  EXPECT_TRUE(
+      dot.Matches("x\xff"
+                  "1"));
+  EXPECT_FALSE(dot.Matches("x\n1"));
+  // A UTF-8 literal matches its own bytes.
+  EXPECT_TRUE(Ok(AnchoredRegex::Compile("caf\xc3\xa9"
+                                        ".*"))
+                  .Matches("caf\xc3\xa9"
+                           "-uplink"));
+}
+
+TEST(AnchoredRegexTest, BackreferencesAndLookaroundsAreRefused) {
+  EXPECT_THAT(Error(AnchoredRegex::Compile("(a)\\1")), StartsWith("invalid regular expression"));
+  EXPECT_THAT(Error(AnchoredRegex::Compile("(?!lo).*")), StartsWith("invalid regular expression"));
+}
+
 TEST(DeviceSelectedTest, ExcludeWinsOverInclude) {
   LocalConfig local;
   EXPECT_TRUE(local.DeviceSelected("eth0"));  // both empty: everything

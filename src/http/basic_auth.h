@@ -1,16 +1,16 @@
-// HTTP basic authentication as the Prometheus exporter-toolkit does it: users with bcrypt hashes
-// (from --web.config.file's basic_auth_users), a check that costs one bcrypt the first time and
-// microseconds after, and the parser of the Authorization header.
+// HTTP basic authentication: parsing of the `Authorization` header value (RFC 7617), kept apart
+// from the server so that it is unit-tested and fuzzed on its own, and BasicAuthUsers, the
+// exporter-toolkit's check of those credentials against bcrypt hashes (from --web.config.file's
+// basic_auth_users), which the app can put behind the server's `authenticate` hook.
 //
-// What is never kept or logged: a password. The cache is keyed by an HMAC-SHA-256 (with a key
-// drawn at construction) of the user, the stored hash and the password, so a memory dump shows
-// no password and no unsalted digest of one. Nothing here logs at all; callers must not log the
+// BasicAuthUsers keeps and logs no password: its cache is keyed by an HMAC-SHA-256 (with a key
+// drawn at construction) of the user, the stored hash and the password. Callers must not log the
 // Authorization header or a password either (a user name is fine).
 //
-// Thread-safety: BasicAuthUsers::Check() and counters() may be called from any number of threads
-// at once (scrapes run concurrently). bcrypt runs one at a time, as the toolkit does, so a flood
-// of bad passwords costs one core, not all of them; cache hits never wait for a bcrypt.
-// ParseBasicAuthorization() is pure.
+// Thread-safety: ParseBasicAuthorization() and DecodeBase64() are pure. BasicAuthUsers::Check()
+// and counters() may be called from any number of threads at once (scrapes run concurrently);
+// bcrypt runs one at a time, as in the toolkit, so a flood of bad passwords costs one core, not
+// all of them, and cache hits never wait for a bcrypt.
 #pragma once
 
 #include <array>
@@ -33,14 +33,17 @@ namespace netif {
 struct BasicCredentials {
   std::string user;
   std::string password;
-
-  bool operator==(const BasicCredentials&) const = default;
 };
 
-// Parses an Authorization header value "Basic dXNlcjpwYXNz" (RFC 7617): the scheme in any case,
-// then standard base64 with its padding, decoding to "user:password" split at the first ':'.
-// nullopt for another scheme, bad base64, or no ':'. The password may be empty.
+// The user and password of a `Basic <base64(user:password)>` value, or nullopt when the value is
+// another scheme, is not padded standard base64, or decodes without a colon. The scheme is
+// case-insensitive; the password may hold colons (the first colon splits), as Go's
+// Request.BasicAuth reads it.
 std::optional<BasicCredentials> ParseBasicAuthorization(std::string_view header_value);
+
+// Standard base64 (RFC 4648 section 4) with padding, strictly: nullopt on any other byte, on a
+// length that is not a multiple of 4, or on non-zero bits after the last byte.
+std::optional<std::string> DecodeBase64(std::string_view text);
 
 class BasicAuthUsers {
  public:

@@ -1,27 +1,44 @@
 #include "http/http_server.h"
 
-#include <arpa/inet.h>
-#include <civetweb.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
+#include <fcntl.h>
+#include <gnutls/gnutls.h>
+#include <microhttpd.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
-#include <charconv>
-#include <chrono>
+#include <cerrno>
+#include <cstdarg>
 #include <cstdio>
+#include <cstring>
 #include <mutex>
-#include <optional>
-#include <thread>
 
+#include "http/basic_auth.h"
 #include "http/gzip.h"
 #include "http/gzip_encoding.h"
+#include "http/listen_socket.h"
+#include "util/log.h"
 #include "util/work_pool.h"
 
 namespace netif {
 namespace {
 
 constexpr std::string_view kExpositionContentType = "text/plain; version=0.0.4; charset=utf-8";
+constexpr std::string_view kTextContentType = "text/plain; charset=utf-8";
+constexpr const char* kReadOnlyMethods = "GET, HEAD, OPTIONS";
+
+// Generous for any real client (Prometheus sends a few hundred bytes of headers): a request line
+// and headers longer than this get 431. Also what an idle connection may hold at most.
+constexpr std::size_t kConnectionMemoryLimit = 32 * 1024;
+// Connections per daemon, far above what scrapers need. libmicrohttpd splits the limit evenly
+// between the pool threads, but which thread accepts a connection is the kernel's choice, so the
+// limit leaves each thread room for 4096. Past RLIMIT_NOFILE accept() fails and libmicrohttpd
+// pauses accepting until a connection closes.
+constexpr unsigned kConnectionLimitPerThread = 4096;
+// Idle keep-alive connections are closed after this long: Prometheus scrapes every 15-60 s and
+// reuses its connection, and an idle connection costs only its socket and buffer.
+constexpr unsigned kConnectionTimeoutSeconds = 120;
 
 constexpr std::string_view kLandingPage = R"(<!DOCTYPE html>
 <html>
@@ -38,235 +55,512 @@ constexpr std::string_view kLandingPage = R"(<!DOCTYPE html>
 </html>
 )";
 
-bool IsHead(mg_connection* conn) {
-  const auto* request = mg_get_request_info(conn);
-  return request != nullptr && std::string_view(request->request_method) == "HEAD";
+// What a reload may change and a request reads: one immutable version at a time.
+struct Settings {
+  std::function<bool(std::string_view, std::string_view)> authenticate;
+  std::vector<std::pair<std::string, std::string>> headers;
+  bool enable_lifecycle = false;
+  int max_metrics_requests = 40;
+};
+
+std::shared_ptr<const Settings> SettingsOf(const HttpServerOptions& options) {
+  auto settings = std::make_shared<Settings>();
+  settings->authenticate = options.authenticate;
+  settings->headers = options.headers;
+  settings->enable_lifecycle = options.enable_lifecycle;
+  settings->max_metrics_requests = options.max_metrics_requests;
+  return settings;
 }
 
-void SendResponse(mg_connection* conn, int status, std::string_view content_type,
-                  std::string_view body, std::string_view extra_headers = "") {
-  const char* reason = status == 200 ? "OK" : status == 503 ? "Service Unavailable" : "Not Found";
-  mg_printf(conn,
-            "HTTP/1.1 %d %s\r\nContent-Type: %.*s\r\nContent-Length: %zu\r\n%.*s"
-            "Cache-Control: no-cache\r\n\r\n",
-            status, reason, static_cast<int>(content_type.size()), content_type.data(), body.size(),
-            static_cast<int>(extra_headers.size()), extra_headers.data());
-  if (IsHead(conn)) return;
-  mg_write(conn, body.data(), body.size());
+// Shared by every daemon of a server and outliving them: what the libmicrohttpd callbacks get.
+struct ServerState {
+  HttpCallbacks callbacks;
+  std::atomic<int> metrics_in_flight{0};
+  mutable std::mutex mutex;  // guards the two below
+  std::shared_ptr<const Settings> settings;
+  std::string last_library_message;  // the start error libmicrohttpd logged, for Start's reply
+
+  std::shared_ptr<const Settings> CurrentSettings() const {
+    std::lock_guard lock(mutex);
+    return settings;
+  }
+};
+
+// A request's context points at the first once its headers are read, at the second while it holds
+// one of the max_metrics_requests slots (the completion callback gives the slot back).
+char kHeadersSeen;
+char kHoldsMetricsSlot;
+
+// The request's path: a request in absolute form ("GET http://host/metrics HTTP/1.1", RFC 9112
+// section 3.2.2) is routed by its path, as Go's net/http does. libmicrohttpd has already cut off
+// the query.
+std::string_view PathOf(std::string_view url) {
+  for (const std::string_view scheme : {"http://", "https://"}) {
+    if (url.size() < scheme.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < scheme.size() && same; ++i) {
+      same = (url[i] | 0x20) == scheme[i] || url[i] == scheme[i];
+    }
+    if (!same) continue;
+    const std::string_view rest = url.substr(scheme.size());
+    const auto slash = rest.find('/');
+    return slash == std::string_view::npos ? std::string_view("/") : rest.substr(slash);
+  }
+  return url;
 }
 
-bool IsHttp11(mg_connection* conn) {
-  const auto* request = mg_get_request_info(conn);
-  return request != nullptr && request->http_version != nullptr &&
-         std::string_view(request->http_version) == "1.1";
+void FreeString(void* body) { delete static_cast<std::string*>(body); }
+
+struct Header {
+  const char* name;
+  std::string value;
+};
+
+// Queues a response with a Content-Length (libmicrohttpd sends no body for HEAD).
+MHD_Result Respond(MHD_Connection* connection, const Settings* settings, unsigned status,
+                   std::string_view content_type, std::string body,
+                   std::initializer_list<Header> extra = {}) {
+  auto* owned = new std::string(std::move(body));
+  MHD_Response* response = MHD_create_response_from_buffer_with_free_callback_cls(
+      owned->size(), owned->data(), &FreeString, owned);
+  if (response == nullptr) {
+    delete owned;
+    return MHD_NO;  // out of memory: libmicrohttpd closes the connection
+  }
+  if (!content_type.empty()) {
+    MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            std::string(content_type).c_str());
+  }
+  MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+  for (const Header& header : extra) {
+    MHD_add_response_header(response, header.name, header.value.c_str());
+  }
+  if (settings != nullptr) {
+    for (const auto& [name, value] : settings->headers) {
+      MHD_add_response_header(response, name.c_str(), value.c_str());
+    }
+  }
+  const MHD_Result result = MHD_queue_response(connection, status, response);
+  MHD_destroy_response(response);
+  return result;
 }
 
-// Renders the exposition (its segments on the shared pool, deflated there too when `gzip`) and
-// hands the encoded body to `sink` in order. False when the encoded body is not valid.
-bool RenderMetrics(const HttpCallbacks& callbacks, bool gzip, const SegmentEncoding::Sink& sink) {
+MHD_Result RespondText(MHD_Connection* connection, const Settings& settings, unsigned status,
+                       std::string body, std::initializer_list<Header> extra = {}) {
+  return Respond(connection, &settings, status, kTextContentType, std::move(body), extra);
+}
+
+// Renders the exposition (its segments on the shared pool, deflated there too when `gzip`) into
+// `body`. False when the encoded body is not valid (zlib out of memory).
+bool RenderMetrics(const HttpCallbacks& callbacks, bool gzip, std::string& body) {
   IdentityEncoding identity;
   GzipEncoding deflated;
-  SegmentedBody body(WorkPool::Shared(), gzip ? static_cast<SegmentEncoding&>(deflated) : identity,
-                     sink);
-  callbacks.render_metrics(body);
-  return body.Finish();
+  SegmentedBody segmented(WorkPool::Shared(),
+                          gzip ? static_cast<SegmentEncoding&>(deflated) : identity,
+                          [&body](std::string_view piece) { body.append(piece); });
+  callbacks.render_metrics(segmented);
+  return segmented.Finish();
 }
 
-// HTTP/1.0 has no chunked encoding: such a scraper gets the body rendered whole, with a length.
-void SendMetricsWhole(mg_connection* conn, const HttpCallbacks& callbacks, bool gzip) {
-  std::string body;
-  const auto append = [&body](std::string_view piece) { body.append(piece); };
-  if (gzip && RenderMetrics(callbacks, true, append)) {
-    SendResponse(conn, 200, kExpositionContentType, body, "Content-Encoding: gzip\r\n");
-    return;
+// The whole body is rendered before the first byte goes out: libmicrohttpd pulls a body from the
+// thread that polls many connections, so a body still being rendered would stall them all. The
+// cost is memory (up to the body's size per scrape in flight, bounded by max_metrics_requests).
+MHD_Result ServeMetrics(ServerState& server, const Settings& settings, MHD_Connection* connection,
+                        void** request_context) {
+  if (server.metrics_in_flight.fetch_add(1) >= settings.max_metrics_requests) {
+    server.metrics_in_flight.fetch_sub(1);
+    return RespondText(connection, settings, MHD_HTTP_SERVICE_UNAVAILABLE,
+                       "Too many concurrent scrapes; try again later.\n");
   }
-  body.clear();  // a zlib failure (out of memory): the plain body instead
-  RenderMetrics(callbacks, false, append);
-  SendResponse(conn, 200, kExpositionContentType, body);
-}
-
-// Sends the body with Transfer-Encoding: chunked as its segments are ready: the scraper reads the
-// first bytes while the rest is still being rendered, and a scrape holds a few segments whatever
-// the number of interfaces (the whole body runs to megabytes). Once a send fails (the scraper went
-// away) the rest is rendered but not sent: the snapshot is immutable, so stopping early would gain
-// little.
-void SendMetricsStreamed(mg_connection* conn, const HttpCallbacks& callbacks, bool gzip) {
-  mg_printf(conn,
-            "HTTP/1.1 200 OK\r\nContent-Type: %.*s\r\n%sTransfer-Encoding: chunked\r\n"
-            "Cache-Control: no-cache\r\n\r\n",
-            static_cast<int>(kExpositionContentType.size()), kExpositionContentType.data(),
-            gzip ? "Content-Encoding: gzip\r\n" : "");
-  if (IsHead(conn)) return;
-  bool send_failed = false;
-  // Each HTTP chunk goes out in one write, size line and trailing CRLF included: mg_send_chunk
-  // writes the three separately, and with TCP_NODELAY each became a segment of its own (most of a
-  // large scrape's sends were then a few bytes long). Copying a 64 KiB piece behind its size line
-  // costs less than the two sends it saves.
-  std::string frame;
-  const auto send = [&](std::string_view piece) {
-    if (send_failed) return;
-    char size_line[24];
-    const int size_length = std::snprintf(size_line, sizeof size_line, "%zx\r\n", piece.size());
-    frame.assign(size_line, static_cast<std::size_t>(size_length));
-    frame.append(piece).append("\r\n");
-    send_failed = mg_write(conn, frame.data(), frame.size()) <= 0;
-  };
-  // A zlib failure (out of memory) leaves a body that fails the scraper's gzip check: an error it
-  // reports, rather than a silently short exposition.
-  RenderMetrics(callbacks, gzip, send);
-  send(std::string_view(""));  // the last, empty chunk ends the body
-}
-
-int HandleMetrics(mg_connection* conn, void* data) {
-  const auto& callbacks = *static_cast<const HttpCallbacks*>(data);
-  const char* accept = mg_get_header(conn, "Accept-Encoding");
+  *request_context = &kHoldsMetricsSlot;
+  const char* accept =
+      MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
   const bool gzip = accept != nullptr && AcceptsGzip(accept);
-  if (IsHttp11(conn)) {
-    SendMetricsStreamed(conn, callbacks, gzip);
-  } else {
-    SendMetricsWhole(conn, callbacks, gzip);
+  std::string body;
+  if (gzip && RenderMetrics(server.callbacks, true, body)) {
+    return Respond(connection, &settings, MHD_HTTP_OK, kExpositionContentType, std::move(body),
+                   {{MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip"}});
   }
-  return 200;
+  body.clear();  // a zlib failure: the plain body instead
+  RenderMetrics(server.callbacks, false, body);
+  return Respond(connection, &settings, MHD_HTTP_OK, kExpositionContentType, std::move(body));
 }
 
-int HandleLanding(mg_connection* conn, void*) {
-  const auto* request = mg_get_request_info(conn);
-  if (request != nullptr && std::string_view(request->local_uri) != "/") {
-    SendResponse(conn, 404, "text/plain; charset=utf-8", "404 page not found\n");
-    return 404;
+MHD_Result ServeReload(ServerState& server, const Settings& settings, MHD_Connection* connection) {
+  if (!settings.enable_lifecycle) {
+    return RespondText(connection, settings, MHD_HTTP_FORBIDDEN, "Lifecycle API is not enabled.\n");
   }
-  SendResponse(conn, 200, "text/html; charset=utf-8", kLandingPage);
-  return 200;
-}
-
-int HandleHealthy(mg_connection* conn, void*) {
-  SendResponse(conn, 200, "text/plain; charset=utf-8", "Healthy\n");
-  return 200;
-}
-
-int HandleReady(mg_connection* conn, void* data) {
-  const auto& callbacks = *static_cast<const HttpCallbacks*>(data);
-  if (callbacks.ready && !callbacks.ready()) {
-    SendResponse(conn, 503, "text/plain; charset=utf-8", "Not ready\n");
-    return 503;
+  const std::string error = server.callbacks.reload ? server.callbacks.reload() : "";
+  if (!error.empty()) {
+    return RespondText(connection, settings, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                       "failed to reload config: " + error + "\n");
   }
-  SendResponse(conn, 200, "text/plain; charset=utf-8", "Ready\n");
-  return 200;
+  return RespondText(connection, settings, MHD_HTTP_OK, "");
 }
 
-bool IsPort(std::string_view text) {
-  unsigned value = 0;
-  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
-  return !text.empty() && result.ec == std::errc() && result.ptr == text.data() + text.size() &&
-         value <= 65535;
+// True when the request may go on; otherwise a 401 is queued in `result`.
+bool Authorized(const Settings& settings, MHD_Connection* connection, MHD_Result* result) {
+  if (!settings.authenticate) return true;
+  const char* header =
+      MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+  if (header != nullptr) {
+    const auto credentials = ParseBasicAuthorization(header);
+    if (credentials && settings.authenticate(credentials->user, credentials->password)) {
+      return true;
+    }
+  }
+  *result = RespondText(connection, settings, MHD_HTTP_UNAUTHORIZED, "Unauthorized\n",
+                        {{MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Basic realm=\"netif_exporter\""}});
+  return false;
 }
 
-std::vector<int> ListeningPorts(mg_context* context) {
-  std::vector<int> bound;
-  mg_server_port ports[8];
-  const int count = mg_get_server_ports(context, 8, ports);
-  for (int i = 0; i < count; ++i) bound.push_back(ports[i].port);
-  return bound;
+// The read-only endpoints answer GET and HEAD; OPTIONS lists them; anything else is 405.
+std::optional<MHD_Result> RejectedMethod(const Settings& settings, MHD_Connection* connection,
+                                         std::string_view method) {
+  if (method == MHD_HTTP_METHOD_GET || method == MHD_HTTP_METHOD_HEAD) return std::nullopt;
+  if (method == MHD_HTTP_METHOD_OPTIONS) {
+    return Respond(connection, &settings, MHD_HTTP_NO_CONTENT, "", "",
+                   {{MHD_HTTP_HEADER_ALLOW, kReadOnlyMethods}});
+  }
+  return RespondText(connection, settings, MHD_HTTP_METHOD_NOT_ALLOWED, "Method Not Allowed\n",
+                     {{MHD_HTTP_HEADER_ALLOW, kReadOnlyMethods}});
+}
+
+// RFC 9110 token characters: what Go's net/http accepts in a method (400 otherwise).
+bool IsToken(std::string_view text) {
+  if (text.empty()) return false;
+  for (const char c : text) {
+    const bool alphanumeric =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alphanumeric && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// libmicrohttpd's access handler. It is called when the headers are in (the request context is
+// still null), then for each piece of a body, then once more with none left: the answer is given
+// on that last call. Answering earlier would make libmicrohttpd close the connection after the
+// response ("Connection: close"), and Prometheus could not keep its connection between scrapes.
+// No endpoint reads a body: one is skipped.
+MHD_Result HandleRequest(void* cls, MHD_Connection* connection, const char* url,
+                         const char* method_text, const char*, const char*,
+                         size_t* upload_data_size, void** request_context) {
+  if (*request_context == nullptr) {
+    *request_context = &kHeadersSeen;
+    return MHD_YES;
+  }
+  if (*upload_data_size != 0) {
+    *upload_data_size = 0;
+    return MHD_YES;
+  }
+  ServerState& server = *static_cast<ServerState*>(cls);
+  const std::string_view method = method_text;
+  if (!IsToken(method)) {
+    // Closed afterwards, as Go does after a malformed request: what follows is not trusted.
+    return Respond(connection, nullptr, MHD_HTTP_BAD_REQUEST, kTextContentType,
+                   "400 Bad Request: invalid method\n", {{MHD_HTTP_HEADER_CONNECTION, "close"}});
+  }
+  // Go answers "OPTIONS *" itself, before any handler (or auth): 200 with an empty body.
+  if (method == MHD_HTTP_METHOD_OPTIONS && std::string_view(url) == "*") {
+    return Respond(connection, nullptr, MHD_HTTP_OK, "", "");
+  }
+  const auto settings = server.CurrentSettings();
+  MHD_Result result = MHD_NO;
+  if (!Authorized(*settings, connection, &result)) return result;
+  const std::string_view path = PathOf(url);
+  if (path == "/-/reload") {
+    if (method == MHD_HTTP_METHOD_POST || method == MHD_HTTP_METHOD_PUT) {
+      return ServeReload(server, *settings, connection);
+    }
+    return RespondText(connection, *settings, MHD_HTTP_METHOD_NOT_ALLOWED,
+                       "This endpoint requires a POST or PUT request.\n",
+                       {{MHD_HTTP_HEADER_ALLOW, "POST, PUT"}});
+  }
+  const bool known =
+      path == "/metrics" || path == "/" || path == "/-/healthy" || path == "/-/ready";
+  if (!known) return RespondText(connection, *settings, MHD_HTTP_NOT_FOUND, "404 page not found\n");
+  if (auto rejected = RejectedMethod(*settings, connection, method)) return *rejected;
+  if (path == "/metrics") return ServeMetrics(server, *settings, connection, request_context);
+  if (path == "/") {
+    return Respond(connection, settings.get(), MHD_HTTP_OK, "text/html; charset=utf-8",
+                   std::string(kLandingPage));
+  }
+  if (path == "/-/healthy") return RespondText(connection, *settings, MHD_HTTP_OK, "Healthy\n");
+  if (server.callbacks.ready && !server.callbacks.ready()) {
+    return RespondText(connection, *settings, MHD_HTTP_SERVICE_UNAVAILABLE, "Not ready\n");
+  }
+  return RespondText(connection, *settings, MHD_HTTP_OK, "Ready\n");
+}
+
+// Called once a request ends, whether its response was sent or the client went away.
+void RequestCompleted(void* cls, MHD_Connection*, void** request_context,
+                      MHD_RequestTerminationCode) {
+  if (*request_context == &kHoldsMetricsSlot) {
+    static_cast<ServerState*>(cls)->metrics_in_flight.fetch_sub(1);
+    *request_context = nullptr;
+  }
+}
+
+// libmicrohttpd's own messages (a failed accept, a TLS handshake error, a malformed request) say
+// what a client did, never what it sent: debug level. The last one explains a failed start.
+void LogLibraryMessage(void* cls, const char* format, va_list arguments) {
+  char text[512];
+  std::vsnprintf(text, sizeof text, format, arguments);
+  std::string_view message(text);
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
+    message.remove_suffix(1);
+  }
+  auto& server = *static_cast<ServerState*>(cls);
+  {
+    std::lock_guard lock(server.mutex);
+    server.last_library_message = std::string(message);
+  }
+  LogDebug("http server", {{"detail", message}});
+}
+
+// Client certificates, per Go's modes. libmicrohttpd only asks for one (and never checks it) when
+// it has a trust list, so each TLS connection's GnuTLS session is set up here, before the
+// handshake: a mode that requires a certificate fails the handshake without one, and a verifying
+// mode fails it when the certificate does not chain to client_ca_pem.
+int VerifyPeerIfGiven(gnutls_session_t session) {
+  unsigned count = 0;
+  if (gnutls_certificate_get_peers(session, &count) == nullptr || count == 0) return 0;
+  unsigned status = 0;
+  if (gnutls_certificate_verify_peers2(session, &status) != GNUTLS_E_SUCCESS) return -1;
+  return status == 0 ? 0 : -1;
+}
+
+int VerifyPeer(gnutls_session_t session) {
+  unsigned count = 0;
+  if (gnutls_certificate_get_peers(session, &count) == nullptr || count == 0) return -1;
+  return VerifyPeerIfGiven(session);
+}
+
+constexpr ClientAuth kClientAuthModes[] = {
+    ClientAuth::kNoClientCert, ClientAuth::kRequestClientCert, ClientAuth::kRequireAnyClientCert,
+    ClientAuth::kVerifyClientCertIfGiven, ClientAuth::kRequireAndVerifyClientCert};
+
+void SetUpTlsSession(void* cls, MHD_Connection* connection, void**,
+                     MHD_ConnectionNotificationCode code) {
+  if (code != MHD_CONNECTION_NOTIFY_STARTED) return;
+  const MHD_ConnectionInfo* info =
+      MHD_get_connection_info(connection, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+  if (info == nullptr || info->tls_session == nullptr) return;
+  auto session = static_cast<gnutls_session_t>(info->tls_session);
+  switch (*static_cast<const ClientAuth*>(cls)) {
+    case ClientAuth::kNoClientCert:
+      gnutls_certificate_server_set_request(session, GNUTLS_CERT_IGNORE);
+      break;
+    case ClientAuth::kRequestClientCert:
+      gnutls_certificate_server_set_request(session, GNUTLS_CERT_REQUEST);
+      break;
+    case ClientAuth::kRequireAnyClientCert:
+      gnutls_certificate_server_set_request(session, GNUTLS_CERT_REQUIRE);
+      break;
+    case ClientAuth::kVerifyClientCertIfGiven:
+      gnutls_certificate_server_set_request(session, GNUTLS_CERT_REQUEST);
+      gnutls_session_set_verify_function(session, &VerifyPeerIfGiven);
+      break;
+    case ClientAuth::kRequireAndVerifyClientCert:
+      gnutls_certificate_server_set_request(session, GNUTLS_CERT_REQUIRE);
+      gnutls_session_set_verify_function(session, &VerifyPeer);
+      break;
+  }
+}
+
+// Go raises the soft open-files limit to the hard one at start; each connection is a descriptor,
+// and the default soft limit (1024) would refuse connections long before the connection limit.
+void RaiseOpenFilesLimit() {
+  static std::once_flag raised;
+  std::call_once(raised, [] {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+      limit.rlim_cur = limit.rlim_max;
+      ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+  });
+}
+
+// TLS material and priority of one daemon generation; the strings must outlive the daemon.
+struct TlsMaterial {
+  HttpTlsOptions options;
+  std::string priority;
+};
+
+// A daemon serving the listening socket `fd`, or null with the reason in `error`. The daemon gets
+// a duplicate of `fd` (libmicrohttpd closes the socket it was given when it fails to start), so
+// the socket itself stays open for the next daemon whatever happens to this one.
+MHD_Daemon* StartDaemon(ServerState& server, int listen_fd, const TlsMaterial* tls, int threads,
+                        std::string* error) {
+  const int fd = ::fcntl(listen_fd, F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) {
+    *error = std::string("cannot duplicate the listening socket: ") + std::strerror(errno);
+    return nullptr;
+  }
+  unsigned flags =
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+  std::vector<MHD_OptionItem> items = {
+      // First, so that libmicrohttpd's messages about the other options come here too.
+      {MHD_OPTION_EXTERNAL_LOGGER, reinterpret_cast<intptr_t>(&LogLibraryMessage), &server},
+      {MHD_OPTION_LISTEN_SOCKET, fd, nullptr},
+      {MHD_OPTION_CONNECTION_LIMIT, kConnectionLimitPerThread * std::max(threads, 1), nullptr},
+      {MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<intptr_t>(kConnectionMemoryLimit), nullptr},
+      {MHD_OPTION_CONNECTION_TIMEOUT, kConnectionTimeoutSeconds, nullptr},
+      {MHD_OPTION_NOTIFY_COMPLETED, reinterpret_cast<intptr_t>(&RequestCompleted), &server},
+  };
+  if (threads > 1) items.push_back({MHD_OPTION_THREAD_POOL_SIZE, threads, nullptr});
+  if (tls != nullptr) {
+    flags |= MHD_USE_TLS;
+    const HttpTlsOptions& options = tls->options;
+    items.push_back({MHD_OPTION_HTTPS_MEM_CERT, 0, const_cast<char*>(options.cert_pem.c_str())});
+    items.push_back({MHD_OPTION_HTTPS_MEM_KEY, 0, const_cast<char*>(options.key_pem.c_str())});
+    items.push_back({MHD_OPTION_HTTPS_PRIORITIES, 0, const_cast<char*>(tls->priority.c_str())});
+    const bool verifies = options.client_auth == ClientAuth::kVerifyClientCertIfGiven ||
+                          options.client_auth == ClientAuth::kRequireAndVerifyClientCert;
+    if (verifies) {
+      items.push_back(
+          {MHD_OPTION_HTTPS_MEM_TRUST, 0, const_cast<char*>(options.client_ca_pem.c_str())});
+    }
+    items.push_back(
+        {MHD_OPTION_NOTIFY_CONNECTION, reinterpret_cast<intptr_t>(&SetUpTlsSession),
+         const_cast<ClientAuth*>(&kClientAuthModes[static_cast<int>(options.client_auth)])});
+  }
+  items.push_back({MHD_OPTION_END, 0, nullptr});
+  {
+    std::lock_guard lock(server.mutex);
+    server.last_library_message.clear();
+  }
+  MHD_Daemon* daemon = MHD_start_daemon(flags, 0, nullptr, nullptr, &HandleRequest, &server,
+                                        MHD_OPTION_ARRAY, items.data(), MHD_OPTION_END);
+  if (daemon == nullptr) {
+    std::lock_guard lock(server.mutex);
+    *error = server.last_library_message.empty() ? "libmicrohttpd could not start"
+                                                 : server.last_library_message;
+  }
+  return daemon;
+}
+
+// Stops a daemon, waiting for its threads; its connections are closed. It is quiesced first:
+// stopping calls shutdown() on its listening socket, which would end listening for the other
+// duplicates too. Its duplicate is closed here instead.
+void StopDaemon(MHD_Daemon* daemon) {
+  const MHD_socket fd = MHD_quiesce_daemon(daemon);
+  MHD_stop_daemon(daemon);
+  if (fd != MHD_INVALID_SOCKET) ::close(fd);
+}
+
+std::optional<TlsMaterial> MakeTlsMaterial(const HttpTlsOptions& options, std::string* error) {
+  if (options.client_auth == ClientAuth::kRequireAndVerifyClientCert ||
+      options.client_auth == ClientAuth::kVerifyClientCertIfGiven) {
+    if (options.client_ca_pem.empty()) {
+      *error = "client certificate verification needs a client CA";
+      return std::nullopt;
+    }
+  }
+  auto priority = TlsPriorityString(options, error);
+  if (!priority) return std::nullopt;
+  return TlsMaterial{options, std::move(*priority)};
 }
 
 }  // namespace
 
-std::optional<std::string> ToCivetListeningPort(std::string_view address, std::string* error) {
-  const auto colon = address.rfind(':');
-  if (colon == std::string_view::npos) {
-    *error = "missing port (want host:port or :port)";
-    return std::nullopt;
-  }
-  const std::string_view host = address.substr(0, colon);
-  const std::string port(address.substr(colon + 1));
-  if (!IsPort(port)) {
-    *error = "invalid port \"" + port + "\"";
-    return std::nullopt;
-  }
-  // "+port" asks CivetWeb for IPv4 and IPv6 on every address, as Go's ":port" does.
-  if (host.empty()) return "+" + port;
-  if (host == "localhost") return "127.0.0.1:" + port;
-  return std::string(address);
-}
-
-// CivetWeb's master thread notices mg_stop() only when its poll() on the listening sockets times
-// out (about a second). Connecting to our own port wakes it at once, so SIGTERM exits promptly.
-void WakeListenersUntil(const std::vector<int>& ports, const std::atomic<bool>& stopped) {
-  for (int attempt = 0; attempt < 40 && !stopped.load(); ++attempt) {
-    for (const int port : ports) {
-      const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-      if (fd < 0) continue;
-      sockaddr_in address{};
-      address.sin_family = AF_INET;
-      address.sin_port = htons(static_cast<uint16_t>(port));
-      address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-      ::close(fd);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-}
-
 struct HttpServer::Impl {
-  HttpCallbacks callbacks;
-  mg_context* context = nullptr;
-  std::vector<int> ports;
+  ServerState state;
+  std::vector<std::string> listen_addresses;
+  int threads = 4;
+  std::vector<ListenSocket> sockets;
+  std::unique_ptr<TlsMaterial> tls;  // null: plain HTTP
+  std::vector<MHD_Daemon*> daemons;  // one per socket, same order
+
+  // Daemons on every socket with `material`, or an error (none left running then).
+  std::variant<std::vector<MHD_Daemon*>, std::string> StartDaemons(const TlsMaterial* material) {
+    std::vector<MHD_Daemon*> started;
+    for (std::size_t i = 0; i < sockets.size(); ++i) {
+      std::string error;
+      MHD_Daemon* daemon = StartDaemon(state, sockets[i].fd(), material, threads, &error);
+      if (daemon == nullptr) {
+        for (MHD_Daemon* running : started) StopDaemon(running);
+        return "cannot serve on \"" + listen_addresses[i] + "\": " + error;
+      }
+      started.push_back(daemon);
+    }
+    return started;
+  }
+
   ~Impl() {
-    if (context == nullptr) return;
-    std::atomic<bool> stopped{false};
-    std::thread waker([&] { WakeListenersUntil(ports, stopped); });
-    mg_stop(context);
-    stopped = true;
-    waker.join();
+    for (MHD_Daemon* daemon : daemons) StopDaemon(daemon);
   }
 };
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpServer::~HttpServer() = default;
 
-std::variant<std::unique_ptr<HttpServer>, std::string> HttpServer::Start(
-    std::string_view listen_address, HttpCallbacks callbacks) {
-  static std::once_flag library_initialized;
-  std::call_once(library_initialized, [] { mg_init_library(0); });
-
-  std::string port_error;
-  const auto port = ToCivetListeningPort(listen_address, &port_error);
-  if (!port) return "web.listen_address \"" + std::string(listen_address) + "\": " + port_error;
-  const std::string ports = *port;
-  // clang-format off
-  const char* options[] = {
-      "listening_ports", ports.c_str(),
-      "num_threads", "8",
-      "request_timeout_ms", "10000",
-      "enable_keep_alive", "yes",
-      // Headers and body go out as two writes: without TCP_NODELAY every small response on a
-      // kept-alive connection (Prometheus keeps them) waits ~40 ms for Nagle's algorithm.
-      "tcp_nodelay", "1",
-      nullptr};
-  // clang-format on
+std::variant<std::unique_ptr<HttpServer>, std::string> HttpServer::Start(HttpServerOptions options,
+                                                                         HttpCallbacks callbacks) {
+  RaiseOpenFilesLimit();
+  if (options.listen_addresses.empty()) return std::string("no listen address");
   auto impl = std::make_unique<Impl>();
-  impl->callbacks = std::move(callbacks);
-  mg_callbacks civet_callbacks{};
-  // CivetWeb logs its own errors to stderr unless told otherwise; we report them ourselves.
-  civet_callbacks.log_message = [](const mg_connection*, const char*) { return 1; };
-  mg_init_data init{&civet_callbacks, nullptr, options};
-  char error_text[256] = {0};
-  unsigned error_code = 0;
-  mg_error_data error{&error_code, error_text, sizeof error_text};
-  impl->context = mg_start2(&init, &error);
-  if (impl->context == nullptr) {
-    return "cannot listen on \"" + std::string(listen_address) +
-           "\": " + (error_text[0] != 0 ? std::string(error_text) : std::string("unknown error"));
+  impl->state.callbacks = std::move(callbacks);
+  impl->state.settings = SettingsOf(options);
+  impl->listen_addresses = options.listen_addresses;
+  impl->threads = options.threads;
+  if (options.tls) {
+    std::string error;
+    auto material = MakeTlsMaterial(*options.tls, &error);
+    if (!material) return "TLS: " + error;
+    impl->tls = std::make_unique<TlsMaterial>(std::move(*material));
   }
-  impl->ports = ListeningPorts(impl->context);
-  void* data = &impl->callbacks;
-  mg_set_request_handler(impl->context, "/metrics$", HandleMetrics, data);
-  mg_set_request_handler(impl->context, "/-/healthy$", HandleHealthy, data);
-  mg_set_request_handler(impl->context, "/-/ready$", HandleReady, data);
-  mg_set_request_handler(impl->context, "/", HandleLanding, data);
+  for (const std::string& text : options.listen_addresses) {
+    std::string error;
+    const auto address = ParseHttpListenAddress(text, &error);
+    if (!address) return "listen address \"" + text + "\": " + error;
+    auto socket = ListenSocket::Open(*address);
+    if (auto* failure = std::get_if<std::string>(&socket)) {
+      return "cannot listen on \"" + text + "\": " + *failure;
+    }
+    impl->sockets.push_back(std::move(std::get<ListenSocket>(socket)));
+  }
+  auto daemons = impl->StartDaemons(impl->tls.get());
+  if (auto* error = std::get_if<std::string>(&daemons)) return *error;
+  impl->daemons = std::move(std::get<0>(daemons));
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 
-std::vector<int> HttpServer::BoundPorts() const { return impl_->ports; }
+std::string HttpServer::Reconfigure(HttpServerOptions options) {
+  if (options.listen_addresses != impl_->listen_addresses) {
+    return "the listen addresses cannot change without a restart";
+  }
+  const bool tls_changed = static_cast<bool>(options.tls) != static_cast<bool>(impl_->tls) ||
+                           (options.tls && !(*options.tls == impl_->tls->options));
+  if (tls_changed) {
+    std::unique_ptr<TlsMaterial> material;
+    if (options.tls) {
+      std::string error;
+      auto made = MakeTlsMaterial(*options.tls, &error);
+      if (!made) return "TLS: " + error;
+      material = std::make_unique<TlsMaterial>(std::move(*made));
+    }
+    // The new daemons start on the same sockets while the old ones still accept (both poll the
+    // socket; either may take a connection), so the port never stops answering; then the old
+    // ones stop. A new daemon that fails leaves the old ones in place.
+    auto started = impl_->StartDaemons(material.get());
+    if (auto* error = std::get_if<std::string>(&started)) return *error;
+    for (MHD_Daemon* daemon : impl_->daemons) StopDaemon(daemon);
+    impl_->daemons = std::move(std::get<0>(started));
+    impl_->tls = std::move(material);
+  }
+  auto settings = SettingsOf(options);
+  std::lock_guard lock(impl_->state.mutex);
+  impl_->state.settings = std::move(settings);
+  return "";
+}
+
+std::vector<int> HttpServer::BoundPorts() const {
+  std::vector<int> ports;
+  for (const ListenSocket& socket : impl_->sockets) ports.push_back(socket.port());
+  return ports;
+}
 
 }  // namespace netif

@@ -1,9 +1,16 @@
-// The HTTP endpoints, on CivetWeb (the server prometheus-cpp's Exposer is built on): /metrics,
-// a landing page at /, and /-/healthy and /-/ready. /metrics renders from the latest snapshot
-// through a callback and never waits on collection I/O.
+// The HTTP endpoints, on GNU libmicrohttpd: /metrics, a landing page at /, /-/healthy, /-/ready
+// and (when the lifecycle API is on) /-/reload; optional TLS, Basic auth through a hook, and extra
+// response headers. /metrics renders from the latest snapshot through a callback and never waits
+// on collection I/O.
 //
-// Thread-safety: handlers run on CivetWeb's worker threads concurrently; the callbacks given
-// must be safe for concurrent use.
+// Why libmicrohttpd (docs/architecture.md has the measurements): its threads poll every
+// connection with epoll, so idle or slow clients cost a socket and a bounded buffer each but no
+// thread, and a scrape is answered while a thousand of them hang on; it has IPv6 and TLS.
+//
+// Thread-safety: requests are served on the daemons' pool threads concurrently; the callbacks
+// and the `authenticate` hook must be safe for concurrent use. Start, Reconfigure and the
+// destructor must not run concurrently with each other (the app calls them from one thread);
+// BoundPorts may be called from any thread.
 #pragma once
 
 #include <functional>
@@ -11,36 +18,61 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
+#include "http/tls_options.h"
 #include "util/segmented_body.h"
 
 namespace netif {
 
 struct HttpCallbacks {
-  // Writes the whole exposition to `out` (its text, or segments rendered on its pool), which
-  // sends it on, compressed when the scraper accepts gzip, as the segments are ready.
+  // Writes the whole exposition to `out` (its text, or segments rendered on its pool); the server
+  // collects it, compressed when the scraper accepts gzip, and sends it with a Content-Length.
   std::function<void(SegmentedBody& out)> render_metrics;
   // True once the exporter has a first complete picture to serve.
   std::function<bool()> ready;
+  // POST/PUT /-/reload with the lifecycle API on: reloads the configuration and returns "" or a
+  // one-line error (sent to the client with status 500). Runs on a server thread.
+  std::function<std::string()> reload;
 };
 
-// Turns a Prometheus-style listen address (":10100", "127.0.0.1:0", "[::1]:9", "host:port") into
-// CivetWeb's listening_ports syntax, or returns nullopt with the reason in `error`.
-std::optional<std::string> ToCivetListeningPort(std::string_view listen_address,
-                                                std::string* error);
+// What a config reload may change (Reconfigure): everything but the listen addresses and threads.
+struct HttpServerOptions {
+  // Prometheus-style: "host:port", "[v6]:port", ":port" (IPv4 and IPv6). One socket each.
+  std::vector<std::string> listen_addresses;
+  std::optional<HttpTlsOptions> tls;  // nullopt: plain HTTP
+  // Empty: no authentication. Otherwise every path (as exporter-toolkit does: also /-/healthy)
+  // needs Basic credentials the hook accepts; it should compare in constant time.
+  std::function<bool(std::string_view user, std::string_view password)> authenticate;
+  // Added to every response (web config `http_server_config.headers`).
+  std::vector<std::pair<std::string, std::string>> headers;
+  // POST/PUT /-/reload calls HttpCallbacks::reload; off: 403, as Prometheus answers.
+  bool enable_lifecycle = false;
+  // /metrics responses rendered and not yet fully sent; beyond it a scrape gets 503. Bounds the
+  // memory that clients which never read can pin (node_exporter's --web.max-requests).
+  int max_metrics_requests = 40;
+  int threads = 4;  // polling threads per listen address; fixed at Start
+};
 
 class HttpServer {
  public:
-  // Binds and starts serving, or returns a one-line error (port in use, bad address).
-  static std::variant<std::unique_ptr<HttpServer>, std::string> Start(
-      std::string_view listen_address, HttpCallbacks callbacks);
+  // Binds every address and starts serving, or returns a one-line error (port in use, bad
+  // address, TLS material GnuTLS rejects). Raises the RLIMIT_NOFILE soft limit to the hard one.
+  static std::variant<std::unique_ptr<HttpServer>, std::string> Start(HttpServerOptions options,
+                                                                      HttpCallbacks callbacks);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // The bound ports (the real port when 0 was asked for).
+  // Applies new options: auth, headers, lifecycle and the metrics cap at once for the next
+  // request; a TLS change restarts the daemons on the same listening sockets (the port never
+  // closes; open connections are closed). Returns "" or a one-line error, leaving the old
+  // options in force. The listen addresses cannot change.
+  std::string Reconfigure(HttpServerOptions options);
+
+  // The bound ports (the real port when 0 was asked for), one per listen address, in order.
   std::vector<int> BoundPorts() const;
 
  private:

@@ -1,7 +1,14 @@
 #include "http/http_server.h"
 
+#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
 
 #include "support/http_client.h"
 
@@ -9,18 +16,6 @@ namespace netif {
 namespace {
 
 using ::testing::HasSubstr;
-
-TEST(ListenAddressTest, TranslatesPrometheusStyleAddresses) {
-  std::string error;
-  EXPECT_EQ(ToCivetListeningPort(":10100", &error), "+10100");
-  EXPECT_EQ(ToCivetListeningPort("127.0.0.1:0", &error), "127.0.0.1:0");
-  EXPECT_EQ(ToCivetListeningPort("localhost:80", &error), "127.0.0.1:80");
-  EXPECT_EQ(ToCivetListeningPort("[::1]:9", &error), "[::1]:9");
-  EXPECT_FALSE(ToCivetListeningPort("10100", &error).has_value());
-  EXPECT_THAT(error, HasSubstr("missing port"));
-  EXPECT_FALSE(ToCivetListeningPort("host:99999", &error).has_value());
-  EXPECT_FALSE(ToCivetListeningPort("host:", &error).has_value());
-}
 
 class HttpServerTest : public ::testing::Test {
  protected:
@@ -33,7 +28,10 @@ class HttpServerTest : public ::testing::Test {
       out.Submit([body](ChunkedBuffer& segment) { segment.Append(body.substr(body.size() / 2)); });
     };
     callbacks.ready = [this] { return ready_.load(); };
-    auto started = HttpServer::Start("127.0.0.1:0", std::move(callbacks));
+    callbacks.reload = [this] { return reload_error_; };
+    HttpServerOptions options;
+    options.listen_addresses = {"127.0.0.1:0"};
+    auto started = HttpServer::Start(options, std::move(callbacks));
     ASSERT_EQ(started.index(), 0u) << std::get<1>(started);
     server_ = std::move(std::get<0>(started));
     ASSERT_FALSE(server_->BoundPorts().empty());
@@ -42,6 +40,7 @@ class HttpServerTest : public ::testing::Test {
   }
   std::string body_ = "a_metric 1\n";
   std::atomic<bool> ready_{false};
+  std::string reload_error_;
   std::unique_ptr<HttpServer> server_;
   int port_ = 0;
 };
@@ -65,25 +64,28 @@ TEST_F(HttpServerTest, CompressesWhenTheClientAcceptsGzip) {
 
 // Larger than the server's chunk, so it goes out in several chunks (and compressed, in several
 // pieces of deflate output).
-std::string LargeBody() {
+std::string LargeBody(std::size_t size = 3'000'000) {
   std::string body;
-  for (int i = 0; body.size() < 3'000'000; ++i) {
+  for (int i = 0; body.size() < size; ++i) {
     body += "netif_receive_bytes_total{device=\"veth" + std::to_string(i) + "\"} " +
             std::to_string(i * 7919) + "\n";
   }
   return body;
 }
 
-TEST_F(HttpServerTest, StreamsALargeBodyInChunks) {
+TEST_F(HttpServerTest, SendsALargeBodyWithItsLength) {
   body_ = LargeBody();
   const auto response = testing_support::HttpGet("127.0.0.1", port_, "/metrics");
   ASSERT_TRUE(response.has_value());
   EXPECT_EQ(response->status, 200);
-  EXPECT_EQ(testing_support::HeaderValue(response->headers, "Transfer-Encoding"), "chunked");
+  EXPECT_FALSE(testing_support::HeaderValue(response->headers, "Transfer-Encoding"));
+  EXPECT_EQ(testing_support::HeaderValue(response->headers, "Content-Length"),
+            std::to_string(body_.size()));
+  EXPECT_EQ(testing_support::HeaderValue(response->headers, "Cache-Control"), "no-cache");
   EXPECT_EQ(response->body, body_);
 }
 
-TEST_F(HttpServerTest, StreamsALargeBodyAsOneGzipMember) {
+TEST_F(HttpServerTest, SendsALargeBodyAsOneGzipMember) {
   body_ = LargeBody();
   const auto response =
       testing_support::HttpGet("127.0.0.1", port_, "/metrics", {"Accept-Encoding: gzip"});
@@ -134,15 +136,297 @@ TEST_F(HttpServerTest, HealthyAlwaysReadyOnlyWhenReady) {
   EXPECT_EQ(ready->status, 200);
 }
 
-TEST(HttpServerStartTest, PortInUseIsAnErrorNotACrash) {
+HttpServerOptions LoopbackOptions() {
+  HttpServerOptions options;
+  options.listen_addresses = {"127.0.0.1:0"};
+  return options;
+}
+
+// A raw request (method, target, headers) with Connection: close.
+std::optional<testing_support::HttpResponse> Send(int port, const std::string& method,
+                                                  const std::string& target,
+                                                  const std::string& headers = "",
+                                                  const std::string& host = "127.0.0.1") {
+  return testing_support::HttpRequest(
+      host, port,
+      method + " " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + headers + "\r\n");
+}
+
+TEST_F(HttpServerTest, HeadHasTheLengthButNoBody) {
+  const auto response = Send(port_, "HEAD", "/metrics");
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(testing_support::HeaderValue(response->headers, "Content-Length"),
+            std::to_string(body_.size()));
+  EXPECT_EQ(response->body, "");
+}
+
+TEST_F(HttpServerTest, OtherMethodsAre405AndOptionsListsTheAllowedOnes) {
+  const auto post = Send(port_, "POST", "/metrics", "Content-Length: 0\r\n");
+  ASSERT_TRUE(post.has_value());
+  EXPECT_EQ(post->status, 405);
+  EXPECT_EQ(testing_support::HeaderValue(post->headers, "Allow"), "GET, HEAD, OPTIONS");
+  const auto options = Send(port_, "OPTIONS", "/metrics");
+  ASSERT_TRUE(options.has_value());
+  EXPECT_EQ(options->status, 204);
+  EXPECT_EQ(testing_support::HeaderValue(options->headers, "Allow"), "GET, HEAD, OPTIONS");
+}
+
+TEST_F(HttpServerTest, OptionsStarIs200AsInGo) {
+  const auto response = Send(port_, "OPTIONS", "*");
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, "");
+}
+
+TEST_F(HttpServerTest, AbsoluteFormIsRoutedByItsPath) {
+  const auto response = Send(port_, "GET", "http://127.0.0.1/metrics?x=1");
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, body_);
+}
+
+TEST_F(HttpServerTest, WebSocketUpgradeIsIgnoredAsGoDoes) {
+  const auto response =
+      Send(port_, "GET", "/metrics",
+           "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n");
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, body_);
+}
+
+// Prometheus keeps its connection between scrapes: two requests on one connection, both answered.
+TEST_F(HttpServerTest, KeepAliveConnectionServesSeveralRequests) {
+  const auto response = testing_support::HttpRequest(
+      "127.0.0.1", port_,
+      "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /-/healthy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  // The first response's body, then the whole second response.
+  EXPECT_THAT(response->body, HasSubstr("a_metric 1\nHTTP/1.1 200"));
+  EXPECT_THAT(response->body, HasSubstr("Healthy\n"));
+}
+
+TEST_F(HttpServerTest, ReloadWithABodyIsAnsweredToo) {
+  HttpServerOptions options = LoopbackOptions();
+  options.enable_lifecycle = true;
+  ASSERT_EQ(server_->Reconfigure(options), "");
+  const auto post = testing_support::HttpRequest(
+      "127.0.0.1", port_,
+      "POST /-/reload HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 5\r\n\r\nhello");
+  ASSERT_TRUE(post.has_value());
+  EXPECT_EQ(post->status, 200);
+}
+
+TEST_F(HttpServerTest, LifecycleOffIs403AndGetIs405) {
+  const auto post = Send(port_, "POST", "/-/reload", "Content-Length: 0\r\n");
+  ASSERT_TRUE(post.has_value());
+  EXPECT_EQ(post->status, 403);
+  EXPECT_THAT(post->body, HasSubstr("Lifecycle API is not enabled"));
+  const auto get = Send(port_, "GET", "/-/reload");
+  ASSERT_TRUE(get.has_value());
+  EXPECT_EQ(get->status, 405);
+}
+
+TEST_F(HttpServerTest, LifecycleOnCallsReload) {
+  HttpServerOptions options = LoopbackOptions();
+  options.enable_lifecycle = true;
+  ASSERT_EQ(server_->Reconfigure(options), "");
+  auto post = Send(port_, "POST", "/-/reload", "Content-Length: 0\r\n");
+  ASSERT_TRUE(post.has_value());
+  EXPECT_EQ(post->status, 200);
+  reload_error_ = "bad yaml at line 3";
+  post = Send(port_, "PUT", "/-/reload", "Content-Length: 0\r\n");
+  ASSERT_TRUE(post.has_value());
+  EXPECT_EQ(post->status, 500);
+  EXPECT_THAT(post->body, HasSubstr("bad yaml at line 3"));
+}
+
+TEST_F(HttpServerTest, AuthenticationAppliesToEveryPath) {
+  HttpServerOptions options = LoopbackOptions();
+  options.authenticate = [](std::string_view user, std::string_view password) {
+    return user == "alice" && password == "secret";
+  };
+  ASSERT_EQ(server_->Reconfigure(options), "");
+  for (const std::string path : {"/metrics", "/-/healthy", "/", "/nope"}) {
+    const auto missing = Send(port_, "GET", path);
+    ASSERT_TRUE(missing.has_value());
+    EXPECT_EQ(missing->status, 401) << path;
+    EXPECT_EQ(testing_support::HeaderValue(missing->headers, "WWW-Authenticate"),
+              "Basic realm=\"netif_exporter\"");
+  }
+  // "alice:wrong", then "alice:secret"
+  const auto wrong = Send(port_, "GET", "/metrics", "Authorization: Basic YWxpY2U6d3Jvbmc=\r\n");
+  ASSERT_TRUE(wrong.has_value());
+  EXPECT_EQ(wrong->status, 401);
+  const auto right = Send(port_, "GET", "/metrics", "Authorization: Basic YWxpY2U6c2VjcmV0\r\n");
+  ASSERT_TRUE(right.has_value());
+  EXPECT_EQ(right->status, 200);
+  EXPECT_EQ(right->body, body_);
+  // A reload that turns auth off applies to the next request.
+  ASSERT_EQ(server_->Reconfigure(LoopbackOptions()), "");
+  const auto open = Send(port_, "GET", "/metrics");
+  ASSERT_TRUE(open.has_value());
+  EXPECT_EQ(open->status, 200);
+}
+
+TEST_F(HttpServerTest, ExtraHeadersGoOnEveryResponse) {
+  HttpServerOptions options = LoopbackOptions();
+  options.headers = {{"X-Frame-Options", "deny"}, {"Strict-Transport-Security", "max-age=1"}};
+  ASSERT_EQ(server_->Reconfigure(options), "");
+  for (const std::string path : {"/metrics", "/nope"}) {
+    const auto response = Send(port_, "GET", path);
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ(testing_support::HeaderValue(response->headers, "X-Frame-Options"), "deny") << path;
+    EXPECT_EQ(testing_support::HeaderValue(response->headers, "Strict-Transport-Security"),
+              "max-age=1");
+  }
+}
+
+TEST_F(HttpServerTest, ScrapesBeyondTheCapAre503AndSlotsComeBack) {
+  HttpServerOptions options = LoopbackOptions();
+  options.max_metrics_requests = 0;
+  ASSERT_EQ(server_->Reconfigure(options), "");
+  auto response = Send(port_, "GET", "/metrics");
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 503);
+  options.max_metrics_requests = 1;
+  ASSERT_EQ(server_->Reconfigure(options), "");
+  for (int i = 0; i < 20; ++i) {  // each finished scrape gave its slot back
+    response = Send(port_, "GET", "/metrics");
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ(response->status, 200) << i;
+  }
+}
+
+// A scraper that sends its request and never reads: a loopback socket with a small receive buffer.
+int SendWithoutReading(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int small = 4096;
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return -1;
+  const std::string request = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+  ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  return fd;
+}
+
+// What bounds the memory of clients that never read: each holds its rendered body and its slot
+// until it reads or goes; the next scrape beyond the cap gets 503, and slots come back when they
+// go.
+TEST_F(HttpServerTest, ClientsThatDoNotReadHoldSlotsUntilTheyGo) {
+  body_ = LargeBody(16'000'000);  // more than loopback's socket buffers hold
+  HttpServerOptions options = LoopbackOptions();
+  options.max_metrics_requests = 2;
+  ASSERT_EQ(server_->Reconfigure(options), "");
+  std::vector<int> stalled;
+  for (int i = 0; i < 2; ++i) {
+    const int fd = SendWithoutReading(port_);
+    ASSERT_GE(fd, 0);
+    stalled.push_back(fd);
+  }
+  std::optional<testing_support::HttpResponse> response;
+  for (int attempt = 0; attempt < 50; ++attempt) {  // until both are rendered and stuck
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    response = Send(port_, "GET", "/-/healthy");  // not a scrape: never capped
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ(response->status, 200);
+    response = Send(port_, "GET", "/metrics");
+    ASSERT_TRUE(response.has_value());
+    if (response->status == 503) break;
+  }
+  EXPECT_EQ(response->status, 503);
+  for (const int fd : stalled) ::close(fd);
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    response = Send(port_, "GET", "/metrics");
+    ASSERT_TRUE(response.has_value());
+    if (response->status == 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body.size(), body_.size());
+}
+
+TEST_F(HttpServerTest, ListenAddressesCannotChangeOnReload) {
+  HttpServerOptions options;
+  options.listen_addresses = {"127.0.0.1:1"};
+  EXPECT_THAT(server_->Reconfigure(options), HasSubstr("listen addresses"));
+  const auto response = Send(port_, "GET", "/-/healthy");
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+}
+
+HttpCallbacks TinyCallbacks() {
   HttpCallbacks callbacks;
-  callbacks.render_metrics = [](SegmentedBody&) {};
-  auto first = HttpServer::Start("127.0.0.1:0", callbacks);
-  ASSERT_EQ(first.index(), 0u);
-  const int port = std::get<0>(first)->BoundPorts().front();
-  auto second = HttpServer::Start("127.0.0.1:" + std::to_string(port), callbacks);
+  callbacks.render_metrics = [](SegmentedBody& out) { out.text().Append("up 1\n"); };
+  return callbacks;
+}
+
+std::unique_ptr<HttpServer> StartOn(std::vector<std::string> addresses) {
+  HttpServerOptions options;
+  options.listen_addresses = std::move(addresses);
+  auto started = HttpServer::Start(options, TinyCallbacks());
+  if (started.index() != 0) ADD_FAILURE() << std::get<1>(started);
+  return started.index() == 0 ? std::move(std::get<0>(started)) : nullptr;
+}
+
+TEST(HttpServerStartTest, PortInUseIsAnErrorNotACrash) {
+  auto first = StartOn({"127.0.0.1:0"});
+  ASSERT_TRUE(first);
+  const int port = first->BoundPorts().front();
+  HttpServerOptions options;
+  options.listen_addresses = {"127.0.0.1:" + std::to_string(port)};
+  auto second = HttpServer::Start(options, TinyCallbacks());
   ASSERT_EQ(second.index(), 1u);
   EXPECT_THAT(std::get<1>(second), HasSubstr("cannot listen"));
+}
+
+TEST(HttpServerStartTest, BadAddressIsAnError) {
+  HttpServerOptions options;
+  options.listen_addresses = {"10100"};
+  auto started = HttpServer::Start(options, TinyCallbacks());
+  ASSERT_EQ(started.index(), 1u);
+  EXPECT_THAT(std::get<1>(started), HasSubstr("missing port"));
+}
+
+TEST(HttpServerStartTest, ServesOnIpv6Loopback) {
+  auto server = StartOn({"[::1]:0"});
+  ASSERT_TRUE(server);
+  const auto response = Send(server->BoundPorts().front(), "GET", "/metrics", "", "::1");
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, "up 1\n");
+  // Not dual stack: the port is free on IPv4.
+  EXPECT_FALSE(Send(server->BoundPorts().front(), "GET", "/metrics").has_value());
+}
+
+TEST(HttpServerStartTest, PortOnlyIsDualStack) {
+  auto server = StartOn({":0"});
+  ASSERT_TRUE(server);
+  ASSERT_EQ(server->BoundPorts().size(), 1u);
+  const int port = server->BoundPorts().front();
+  ASSERT_GT(port, 0);
+  for (const std::string host : {"127.0.0.1", "::1"}) {
+    const auto response = Send(port, "GET", "/-/healthy", "", host);
+    ASSERT_TRUE(response.has_value()) << host;
+    EXPECT_EQ(response->status, 200) << host;
+  }
+}
+
+TEST(HttpServerStartTest, ServesEveryAddressGiven) {
+  auto server = StartOn({"127.0.0.1:0", "[::1]:0"});
+  ASSERT_TRUE(server);
+  ASSERT_EQ(server->BoundPorts().size(), 2u);
+  auto v4 = Send(server->BoundPorts()[0], "GET", "/metrics");
+  auto v6 = Send(server->BoundPorts()[1], "GET", "/metrics", "", "::1");
+  ASSERT_TRUE(v4 && v6);
+  EXPECT_EQ(v4->status, 200);
+  EXPECT_EQ(v6->status, 200);
 }
 
 }  // namespace

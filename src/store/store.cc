@@ -263,6 +263,32 @@ void Store::RemoveSource(std::string_view source) {
   Publish();
 }
 
+void Store::SetAnalyticsSettings(std::shared_ptr<const AnalyticsSettings> analytics_settings) {
+  std::lock_guard lock(mutex_);
+  analytics_settings_ = std::move(analytics_settings);
+  for (auto& [key, entry] : entries_) {
+    if (!entry.view) {
+      DerivedMetrics unused = entry.analytics.InitialDerived();
+      entry.analytics.Reconfigure(analytics_settings_, unused);
+      continue;
+    }
+    // Published views are immutable: the reconfigured metrics go into a copy.
+    auto view = std::make_shared<InterfaceView>(*entry.view);
+    entry.analytics.Reconfigure(analytics_settings_, view->derived);
+    entry.view = std::move(view);
+  }
+  Publish();
+}
+
+std::size_t Store::RetainSources(const std::set<std::string, std::less<>>& sources) {
+  std::lock_guard lock(mutex_);
+  const std::size_t before = entries_.size();
+  std::erase_if(entries_, [&](const auto& item) { return !sources.contains(item.first.source); });
+  const std::size_t removed = before - entries_.size();
+  if (removed > 0) Publish();
+  return removed;
+}
+
 void Store::BeginBatch() {
   std::lock_guard lock(mutex_);
   ++open_batches_;

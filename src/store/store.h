@@ -116,6 +116,14 @@ class Store final : public RecordSink {
   // Removes every interface of `source` (an SNMP target that went stale).
   void RemoveSource(std::string_view source) override;
 
+  // New analytics settings (a config reload): every interface keeps the state they leave
+  // meaningful (InterfaceAnalytics::Reconfigure) and new interfaces start with them.
+  void SetAnalyticsSettings(std::shared_ptr<const AnalyticsSettings> analytics_settings);
+
+  // Removes the interfaces of every source not in `sources` (after a reload, those of SNMP
+  // targets no longer configured, or of a source turned off). Returns how many went.
+  std::size_t RetainSources(const std::set<std::string, std::less<>>& sources);
+
   // The latest published snapshot; never null.
   std::shared_ptr<const Snapshot> Current() const;
 
@@ -170,10 +178,10 @@ class Store final : public RecordSink {
   // True when an event removed or renamed `key` after a sample taken at `monotonic_seconds`.
   bool DepartedAfter(const InterfaceKey& key, double monotonic_seconds) const;
 
-  const std::shared_ptr<const AnalyticsSettings> analytics_settings_;
+  std::shared_ptr<const AnalyticsSettings> analytics_settings_;  // guarded by mutex_
   const AnomalyEventSink on_anomaly_;
   const LabelRenderer render_labels_;
-  std::mutex mutex_;  // guards entries_, departed_, generation_ and extra_counters_
+  std::mutex mutex_;  // guards entries_, departed_, generation_, extra_counters_, settings
   std::map<InterfaceKey, Entry> entries_;
   // Keys an event source removed or renamed away, with the monotonic time it happened. Only
   // samples that began earlier consult them; ApplySample drops those it has outlived.

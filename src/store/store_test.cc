@@ -293,5 +293,51 @@ TEST(StoreExtraCountersTest, AnEventMergesExtraCountersIntoTheInterface) {
   EXPECT_EQ(counters.Get(kZeta), 9u);
 }
 
+TEST_F(StoreTest, RetainSourcesRemovesOnlyTheOthers) {
+  InterfaceRecord port;
+  port.key = {"sw1", "3"};
+  port.name = "Gi0/3";
+  store_.ApplySample("sw1", {port}, {1, 1});
+  store_.ApplySample(kLocalSource, {Local("eth0")}, {1, 1});
+  EXPECT_EQ(store_.RetainSources({std::string(kLocalSource), "sw2"}), 1u);
+  EXPECT_EQ(Names(store_), (std::vector<std::string>{"eth0"}));
+  EXPECT_EQ(store_.RetainSources({std::string(kLocalSource)}), 0u);
+}
+
+TEST_F(StoreTest, NewAnalyticsSettingsKeepCountsAndMatchingWindows) {
+  InterfaceRecord up = WithState(Local("eth0", 2), OperState::kUp);
+  store_.ApplyLinkEvent(up, {1, 1});
+  store_.ApplyLinkEvent(WithState(Local("eth0", 2), OperState::kDown), {2, 2});
+  store_.ApplyLinkEvent(up, {3, 3});
+  for (int t = 10; t <= 40; t += 10) {
+    InterfaceRecord sample = Local("eth0", 2);
+    sample.attributes.speed_bps = 1'000'000;
+    sample.counters.Set(Counter::kReceiveBytes, static_cast<uint64_t>(t) * 1000);
+    sample.counters.Set(Counter::kTransmitBytes, 0);
+    store_.ApplySample(kLocalSource, {sample}, {static_cast<double>(t), static_cast<double>(t)});
+  }
+  const auto before = store_.Current()->interfaces.at(0);
+  ASSERT_TRUE(before->derived.window_utilization[0].average.has_value());
+  const uint64_t transitions = before->link.transitions_down;
+
+  auto settings = std::make_shared<AnalyticsSettings>();
+  auto windows = std::make_shared<AnalyticsWindows>(*settings->windows);
+  // 1m kept (now second), 5m and 1h dropped, 15m new.
+  windows->utilization = {AnalyticsWindow{"15m", 900}, windows->utilization.at(0)};
+  settings->windows = windows;
+  settings->anomaly_enabled = false;
+  store_.SetAnalyticsSettings(settings);
+
+  const auto after = store_.Current()->interfaces.at(0);
+  EXPECT_EQ(after->link.transitions_down, transitions);
+  EXPECT_EQ(transitions, 1u);
+  EXPECT_EQ(after->derived.windows->utilization.size(), 2u);
+  EXPECT_FALSE(after->derived.window_utilization[0].average.has_value());  // 15m: new, empty
+  EXPECT_EQ(after->derived.window_utilization[1], before->derived.window_utilization[0]);
+  EXPECT_FALSE(after->derived.anomaly.enabled.Has(AnomalyKind::kSpike));
+  // The published view before the change is untouched (scrapes may still hold it).
+  EXPECT_EQ(before->derived.windows->utilization.size(), 3u);
+}
+
 }  // namespace
 }  // namespace netif

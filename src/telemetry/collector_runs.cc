@@ -9,6 +9,13 @@ namespace netif {
 CollectorRuns::CollectorRuns(SelfMetrics& self_metrics, std::string collector)
     : self_metrics_(self_metrics), collector_(std::move(collector)) {}
 
+CollectorRuns::~CollectorRuns() {
+  if (success_ == nullptr) return;
+  const prometheus::Labels labels{{"collector", collector_}};
+  self_metrics_.RemoveGauge("netif_scrape_collector_success", labels);
+  self_metrics_.RemoveGauge("netif_scrape_collector_duration_seconds", labels);
+}
+
 void CollectorRuns::Record(const Status& status, double duration_seconds,
                            std::optional<std::chrono::milliseconds> retry_in) {
   {

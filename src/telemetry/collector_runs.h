@@ -23,6 +23,11 @@ class CollectorRuns {
   // `collector` is the label value ("procfs", "netlink", ...). Its series appear with the first
   // run recorded: a collector that has not run yet says nothing rather than "failed".
   CollectorRuns(SelfMetrics& self_metrics, std::string collector);
+  // Removes the collector's series: a source that a reload stopped for good must not leave its
+  // last outcome behind (a rebuilt one shows its own with its first run).
+  ~CollectorRuns();
+  CollectorRuns(const CollectorRuns&) = delete;
+  CollectorRuns& operator=(const CollectorRuns&) = delete;
 
   // Runs `run` (returning a Status) and records its outcome and duration.
   template <typename Run>

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+#include <string>
+
 namespace netif {
 namespace {
 
@@ -29,6 +32,15 @@ TEST(DeviceFilterTest, ExcludeAloneKeepsTheRest) {
   DeviceFilter filter("", "lo");
   EXPECT_FALSE(filter.Allows("lo"));
   EXPECT_TRUE(filter.Allows("lo0"));
+}
+
+TEST(DeviceFilterTest, CatastrophicPatternAnswersAtOnce) {
+  const DeviceFilter filter("(v*)*x", "");
+  EXPECT_FALSE(filter.Allows(std::string(64, 'v')));
+}
+
+TEST(DeviceFilterTest, InvalidPatternThrows) {
+  EXPECT_THROW(DeviceFilter("([", ""), std::invalid_argument);
 }
 
 }  // namespace

@@ -1,14 +1,17 @@
 #include "util/log.h"
 
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <mutex>
+
+#include "util/log_writer.h"
 
 namespace netif {
 namespace {
@@ -129,15 +132,27 @@ std::string NowTimestamp() {
   return buffer;
 }
 
-std::shared_ptr<spdlog::logger> Logger() {
-  static std::shared_ptr<spdlog::logger> logger = [] {
-    auto created = spdlog::stderr_logger_mt("netif");
-    created->set_pattern("%v");  // lines are formatted by FormatLogLine
-    created->set_level(spdlog::level::trace);
-    created->flush_on(spdlog::level::trace);
+// Hidden, for tests only: a small queue fills at once (the default holds any real burst).
+constexpr const char* kQueueBytesEnv = "NETIF_LOG_QUEUE_BYTES";
+
+std::size_t QueueBytes() {
+  const char* value = std::getenv(kQueueBytesEnv);
+  std::size_t bytes = 0;
+  if (value == nullptr ||
+      std::from_chars(value, value + std::strlen(value), bytes).ec != std::errc() || bytes == 0) {
+    return LogWriter::kDefaultQueueBytes;
+  }
+  return bytes;
+}
+
+// Never destroyed: threads may log until the process ends. Flushed (bounded) at exit.
+LogWriter& Writer() {
+  static LogWriter* writer = [] {
+    auto* created = new LogWriter(STDERR_FILENO, QueueBytes());
+    std::atexit([] { FlushLogs(std::chrono::seconds(1)); });
     return created;
   }();
-  return logger;
+  return *writer;
 }
 
 }  // namespace
@@ -151,8 +166,11 @@ LogField::LogField(std::string_view k, double v) : key(k), quoted(false) {
 void ConfigureLogging(LogSeverity level, LogLineFormat format) {
   g_level = level;
   g_format = format;
-  Logger();
 }
+
+uint64_t LogMessagesDropped() { return Writer().dropped(); }
+
+void FlushLogs(std::chrono::milliseconds timeout) { Writer().Stop(timeout); }
 
 bool LogEnabled(LogSeverity level) { return level >= g_level.load(); }
 
@@ -177,7 +195,7 @@ std::string FormatLogLine(LogLineFormat format, LogSeverity level, std::string_v
 
 void Log(LogSeverity level, std::string_view message, std::initializer_list<LogField> fields) {
   if (!LogEnabled(level)) return;
-  Logger()->info(FormatLogLine(g_format.load(), level, NowTimestamp(), message, fields));
+  Writer().Push(FormatLogLine(g_format.load(), level, NowTimestamp(), message, fields));
 }
 
 }  // namespace netif

@@ -1,12 +1,16 @@
-// Structured logging on top of spdlog: one line per event, as logfmt (the Prometheus exporters'
+// Structured logging: one line per event, as logfmt (the Prometheus exporters'
 // default) or JSON, e.g.
 //   ts=2026-11-25T14:00:00.123Z level=info msg="link event" device=eth0 up=1 running=0
 // Keys are fixed identifiers; values are sanitized (invalid UTF-8 -> U+FFFD) and quoted when
 // needed, so a hostile interface name cannot forge a log line.
 //
-// Thread-safety: safe for concurrent use after ConfigureLogging (spdlog's mt sink serializes).
+// Lines go to stderr through a bounded queue and a writer thread (util/log_writer.h): logging
+// never blocks, and a line that does not fit is dropped and counted (LogMessagesDropped).
+//
+// Thread-safety: safe for concurrent use by multiple threads.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
@@ -20,6 +24,12 @@ enum class LogLineFormat { kLogfmt, kJson };
 // Sets level and format; may be called again (tests, --log.level after config load).
 void ConfigureLogging(LogSeverity level, LogLineFormat format);
 bool LogEnabled(LogSeverity level);
+
+// Lines dropped so far because stderr did not keep up (for netif_log_messages_dropped_total).
+uint64_t LogMessagesDropped();
+// Writes what is queued, waiting at most `timeout` for stderr; later lines are dropped. Runs at
+// exit by itself; call it earlier to bound how long the exit waits.
+void FlushLogs(std::chrono::milliseconds timeout);
 
 struct LogField {
   LogField(std::string_view k, std::string_view v) : key(k), value(v) {}

@@ -1,6 +1,6 @@
 // A few threads that take a scrape's CPU-heavy pieces (rendering families, deflating chunks) off
-// the one CivetWeb worker serving it, so a 5,000-interface scrape uses the machine's cores instead
-// of one: its latency drops, its CPU stays the same.
+// the one HTTP server thread serving it, so a 5,000-interface scrape uses the machine's cores
+// instead of one: its latency drops, its CPU stays the same.
 //
 // Thread-safety: safe for concurrent use; jobs run in submission order (FIFO), several at once.
 #pragma once

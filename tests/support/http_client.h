@@ -1,5 +1,5 @@
-// A minimal blocking HTTP/1.1 client for tests: one GET over loopback, Connection: close. A
-// chunked body is decoded (the headers still say it was chunked).
+// A minimal blocking HTTP/1.1 client for tests: one request over loopback (IPv4 or IPv6),
+// Connection: close. A chunked body is decoded (the headers still say it was chunked).
 #pragma once
 
 #include <optional>
@@ -20,6 +20,12 @@ std::optional<HttpResponse> HttpGet(const std::string& host, int port, const std
                                     const std::vector<std::string>& extra_headers = {},
                                     int timeout_ms = 10000,
                                     const std::string& http_version = "1.1");
+
+// Sends `request` as it is (request line, headers, blank line: the caller writes them, with
+// `Connection: close`) to host (an IPv4 or IPv6 literal) and reads the response until the server
+// closes. nullopt as for HttpGet, and when what came back does not start with "HTTP/".
+std::optional<HttpResponse> HttpRequest(const std::string& host, int port,
+                                        const std::string& request, int timeout_ms = 10000);
 
 // The body of a Transfer-Encoding: chunked message, or nullopt when it is malformed or lacks
 // its last (empty) chunk.

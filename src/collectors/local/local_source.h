@@ -66,6 +66,7 @@ class LocalSource final : public Source {
   // Runs the first pass at once (so the first scrape has data), then one every interval.
   void Start() override;
   void Stop() override;
+  std::vector<std::string> KeySources() const override { return {std::string(kLocalSource)}; }
 
   // One pass. Returns false when /proc/net/dev could not be read (the store keeps its last state;
   // netif_scrape_collector_success{collector="procfs"} shows 0).

@@ -5,7 +5,9 @@
 
 #include <utility>
 
+#include "util/clock.h"
 #include "util/log.h"
+#include "util/log_rate_limit.h"
 
 namespace netif {
 namespace {
@@ -18,7 +20,18 @@ LogField FlagField(std::string_view key, std::optional<bool> value) {
   return LogField(key, *value ? 1 : 0);
 }
 
+// Every link change is counted in the metrics; the log shows a burst in full (a node's veths
+// coming up at boot) and thins a flood (churn of thousands of pods) to a steady rate, the next
+// line saying how many it left out.
+LogRateLimit& LinkEventLines() {
+  static LogRateLimit limit(/*per_second=*/10, /*burst=*/200);
+  return limit;
+}
+
 void LogLinkChange(const LinkChange& change, uint32_t ifindex) {
+  uint64_t suppressed = 0;
+  if (!LinkEventLines().Allow(MonotonicSeconds(), &suppressed)) return;
+  if (suppressed > 0) LogInfo("link event lines suppressed", {{"count", suppressed}});
   LogInfo("link event",
           {{"device", change.name},
            {"ifindex", ifindex},

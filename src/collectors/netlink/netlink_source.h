@@ -65,6 +65,7 @@ class NetlinkSource final : public Source {
   void Start() override;
   // Wakes the thread, which closes the socket and exits; returns when it has. Idempotent.
   void Stop() override;
+  std::vector<std::string> KeySources() const override { return {std::string(kLocalSource)}; }
   // Whether the first dump was applied by the time Start() returned.
   bool first_dump_applied();
 

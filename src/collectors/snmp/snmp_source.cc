@@ -11,6 +11,7 @@
 
 #include "collectors/snmp/shard.h"
 #include "collectors/snmp/snmp_session.h"
+#include "collectors/snmp/target_reporter.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/thread_name.h"
@@ -44,7 +45,8 @@ SnmpSource::~SnmpSource() {
   Stop();
   for (auto& target : targets_) target->RemoveGauges();
   targets_.clear();
-  resolver_.reset();  // joins; its wake callback uses wake_fd_
+  self_metrics_.Gauge("netif_snmp_targets").Set(0);  // none until a successor (a reload) says
+  resolver_.reset();                                 // joins; its wake callback uses wake_fd_
   if (wake_fd_ >= 0) ::close(wake_fd_);
 }
 
@@ -73,6 +75,12 @@ void SnmpSource::Stop() {
   stopping_ = true;
   Wake();
   thread_.join();
+}
+
+std::vector<std::string> SnmpSource::KeySources() const {
+  std::vector<std::string> sources;
+  for (const auto& target : targets_) sources.push_back(SnmpSourceName(target->config().name));
+  return sources;
 }
 
 void SnmpSource::Wake() {

@@ -41,6 +41,8 @@ class SnmpSource final : public Source {
   void Start() override;
   // Stops the thread and closes every session; returns when it has finished.
   void Stop() override;
+  // The source name of every target of this shard.
+  std::vector<std::string> KeySources() const override;
 
   size_t target_count() const { return targets_.size(); }
 
