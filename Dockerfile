@@ -33,10 +33,11 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNETIF_WERROR=ON -DN
 FROM debian:bookworm-slim
 # The runtime libraries of the binary (ldd): prometheus-cpp core, libmicrohttpd and GnuTLS (which
 # libmicrohttpd12 pulls in with its own dependencies), yaml-cpp, net-snmp, RE2 and zlib;
-# libstdc++ and libc are in the base image.
+# libcrypt (bcrypt for basic auth); libstdc++ and libc are in the base image.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libprometheus-cpp-core1.0 libmicrohttpd12 libgnutls30 libyaml-cpp0.7 libsnmp40 libre2-9 zlib1g \
+      libcrypt1 \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log
 COPY --from=build /netif_exporter /usr/bin/netif_exporter
 COPY config/netif_exporter.yml /etc/netif_exporter/netif_exporter.yml

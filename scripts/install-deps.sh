@@ -9,14 +9,14 @@ set -euo pipefail
 build_packages=(
   build-essential cmake pkg-config git ca-certificates
   prometheus-cpp-dev libyaml-cpp-dev libsnmp-dev libre2-dev zlib1g-dev
-  libmicrohttpd-dev libgnutls28-dev
+  libmicrohttpd-dev libgnutls28-dev libcrypt-dev
   googletest libgtest-dev libgmock-dev
 )
 test_packages=(
   iproute2 procps python3 clang libclang-rt-14-dev clang-format
   prometheus snmpd snmp snmpsim
   prometheus-node-exporter prometheus-snmp-exporter
-  yamllint wrk curl
+  yamllint wrk curl apache2-utils
   python3-yaml systemd podman runc debootstrap
 )
 

@@ -3,11 +3,13 @@
 #include <atomic>
 #include <mutex>
 #include <set>
+#include <thread>
 #include <utility>
 
 #include "app/analytics_settings_from_config.h"
 #include "app/housekeeper.h"
 #include "app/sources.h"
+#include "app/web_options.h"
 #include "exposition/process_metrics.h"
 #include "exposition/renderer.h"
 #include "http/http_server.h"
@@ -74,8 +76,9 @@ struct Exporter::Parts {
   std::vector<std::unique_ptr<Source>> sources;  // in start order
   std::unique_ptr<HttpServer> http;
   std::atomic<bool> ready{false};
-  std::unique_ptr<StateSaver> saver;  // null without storage.path
-  std::mutex dropped_mutex;           // one scrape at a time brings the counter up to date
+  std::unique_ptr<StateSaver> saver;   // null without storage.path
+  std::vector<std::thread> web_swaps;  // HTTP server changes a POST /-/reload asked for
+  std::mutex dropped_mutex;            // one scrape at a time brings the counter up to date
 
   // Brings netif_log_messages_dropped_total up to the logger's count (util/ has no metrics).
   void CountDroppedLogLines() {
@@ -150,11 +153,12 @@ std::string Exporter::Start() {
     out.text().Append(self_metrics);
   };
   callbacks.ready = [&p] { return p.ready.load(); };
-  callbacks.reload = [this] { return Reload(); };  // POST /-/reload, with --web.enable-lifecycle
-  HttpServerOptions http_options;
-  http_options.listen_addresses = {config_.web.listen_address.ToString()};
-  http_options.enable_lifecycle = config_.web_enable_lifecycle;
-  auto server = HttpServer::Start(std::move(http_options), std::move(callbacks));
+  // POST /-/reload, with --web.enable-lifecycle.
+  callbacks.reload = [this] { return Reload(ReloadOrigin::kHttp); };
+  auto http_options = HttpServerOptionsFromConfig(config_);
+  if (auto* error = std::get_if<std::string>(&http_options)) return *error;
+  auto server =
+      HttpServer::Start(std::move(std::get<HttpServerOptions>(http_options)), std::move(callbacks));
   if (auto* error = std::get_if<std::string>(&server)) return *error;
   p.http = std::move(std::get<std::unique_ptr<HttpServer>>(server));
   for (const int port : p.http->BoundPorts()) {
@@ -181,19 +185,58 @@ void Exporter::StopSources() {
   p.link_events = LinkEvents();  // the listeners belonged to the sources just destroyed
 }
 
-std::string Exporter::Reload() {
-  std::lock_guard lock(reload_mutex_);
-  Parts& p = *parts_;
-  auto loaded = LoadConfig(cli_);
-  if (auto* error = std::get_if<std::string>(&loaded)) {
-    LogError("reload failed; the previous configuration keeps running", {{"error", *error}});
-    p.self_metrics.Gauge(kReloadSuccessful).Set(0);
-    return *error;
+std::string Exporter::Reload() { return Reload(ReloadOrigin::kSignal); }
+
+std::string Exporter::Reload(ReloadOrigin origin) {
+  std::unique_lock lock(reload_mutex_, std::defer_lock);
+  if (origin == ReloadOrigin::kHttp) {
+    // An HTTP thread never waits for another reload: that one may be stopping the very daemon
+    // this request came in on (a TLS change), which waits for this thread.
+    if (!lock.try_lock()) return "another reload is in progress; try again";
+  } else {
+    lock.lock();
   }
-  Apply(std::move(std::get<Config>(loaded)));
+  Parts& p = *parts_;
+  const auto fail = [&p](const std::string& error) {
+    LogError("reload failed; the previous configuration keeps running", {{"error", error}});
+    p.self_metrics.Gauge(kReloadSuccessful).Set(0);
+    return error;
+  };
+  auto loaded = LoadConfig(cli_);
+  if (auto* error = std::get_if<std::string>(&loaded)) return fail(*error);
+  Config next = std::move(std::get<Config>(loaded));
+  // The listen address is bound once (see Apply); the rest of the web options are checked here,
+  // TLS files read and loaded, so that a bad certificate fails the reload before anything changed.
+  next.web.listen_address = config_.web.listen_address;
+  auto web = HttpServerOptionsFromConfig(next);
+  if (auto* error = std::get_if<std::string>(&web)) return fail(*error);
+  Apply(std::move(next));
+  ApplyWebOptions(std::move(std::get<HttpServerOptions>(web)), origin);
   p.self_metrics.Gauge(kReloadSuccessful).Set(1);
   p.self_metrics.Gauge(kReloadTimestamp).Set(UnixSeconds());
   return "";
+}
+
+void Exporter::ApplyWebOptions(HttpServerOptions options, ReloadOrigin origin) {
+  Parts& p = *parts_;
+  if (!p.http) return;
+  if (origin == ReloadOrigin::kSignal) {
+    if (std::string error = p.http->Reconfigure(std::move(options)); !error.empty()) {
+      LogError("the HTTP server keeps its previous settings", {{"error", error}});
+    }
+    return;
+  }
+  // On an HTTP thread a TLS change cannot be applied here: it stops the daemon this thread
+  // belongs to. A thread of its own applies it once the reload's answer has gone out.
+  p.web_swaps.emplace_back([this, options = std::move(options)]() mutable {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::lock_guard lock(reload_mutex_);
+    Parts& parts = *parts_;
+    if (!parts.http) return;
+    if (std::string error = parts.http->Reconfigure(std::move(options)); !error.empty()) {
+      LogError("the HTTP server keeps its previous settings", {{"error", error}});
+    }
+  });
 }
 
 void Exporter::Apply(Config next) {
@@ -261,6 +304,9 @@ void Exporter::Apply(Config next) {
 void Exporter::Stop() {
   if (!parts_) return;
   Parts& p = *parts_;
+  // Swaps asked for by POST /-/reload finish first (they use the server).
+  for (std::thread& swap : p.web_swaps) swap.join();
+  p.web_swaps.clear();
   p.http.reset();  // stop serving first: no scrape (and no reload) may see a half-stopped exporter
   std::lock_guard lock(reload_mutex_);
   StopSources();

@@ -13,6 +13,7 @@
 
 #include "config/config.h"
 #include "config/flags.h"
+#include "http/http_server.h"
 
 namespace netif {
 
@@ -42,7 +43,10 @@ class Exporter {
 
  private:
   struct Parts;
+  enum class ReloadOrigin { kSignal, kHttp };
+  std::string Reload(ReloadOrigin origin);
   void Apply(Config next);
+  void ApplyWebOptions(HttpServerOptions options, ReloadOrigin origin);
   void StartSources();
   void StopSources();
 

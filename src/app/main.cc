@@ -78,7 +78,6 @@ int main(int argc, char** argv) {
     std::printf("netif_exporter: configuration is valid\n");
     return 0;
   }
-
   ConfigureAllocator();
   netif::ApplyLogConfig(config.log);
   const sigset_t handled_signals = BlockHandledSignals();

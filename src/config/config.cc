@@ -1,41 +1,15 @@
 #include "config/config.h"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <memory>
 #include <utility>
+
+#include "config/web_config_file.h"
+#include "config/yaml_fields.h"
 
 namespace netif {
 namespace {
 
 // Far above any real configuration; stops `--config.file=/dev/zero` from eating memory.
 constexpr size_t kMaxConfigFileBytes = 4 << 20;
-
-struct FileText {
-  std::string text;
-};
-
-// Reads the whole file with stdio rather than the util/ file reader, which this room may not use
-// (config/ depends on nothing else of ours). On failure returns the one-line message.
-std::variant<FileText, std::string> ReadConfigFile(const std::string& path) {
-  const std::string prefix = "netif_exporter: config error: " + path + ": cannot read: ";
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!file) return prefix + std::strerror(errno);
-  FileText contents;
-  char buffer[64 * 1024];
-  while (true) {
-    const size_t n = std::fread(buffer, 1, sizeof(buffer), file.get());
-    contents.text.append(buffer, n);
-    if (contents.text.size() > kMaxConfigFileBytes) {
-      return prefix + "larger than " + std::to_string(kMaxConfigFileBytes >> 20) + " MiB";
-    }
-    if (n < sizeof(buffer)) break;
-  }
-  // A directory opens fine on Linux and fails on the first read (EISDIR).
-  if (std::ferror(file.get())) return prefix + std::strerror(errno);
-  return contents;
-}
 
 // Lays every flag that was given over the file's values: flags win.
 void ApplyFlags(const CommandLine& cli, Config& config) {
@@ -47,6 +21,7 @@ void ApplyFlags(const CommandLine& cli, Config& config) {
   if (cli.path_sysfs) config.local.path_sysfs = *cli.path_sysfs;
   if (cli.storage_path) config.storage.path = *cli.storage_path;
   config.config_file = cli.config_file;
+  config.web_config_file = cli.web_config_file;
   config.snmp_shard = cli.snmp_shard.value_or(Shard{});
   config.check_config = cli.check_config;
   config.web_enable_lifecycle = cli.web_enable_lifecycle;
@@ -76,12 +51,17 @@ std::optional<WindowConflict> FindWindowShorterThanInterval(const Config& config
 std::variant<Config, std::string> LoadConfig(const CommandLine& cli) {
   Config config;
   if (cli.config_file) {
-    std::variant<FileText, std::string> contents = ReadConfigFile(*cli.config_file);
-    if (auto* error = std::get_if<std::string>(&contents)) return std::move(*error);
-    std::variant<Config, std::string> parsed =
-        ParseConfigYaml(std::get<FileText>(contents).text, *cli.config_file);
+    config_yaml::FileText contents =
+        config_yaml::ReadConfigFile(*cli.config_file, kMaxConfigFileBytes);
+    if (!contents.error.empty()) return std::move(contents.error);
+    std::variant<Config, std::string> parsed = ParseConfigYaml(contents.text, *cli.config_file);
     if (auto* error = std::get_if<std::string>(&parsed)) return std::move(*error);
     config = std::get<Config>(std::move(parsed));
+  }
+  if (cli.web_config_file) {
+    std::variant<WebSecurityConfig, std::string> web = LoadWebConfigFile(*cli.web_config_file);
+    if (auto* error = std::get_if<std::string>(&web)) return std::move(*error);
+    config.web.security = std::get<WebSecurityConfig>(std::move(web));
   }
   ApplyFlags(cli, config);
   // The file alone was consistent (ParseConfigYaml checked it), so a conflict now is the flag's.

@@ -26,6 +26,7 @@
 #include "config/flags.h"
 #include "config/snmp_config.h"
 #include "config/values.h"
+#include "config/web_config_file.h"
 
 namespace netif {
 
@@ -44,6 +45,10 @@ struct WebConfig {
   // 10100: outside 9100-9999 (taken in Prometheus' default port allocations) and outside
   // Kubernetes' NodePort range 30000-32767.
   ListenAddress listen_address{"", kDefaultPort};
+  // From --web.config.file (TLS, basic auth, response headers); the default when no file is
+  // given: plain HTTP, no auth. Compared by operator==, so a reload can tell when it changed
+  // (a certificate rewritten in place under the same name compares equal: reload it anyway).
+  WebSecurityConfig security;
 
   bool operator==(const WebConfig&) const = default;
 };
@@ -137,10 +142,11 @@ struct Config {
   // config_yaml.cc, plus its docs and tests.
 
   // From the command line only.
-  std::optional<std::string> config_file;  // nullopt: no file, built-in defaults
-  Shard snmp_shard;                        // --snmp.shard, default 0/1
-  bool check_config = false;               // --check-config: main() validates, reports and exits
-  bool web_enable_lifecycle = false;       // --web.enable-lifecycle: POST /-/reload is served
+  std::optional<std::string> config_file;      // nullopt: no file, built-in defaults
+  std::optional<std::string> web_config_file;  // --web.config.file; nullopt: no TLS, no auth
+  Shard snmp_shard;                            // --snmp.shard, default 0/1
+  bool check_config = false;          // --check-config: main() validates, reports and exits
+  bool web_enable_lifecycle = false;  // --web.enable-lifecycle: POST /-/reload is served
 
   bool operator==(const Config&) const = default;
 };

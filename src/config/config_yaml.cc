@@ -23,7 +23,6 @@ using config_yaml::ForEachEntry;
 using config_yaml::ForEachKey;
 using config_yaml::JoinKey;
 using config_yaml::KeyLines;
-using config_yaml::LineOf;
 using config_yaml::LoadError;
 using config_yaml::LoadSnmp;
 using std::chrono::milliseconds;
@@ -184,46 +183,19 @@ void CheckAcrossSections(const Config& config, const KeyLines& key_lines) {
                       " (the default); shorten the interval or set longer windows"};
 }
 
-std::string FormatError(std::string_view file_name, const LoadError& error) {
-  std::string message = "netif_exporter: config error: " + std::string(file_name);
-  if (error.line > 0) message += ":" + std::to_string(error.line);
-  message += ": ";
-  if (!error.key.empty()) message += error.key + ": ";
-  // One line, whatever the reason contains (yaml-cpp messages and regex errors are single-line
-  // today, but the caller's contract is one line).
-  std::string why = error.why;
-  std::replace(why.begin(), why.end(), '\n', ' ');
-  return message + why;
-}
-
 }  // namespace
 
 std::variant<Config, std::string> ParseConfigYaml(std::string_view yaml_text,
                                                   std::string_view file_name) {
-  try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(yaml_text));
-    Config config;
-    if (documents.empty()) return config;  // empty file or only comments: all defaults
-    if (documents.size() > 1) {
-      throw LoadError{LineOf(documents[1], 0), "",
-                      "more than one YAML document (\"---\"); put every section in one"};
-    }
-    KeyLines key_lines;
-    const Field root(documents[0], "", LineOf(documents[0], 1), &key_lines);
-    LoadSections(root, config);
-    CheckAcrossSections(config, key_lines);
-    return config;
-  } catch (const LoadError& error) {
-    return FormatError(file_name, error);
-  } catch (const YAML::ParserException& e) {
-    const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
-    return FormatError(file_name, LoadError{line, "", "YAML syntax error: " + e.msg});
-  } catch (const YAML::Exception& e) {
-    // Not expected (values are read as text and parsed by us), but never a raw yaml-cpp text
-    // without the file, and never a crash.
-    const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
-    return FormatError(file_name, LoadError{line, "", "YAML error: " + e.msg});
+  Config config;
+  if (std::optional<std::string> error =
+          config_yaml::LoadYamlDocument(yaml_text, file_name, [&](const Field& root) {
+            LoadSections(root, config);
+            CheckAcrossSections(config, *root.key_lines());
+          })) {
+    return std::move(*error);
   }
+  return config;
 }
 
 }  // namespace netif

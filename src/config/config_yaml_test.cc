@@ -342,7 +342,17 @@ TEST(ParseConfigYamlTest, SyntaxErrorNamesTheLine) {
 
 TEST(ParseConfigYamlTest, MoreThanOneDocument) {
   EXPECT_EQ(ParseError("log:\n  level: info\n---\nlog:\n  level: debug\n"),
-            At(4, "more than one YAML document (\"---\"); put every section in one"));
+            At(4,
+               "more than one YAML document (a \"---\", or a ',' outside a [list] or {map}); "
+               "put every section in one"));
+}
+
+// yaml-cpp 0.7 never gets past a top-level ',' and YAML::LoadAll() built empty documents until
+// memory ran out (found by the web config fuzz target). Now a one-line error, at once.
+TEST(ParseConfigYamlTest, StrayCommaAtTheTopLevelIsAnErrorNotAnEndlessLoop) {
+  for (const char* text : {",", ",x", " ,", "# c\n,", "\"x\" ,", "---\n,"}) {
+    EXPECT_THAT(ParseError(text), HasSubstr("a ',' outside a [list] or {map}")) << text;
+  }
 }
 
 TEST(ParseConfigYamlTest, FileNameAppearsAsGiven) {

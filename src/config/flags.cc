@@ -55,8 +55,8 @@ std::string Quoted(std::string_view text) { return "\"" + std::string(text) + "\
 
 // Every flag, in --help order. A new flag is one row here, one field in CommandLine, and (when it
 // overrides a YAML key) one line in LoadConfig().
-const std::array<FlagSpec, 13>& Flags() {
-  static const std::array<FlagSpec, 13> flags = {{
+const std::array<FlagSpec, 14>& Flags() {
+  static const std::array<FlagSpec, 14> flags = {{
       {"help", "", "Show this help and exit.", nullptr,
        [](std::string_view, CommandLine& cli) -> std::optional<std::string> {
          cli.show_help = true;
@@ -81,6 +81,10 @@ const std::array<FlagSpec, 13>& Flags() {
        [](std::string_view v, CommandLine& cli) {
          return Store(ParseListenAddress(v), cli.web_listen_address);
        }},
+      {"web.config.file", "PATH",
+       "TLS and basic auth, in the Prometheus exporter-toolkit web config format.",
+       [](const Config&) { return std::string("none, plain HTTP without auth"); },
+       [](std::string_view v, CommandLine& cli) { return StorePath(v, cli.web_config_file); }},
       {"web.enable-lifecycle", "",
        "Enable POST /-/reload (as Prometheus does); SIGHUP reloads either way.", nullptr,
        [](std::string_view, CommandLine& cli) -> std::optional<std::string> {

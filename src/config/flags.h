@@ -20,6 +20,7 @@ namespace netif {
 struct CommandLine {
   std::optional<std::string> config_file;                        // --config.file
   std::optional<ListenAddress> web_listen_address;               // --web.listen-address
+  std::optional<std::string> web_config_file;                    // --web.config.file
   std::optional<std::string> path_procfs;                        // --path.procfs
   std::optional<std::string> path_sysfs;                         // --path.sysfs
   std::optional<LogLevel> log_level;                             // --log.level

@@ -37,16 +37,21 @@ std::string ParseError(const std::vector<std::string>& args) {
 TEST(ParseCommandLineTest, NoFlagsSetsNothing) { EXPECT_EQ(ParseOk({}), CommandLine{}); }
 
 TEST(ParseCommandLineTest, EveryValueFlagInBothSpellings) {
-  const std::vector<std::string> equals = {
-      "--config.file=/etc/x.yml",    "--web.listen-address=127.0.0.1:0",
-      "--path.procfs=/host/proc",    "--path.sysfs=/host/sys",
-      "--log.level=debug",           "--log.format=json",
-      "--collection.interval=250ms", "--snmp.shard=1/3"};
+  const std::vector<std::string> equals = {"--config.file=/etc/x.yml",
+                                           "--web.listen-address=127.0.0.1:0",
+                                           "--path.procfs=/host/proc",
+                                           "--path.sysfs=/host/sys",
+                                           "--log.level=debug",
+                                           "--log.format=json",
+                                           "--collection.interval=250ms",
+                                           "--snmp.shard=1/3",
+                                           "--web.config.file=/etc/web.yml"};
   const std::vector<std::string> separate = {
-      "--config.file",         "/etc/x.yml", "--web.listen-address", "127.0.0.1:0",
-      "--path.procfs",         "/host/proc", "--path.sysfs",         "/host/sys",
-      "--log.level",           "debug",      "--log.format",         "json",
-      "--collection.interval", "250ms",      "--snmp.shard",         "1/3"};
+      "--config.file",         "/etc/x.yml",  "--web.listen-address", "127.0.0.1:0",
+      "--path.procfs",         "/host/proc",  "--path.sysfs",         "/host/sys",
+      "--log.level",           "debug",       "--log.format",         "json",
+      "--collection.interval", "250ms",       "--snmp.shard",         "1/3",
+      "--web.config.file",     "/etc/web.yml"};
   CommandLine want;
   want.config_file = "/etc/x.yml";
   want.web_listen_address = ListenAddress{"127.0.0.1", 0};
@@ -56,6 +61,7 @@ TEST(ParseCommandLineTest, EveryValueFlagInBothSpellings) {
   want.log_format = LogFormat::kJson;
   want.collection_interval = milliseconds(250);
   want.snmp_shard = Shard{1, 3};
+  want.web_config_file = "/etc/web.yml";
   EXPECT_EQ(ParseOk(equals), want);
   EXPECT_EQ(ParseOk(separate), want);
 }
@@ -154,6 +160,8 @@ TEST(HelpTextTest, ListsEveryFlagWithItsDefault) {
   EXPECT_THAT(help, HasSubstr("(default: none, built-in defaults)"));
   EXPECT_THAT(help, HasSubstr("--web.listen-address=ADDR "));
   EXPECT_THAT(help, HasSubstr("(default: \":10100\")"));
+  EXPECT_THAT(help, HasSubstr("--web.config.file=PATH "));
+  EXPECT_THAT(help, HasSubstr("(default: none, plain HTTP without auth)"));
   EXPECT_THAT(help, HasSubstr("--path.procfs=PATH "));
   EXPECT_THAT(help, HasSubstr("(default: /proc)"));
   EXPECT_THAT(help, HasSubstr("--path.sysfs=PATH "));
@@ -190,7 +198,7 @@ TEST(HelpTextTest, EveryListedFlagParses) {
     EXPECT_TRUE(std::holds_alternative<CommandLine>(ParseCommandLine(args))) << name;
     ++flags;
   }
-  EXPECT_EQ(flags, 12);  // plus -h, which shares the --help row
+  EXPECT_EQ(flags, 13);  // plus -h, which shares the --help row
 }
 
 TEST(ParseCommandLineTest, StoragePath) {

@@ -1,6 +1,13 @@
 #include "config/yaml_fields.h"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <sstream>
 
 namespace netif::config_yaml {
 
@@ -126,6 +133,123 @@ void ForEachKey(const Field& map, const std::vector<KeyRule>& rules) {
 
 void ForEachKey(const Field& map, std::initializer_list<KeyRule> rules) {
   ForEachKey(map, std::vector<KeyRule>(rules));
+}
+
+std::string FormatLoadError(std::string_view file_name, const LoadError& error) {
+  std::string message = "netif_exporter: config error: " + std::string(file_name);
+  if (error.line > 0) message += ":" + std::to_string(error.line);
+  message += ": ";
+  if (!error.key.empty()) message += error.key + ": ";
+  message += error.why;
+  // One line, whatever the key or the reason contains: a quoted key may hold "\n" (found by the
+  // web config fuzz target), and yaml-cpp or regex texts are the caller's contract too.
+  std::replace_if(
+      message.begin(), message.end(),
+      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }, ' ');
+  return message;
+}
+
+namespace {
+
+// Records where each document starts: its first node, or its "---" when it has none.
+class DocumentStarts final : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    starts.push_back(mark);
+    first_node_ = true;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { Node(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { Node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    Node(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    Node(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    Node(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void Node(const YAML::Mark& mark) {
+    if (first_node_ && !starts.empty() && !mark.is_null()) starts.back() = mark;
+    first_node_ = false;
+  }
+  bool first_node_ = false;
+};
+
+// yaml-cpp 0.7 (Debian 12) never gets past a ',' at the top level of a block document (",x",
+// "\"a\" ,"): YAML::LoadAll() then builds empty documents until memory runs out. Found by the web
+// config fuzz target; the main config file had the same exposure. So the documents are counted
+// first, two at most, and only the first is loaded.
+void CheckSingleDocument(const std::string& text) {
+  std::istringstream stream(text);
+  YAML::Parser parser(stream);
+  DocumentStarts documents;
+  while (documents.starts.size() < 2 && parser.HandleNextDocument(documents)) {
+  }
+  if (documents.starts.size() < 2) return;
+  const int line = documents.starts[1].is_null() ? 0 : documents.starts[1].line + 1;
+  throw LoadError{line, "",
+                  "more than one YAML document (a \"---\", or a ',' outside a [list] or {map}); "
+                  "put every section in one"};
+}
+
+}  // namespace
+
+std::optional<std::string> LoadYamlDocument(std::string_view yaml_text, std::string_view file_name,
+                                            const std::function<void(const Field& root)>& load) {
+  try {
+    const std::string text(yaml_text);
+    CheckSingleDocument(text);
+    const YAML::Node document = YAML::Load(text);
+    // An empty file or only comments: all defaults.
+    if (!document.IsDefined() || document.IsNull()) return std::nullopt;
+    KeyLines key_lines;
+    load(Field(document, "", LineOf(document, 1), &key_lines));
+    return std::nullopt;
+  } catch (const LoadError& error) {
+    return FormatLoadError(file_name, error);
+  } catch (const YAML::ParserException& e) {
+    const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
+    return FormatLoadError(file_name, LoadError{line, "", "YAML syntax error: " + e.msg});
+  } catch (const YAML::Exception& e) {
+    // Not expected (values are read as text and parsed by us), but never a raw yaml-cpp text
+    // without the file, and never a crash.
+    const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
+    return FormatLoadError(file_name, LoadError{line, "", "YAML error: " + e.msg});
+  }
+}
+
+FileText ReadConfigFile(const std::string& path, size_t max_bytes) {
+  FileText contents;
+  const std::string prefix = "netif_exporter: config error: " + path + ": cannot read: ";
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!file) {
+    contents.error = prefix + std::strerror(errno);
+    return contents;
+  }
+  char buffer[64 * 1024];
+  while (true) {
+    const size_t n = std::fread(buffer, 1, sizeof(buffer), file.get());
+    contents.text.append(buffer, n);
+    if (contents.text.size() > max_bytes) {
+      contents.error = prefix + "larger than " + std::to_string(max_bytes) + " bytes";
+      return contents;
+    }
+    if (n < sizeof(buffer)) break;
+  }
+  // A directory opens fine on Linux and fails on the first read (EISDIR).
+  if (std::ferror(file.get())) contents.error = prefix + std::strerror(errno);
+  return contents;
 }
 
 }  // namespace netif::config_yaml

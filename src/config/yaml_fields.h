@@ -112,4 +112,22 @@ void ForEachEntry(const Field& map, std::string_view expected,
 void ForEachKey(const Field& map, const std::vector<KeyRule>& rules);
 void ForEachKey(const Field& map, std::initializer_list<KeyRule> rules);
 
+// "netif_exporter: config error: FILE:LINE: KEY: why", always one line.
+std::string FormatLoadError(std::string_view file_name, const LoadError& error);
+
+// Parses `yaml_text` as one YAML document and calls `load(root)` on it (not at all for an empty
+// document or one with only comments). Catches LoadError and yaml-cpp's exceptions; returns the
+// one-line message, or nullopt when `load` succeeded. The frame of every file loader here.
+std::optional<std::string> LoadYamlDocument(std::string_view yaml_text, std::string_view file_name,
+                                            const std::function<void(const Field& root)>& load);
+
+// Reads a whole configuration file with stdio (this room may not use util/), refusing anything
+// over `max_bytes`. On failure returns the one-line message "netif_exporter: config error: PATH:
+// cannot read: why" in `error`.
+struct FileText {
+  std::string text;
+  std::string error;  // empty on success
+};
+FileText ReadConfigFile(const std::string& path, size_t max_bytes);
+
 }  // namespace netif::config_yaml

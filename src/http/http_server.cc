@@ -557,6 +557,11 @@ std::string HttpServer::Reconfigure(HttpServerOptions options) {
   return "";
 }
 
+std::string HttpServer::CheckTls(const HttpTlsOptions& tls) {
+  std::string error;
+  return MakeTlsMaterial(tls, &error) ? std::string() : "TLS: " + error;
+}
+
 std::vector<int> HttpServer::BoundPorts() const {
   std::vector<int> ports;
   for (const ListenSocket& socket : impl_->sockets) ports.push_back(socket.port());

@@ -71,6 +71,9 @@ class HttpServer {
   // closes; open connections are closed). Returns "" or a one-line error, leaving the old
   // options in force. The listen addresses cannot change.
   std::string Reconfigure(HttpServerOptions options);
+  // Whether `tls` can be served (the key matches the certificate, the PEM parses, the priority
+  // string is valid): "" or the reason, as Start() and Reconfigure() would report it.
+  static std::string CheckTls(const HttpTlsOptions& tls);
 
   // The bound ports (the real port when 0 was asked for), one per listen address, in order.
   std::vector<int> BoundPorts() const;

@@ -120,6 +120,21 @@ std::optional<std::string> TlsPriorityString(const HttpTlsOptions& options, std:
       for (const std::string& keyword : *list) priority += ":" + keyword;
     }
   }
+  if (!options.curves.empty()) {
+    priority += ":-GROUP-ALL";
+    for (const std::string& curve : options.curves) {
+      const char* keyword = curve == "CurveP256"   ? "GROUP-SECP256R1"
+                            : curve == "CurveP384" ? "GROUP-SECP384R1"
+                            : curve == "CurveP521" ? "GROUP-SECP521R1"
+                            : curve == "X25519"    ? "GROUP-X25519"
+                                                   : nullptr;
+      if (keyword == nullptr) {
+        *error = "unknown curve \"" + curve + "\"";
+        return std::nullopt;
+      }
+      priority += std::string(":+") + keyword;
+    }
+  }
   if (options.prefer_server_cipher_suites) priority += ":%SERVER_PRECEDENCE";
   // Checked here so that a bad combination is a start-up error, not a failure of every handshake.
   const char* error_position = nullptr;

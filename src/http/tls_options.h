@@ -31,6 +31,9 @@ struct HttpTlsOptions {
   // As in Go they restrict TLS 1.0-1.2 only; TLS 1.3 suite names are accepted and ignored.
   std::vector<std::string> cipher_suites;
   bool prefer_server_cipher_suites = false;
+  // Key exchange groups in Go's names (CurveP256, CurveP384, CurveP521, X25519); empty: GnuTLS'
+  // defaults. GnuTLS takes them as the set allowed (its own order decides among them).
+  std::vector<std::string> curves;
 
   bool operator==(const HttpTlsOptions&) const = default;
 };

@@ -8,8 +8,8 @@ On loopback only, with throwaway keys made by `openssl` and a bcrypt hash made b
     client is refused and a TLS 1.3 one served;
   - with client_auth_type RequireAndVerifyClientCert, a client without a certificate, or with one
     the CA did not sign, is refused; one with a CA-signed certificate is served;
-  - POST /-/reload answers 403 without --web.enable-lifecycle; with it, 200 for a valid file and
-    500 for an invalid one, which leaves the old configuration running and
+  - POST /-/reload answers 403 without --web.enable-lifecycle; with it, 200 for a valid file (a
+    TLS change it makes applies right after the answer) and 500 for an invalid one, which leaves the old configuration running and
     netif_exporter_config_last_reload_successful at 0;
   - neither the password nor its hash ever reaches the exporter's log.
 
@@ -259,6 +259,17 @@ def main():
         check(status == 200, f"POST /-/reload with a valid file: 200 (got {status})")
         status, _ = curl(exporter, d, path="/-/reload", method="GET")
         check(status == 405, f"GET /-/reload: 405 (got {status})")
+        # A TLS change asked for over HTTP: answered first, applied right after.
+        web_config(d, hashed, min_version="TLS13")
+        status, _ = curl(exporter, d, path="/-/reload", method="POST", extra=["--tlsv1.2"])
+        check(status == 200, f"POST /-/reload changing TLS: 200 (got {status})")
+        deadline = time.time() + 20
+        while time.time() < deadline and curl(exporter, d, extra=["--tls-max", "1.2"])[0] != 0:
+            time.sleep(0.2)
+        status, _ = curl(exporter, d, extra=["--tls-max", "1.2"])
+        check(status == 0, f"after POST /-/reload, min_version TLS13 holds (got {status})")
+        status, _ = curl(exporter, d, extra=["--tlsv1.3"])
+        check(status == 200, f"after POST /-/reload, TLS 1.3 is served (got {status})")
         with open(config, "w") as f:
             f.write("local:\n  no_such_key: 1\n")
         status, text = curl(exporter, d, path="/-/reload", method="POST")
