@@ -161,9 +161,11 @@ std::string Exporter::Start() {
       HttpServer::Start(std::move(std::get<HttpServerOptions>(http_options)), std::move(callbacks));
   if (auto* error = std::get_if<std::string>(&server)) return *error;
   p.http = std::move(std::get<std::unique_ptr<HttpServer>>(server));
-  for (const int port : p.http->BoundPorts()) {
+  const std::vector<int> ports = p.http->BoundPorts();
+  for (std::size_t i = 0; i < ports.size() && i < config_.web.listen_addresses.size(); ++i) {
     // Tests and operators who asked for port 0 learn the real port from this line.
-    LogInfo("listening", {{"address", config_.web.listen_address.ToString()}, {"port", port}});
+    LogInfo("listening",
+            {{"address", config_.web.listen_addresses[i].ToString()}, {"port", ports[i]}});
   }
   return "";
 }
@@ -205,9 +207,13 @@ std::string Exporter::Reload(ReloadOrigin origin) {
   auto loaded = LoadConfig(cli_);
   if (auto* error = std::get_if<std::string>(&loaded)) return fail(*error);
   Config next = std::move(std::get<Config>(loaded));
-  // The listen address is bound once (see Apply); the rest of the web options are checked here,
-  // TLS files read and loaded, so that a bad certificate fails the reload before anything changed.
-  next.web.listen_address = config_.web.listen_address;
+  if (next.web.listen_addresses != config_.web.listen_addresses) {
+    // As with Prometheus' own flags: the sockets are bound once, for the process' lifetime.
+    LogWarn("web.listen_address changes take effect on restart only");
+    next.web.listen_addresses = config_.web.listen_addresses;
+  }
+  // The rest of the web options are checked here, TLS files read and loaded, so that a bad
+  // certificate fails the reload before anything changed.
   auto web = HttpServerOptionsFromConfig(next);
   if (auto* error = std::get_if<std::string>(&web)) return fail(*error);
   Apply(std::move(next));
@@ -246,13 +252,6 @@ void Exporter::Apply(Config next) {
     if (!changed.empty()) changed += ',';
     changed += what;
   };
-  if (next.web.listen_address != config_.web.listen_address) {
-    // As with Prometheus' own flags: the socket is bound once, for the process' lifetime.
-    LogWarn("web.listen_address changes take effect on restart only",
-            {{"listening", config_.web.listen_address.ToString()},
-             {"configured", next.web.listen_address.ToString()}});
-    next.web.listen_address = config_.web.listen_address;
-  }
   if (next.log != config_.log) {
     ApplyLogConfig(next.log);
     note("log");

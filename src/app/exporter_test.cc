@@ -17,7 +17,7 @@ using testing_support::HttpGet;
 Config ConfigWithoutLocalCollection() {
   Config config;
   config.local.enabled = false;  // and no SNMP targets: an exporter of self metrics only
-  config.web.listen_address = ListenAddress{"127.0.0.1", 0};
+  config.web.listen_addresses = {ListenAddress{"127.0.0.1", 0}};
   return config;
 }
 

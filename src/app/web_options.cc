@@ -99,7 +99,9 @@ std::variant<HttpTlsOptions, std::string> TlsOptions(const TlsServerConfig& tls)
 
 std::variant<HttpServerOptions, std::string> HttpServerOptionsFromConfig(const Config& config) {
   HttpServerOptions options;
-  options.listen_addresses = {config.web.listen_address.ToString()};
+  for (const ListenAddress& address : config.web.listen_addresses) {
+    options.listen_addresses.push_back(address.ToString());
+  }
   options.enable_lifecycle = config.web_enable_lifecycle;
   const WebSecurityConfig& security = config.web.security;
   if (security.tls) {

@@ -13,7 +13,7 @@ constexpr size_t kMaxConfigFileBytes = 4 << 20;
 
 // Lays every flag that was given over the file's values: flags win.
 void ApplyFlags(const CommandLine& cli, Config& config) {
-  if (cli.web_listen_address) config.web.listen_address = *cli.web_listen_address;
+  if (!cli.web_listen_addresses.empty()) config.web.listen_addresses = cli.web_listen_addresses;
   if (cli.log_level) config.log.level = *cli.log_level;
   if (cli.log_format) config.log.format = *cli.log_format;
   if (cli.collection_interval) config.collection.interval = *cli.collection_interval;

@@ -44,7 +44,9 @@ inline constexpr std::chrono::milliseconds kMaxStorageSaveInterval = std::chrono
 struct WebConfig {
   // 10100: outside 9100-9999 (taken in Prometheus' default port allocations) and outside
   // Kubernetes' NodePort range 30000-32767.
-  ListenAddress listen_address{"", kDefaultPort};
+  // One or more (the flag is repeatable; the YAML key takes one address or a list); ":port"
+  // means IPv4 and IPv6.
+  std::vector<ListenAddress> listen_addresses{ListenAddress{"", kDefaultPort}};
   // From --web.config.file (TLS, basic auth, response headers); the default when no file is
   // given: plain HTTP, no auth. Compared by operator==, so a reload can tell when it changed
   // (a certificate rewritten in place under the same name compares equal: reload it anyway).

@@ -102,7 +102,7 @@ TEST_F(ConfigFileTest, FlagsOverrideTheFile) {
       LoadOk({"--config.file=" + path, "--web.listen-address=127.0.0.1:0", "--log.level=error",
               "--log.format=logfmt", "--collection.interval=2s", "--path.procfs=/host/proc",
               "--path.sysfs=/host/sys", "--snmp.shard=1/2", "--check-config"});
-  EXPECT_EQ(c.web.listen_address, (ListenAddress{"127.0.0.1", 0}));
+  EXPECT_EQ(c.web.listen_addresses, (std::vector<ListenAddress>{{"127.0.0.1", 0}}));
   EXPECT_EQ(c.log.level, LogLevel::kError);
   EXPECT_EQ(c.log.format, LogFormat::kLogfmt);
   EXPECT_EQ(c.collection.interval, seconds(2));

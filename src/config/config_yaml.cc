@@ -27,12 +27,24 @@ using config_yaml::LoadError;
 using config_yaml::LoadSnmp;
 using std::chrono::milliseconds;
 
+// One address, or a list of them (several listen sockets, as the repeatable flag gives).
+void LoadListenAddresses(const Field& field, WebConfig& web) {
+  web.listen_addresses.clear();
+  if (!field.node().IsSequence()) {
+    web.listen_addresses.push_back(field.Parse(ParseListenAddress));
+    return;
+  }
+  const std::vector<Field> elements = field.Elements("[\":10100\", \"[::1]:10100\"]");
+  if (elements.empty()) field.Fail("want at least one address");
+  for (const Field& element : elements) {
+    web.listen_addresses.push_back(element.Parse(ParseListenAddress));
+  }
+}
+
 void LoadWeb(const Field& section, WebConfig& web) {
-  ForEachKey(section,
-             {
-                 {"listen_address",
-                  [&](const Field& f) { web.listen_address = f.Parse(ParseListenAddress); }},
-             });
+  ForEachKey(section, {
+                          {"listen_address", [&](const Field& f) { LoadListenAddresses(f, web); }},
+                      });
 }
 
 void LoadLog(const Field& section, LogConfig& log) {

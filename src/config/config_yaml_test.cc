@@ -32,7 +32,7 @@ TEST(ParseConfigYamlTest, EmptyDocumentsMeanDefaults) {
 
 TEST(ParseConfigYamlTest, DefaultsAreTheDocumentedOnes) {
   const Config c;
-  EXPECT_EQ(c.web.listen_address, (ListenAddress{"", 10100}));
+  EXPECT_EQ(c.web.listen_addresses, (std::vector<ListenAddress>{{"", 10100}}));
   EXPECT_EQ(c.log.level, LogLevel::kInfo);
   EXPECT_EQ(c.log.format, LogFormat::kLogfmt);
   EXPECT_EQ(c.collection.interval, seconds(1));
@@ -89,7 +89,10 @@ analytics:
     ratio: 2.5
     min_bps: 1.5G
 )");
-  EXPECT_EQ(c.web.listen_address, (ListenAddress{"::1", 0}));
+  EXPECT_EQ(c.web.listen_addresses, (std::vector<ListenAddress>{{"::1", 0}}));
+  const Config several =
+      std::get<Config>(ParseConfigYaml("web:\n  listen_address: [\":1\", \"[::1]:2\"]\n", "x.yml"));
+  EXPECT_EQ(several.web.listen_addresses, (std::vector<ListenAddress>{{"", 1}, {"::1", 2}}));
   EXPECT_EQ(c.log.level, LogLevel::kDebug);
   EXPECT_EQ(c.log.format, LogFormat::kJson);
   EXPECT_EQ(c.collection.interval, milliseconds(500));

@@ -14,6 +14,8 @@ namespace netif {
 namespace {
 
 constexpr std::string_view kFlagError = "netif_exporter: flag --";
+// The one value flag that may be given several times: each is one more address to listen on.
+constexpr std::string_view kRepeatableFlag = "web.listen-address";
 
 // Stores a flag's value in the CommandLine, or returns why the value is bad.
 using ApplyFlag = std::optional<std::string> (*)(std::string_view value, CommandLine& cli);
@@ -76,10 +78,14 @@ const std::array<FlagSpec, 14>& Flags() {
          cli.check_config = true;
          return std::nullopt;
        }},
-      {"web.listen-address", "ADDR", "Where to serve /metrics: host:port, [v6]:port or :port.",
-       [](const Config& c) { return Quoted(c.web.listen_address.ToString()); },
-       [](std::string_view v, CommandLine& cli) {
-         return Store(ParseListenAddress(v), cli.web_listen_address);
+      {"web.listen-address", "ADDR",
+       "Where to serve /metrics: host:port, [v6]:port or :port (IPv4 and IPv6); repeatable.",
+       [](const Config& c) { return Quoted(c.web.listen_addresses.front().ToString()); },
+       [](std::string_view v, CommandLine& cli) -> std::optional<std::string> {
+         OrError<ListenAddress> parsed = ParseListenAddress(v);
+         if (auto* error = std::get_if<std::string>(&parsed)) return std::move(*error);
+         cli.web_listen_addresses.push_back(std::get<ListenAddress>(std::move(parsed)));
+         return std::nullopt;
        }},
       {"web.config.file", "PATH",
        "TLS and basic auth, in the Prometheus exporter-toolkit web config format.",
@@ -193,8 +199,10 @@ std::variant<CommandLine, std::string> ParseCommandLine(const std::vector<std::s
 
     const FlagSpec* flag = FindFlag(name);
     if (flag == nullptr) return UnknownFlag(name);
-    // A repeated value flag is ambiguous (which one wins?); a repeated switch is harmless.
-    if (!seen.insert(flag->name).second && !flag->value_name.empty()) {
+    // A repeated value flag is ambiguous (which one wins?), except where every value counts (as
+    // node_exporter's --web.listen-address); a repeated switch is harmless.
+    if (!seen.insert(flag->name).second && !flag->value_name.empty() &&
+        flag->name != kRepeatableFlag) {
       return FlagError(name, "given more than once");
     }
 

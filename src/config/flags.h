@@ -18,13 +18,14 @@ namespace netif {
 // What the flags said. Each optional is set only when its flag was given; LoadConfig() lays the
 // set ones over the file.
 struct CommandLine {
-  std::optional<std::string> config_file;                        // --config.file
-  std::optional<ListenAddress> web_listen_address;               // --web.listen-address
-  std::optional<std::string> web_config_file;                    // --web.config.file
-  std::optional<std::string> path_procfs;                        // --path.procfs
-  std::optional<std::string> path_sysfs;                         // --path.sysfs
-  std::optional<LogLevel> log_level;                             // --log.level
-  std::optional<LogFormat> log_format;                           // --log.format
+  std::optional<std::string> config_file;  // --config.file
+  std::vector<ListenAddress>
+      web_listen_addresses;                    // --web.listen-address, repeatable; empty: not given
+  std::optional<std::string> web_config_file;  // --web.config.file
+  std::optional<std::string> path_procfs;      // --path.procfs
+  std::optional<std::string> path_sysfs;       // --path.sysfs
+  std::optional<LogLevel> log_level;           // --log.level
+  std::optional<LogFormat> log_format;         // --log.format
   std::optional<std::chrono::milliseconds> collection_interval;  // --collection.interval
   std::optional<Shard> snmp_shard;                               // --snmp.shard
   bool web_enable_lifecycle = false;                             // --web.enable-lifecycle

@@ -54,7 +54,7 @@ TEST(ParseCommandLineTest, EveryValueFlagInBothSpellings) {
       "--web.config.file",     "/etc/web.yml"};
   CommandLine want;
   want.config_file = "/etc/x.yml";
-  want.web_listen_address = ListenAddress{"127.0.0.1", 0};
+  want.web_listen_addresses = {ListenAddress{"127.0.0.1", 0}};
   want.path_procfs = "/host/proc";
   want.path_sysfs = "/host/sys";
   want.log_level = LogLevel::kDebug;
@@ -69,6 +69,10 @@ TEST(ParseCommandLineTest, EveryValueFlagInBothSpellings) {
 TEST(ParseCommandLineTest, Switches) {
   EXPECT_TRUE(ParseOk({"--check-config"}).check_config);
   EXPECT_TRUE(ParseOk({"--web.enable-lifecycle"}).web_enable_lifecycle);
+  // The one repeatable value flag: each is one more address.
+  EXPECT_EQ(
+      ParseOk({"--web.listen-address=:1", "--web.listen-address", "[::1]:2"}).web_listen_addresses,
+      (std::vector<ListenAddress>{{"", 1}, {"::1", 2}}));
   EXPECT_FALSE(ParseOk({}).web_enable_lifecycle);
   EXPECT_TRUE(ParseOk({"--version"}).show_version);
   EXPECT_TRUE(ParseOk({"--help"}).show_help);
