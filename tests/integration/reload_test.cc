@@ -116,7 +116,12 @@ TEST_F(ReloadTest, ValidFileIsAppliedInPlaceAndUntouchedInterfacesKeepTheirState
   std::this_thread::sleep_for(1100ms);  // a success timestamp that can only be newer
   Hangup();
   const Exposition after = ScrapeUntil(
-      *exporter_, [](const Exposition& s) { return HasDevice(s, "vB") && !HasDevice(s, "vA2"); },
+      *exporter_,
+      [](const Exposition& s) {
+        // The new 15m window has a value from the first sample after the reload on.
+        return HasDevice(s, "vB") && !HasDevice(s, "vA2") &&
+               !s.Find("netif_utilization_average_ratio", {{"window", "15m"}}).empty();
+      },
       kWaitLimit);
   EXPECT_TRUE(HasDevice(after, "vB"));
   EXPECT_FALSE(HasDevice(after, "vA2"));
