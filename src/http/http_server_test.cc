@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <thread>
 
 #include "support/http_client.h"
@@ -66,7 +67,7 @@ TEST_F(HttpServerTest, CompressesWhenTheClientAcceptsGzip) {
 // pieces of deflate output).
 std::string LargeBody(std::size_t size = 3'000'000) {
   std::string body;
-  for (int i = 0; body.size() < size; ++i) {
+  for (uint64_t i = 0; body.size() < size; ++i) {
     body += "netif_receive_bytes_total{device=\"veth" + std::to_string(i) + "\"} " +
             std::to_string(i * 7919) + "\n";
   }
