@@ -93,12 +93,19 @@ namespace {
 
 // Warm restart (storage.path): stages the saved state in the store, before any source applies a
 // record, and returns the saver (started once the sources are). Null when storage is off.
+// The saver of `storage` (not started), or null when storage is off.
+std::unique_ptr<StateSaver> MakeSaver(const StorageConfig& storage,
+                                      const AnalyticsSettings& settings, Store& store) {
+  if (storage.path.empty()) return nullptr;
+  return std::make_unique<StateSaver>(storage.path, EncodeAnalyticsSettings(settings),
+                                      [&store] { return store.SaveState(); });
+}
+
 std::unique_ptr<StateSaver> RestoreState(const StorageConfig& storage,
                                          std::shared_ptr<const AnalyticsSettings> settings,
                                          Store& store) {
-  if (storage.path.empty()) return nullptr;
-  auto saver = std::make_unique<StateSaver>(storage.path, EncodeAnalyticsSettings(*settings),
-                                            [&store] { return store.SaveState(); });
+  auto saver = MakeSaver(storage, *settings, store);
+  if (!saver) return nullptr;
   if (std::optional<StateFile> file = LoadStateFile(saver->path())) {
     const double now_monotonic = MonotonicSeconds();
     const RestoreOptions options = CompareAnalyticsSettings(
@@ -271,13 +278,8 @@ void Exporter::Apply(Config next) {
       p.saver->SaveNow();
       p.saver.reset();
     }
-    if (!next.storage.path.empty()) {
-      Store& store = *p.store;
-      p.saver = std::make_unique<StateSaver>(
-          next.storage.path, EncodeAnalyticsSettings(*AnalyticsSettingsFromConfig(next.analytics)),
-          [&store] { return store.SaveState(); });
-      p.saver->Start(next.storage.save_interval);
-    }
+    p.saver = MakeSaver(next.storage, *AnalyticsSettingsFromConfig(next.analytics), *p.store);
+    if (p.saver) p.saver->Start(next.storage.save_interval);
     note("storage");
   }
   const bool restart_sources = SourceSettingsChanged(config_, next);

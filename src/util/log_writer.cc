@@ -95,7 +95,10 @@ void LogWriter::Run() {
     if (written < batch.size()) {
       // Only when stopping (the deadline passed) or the descriptor failed: what is left is lost.
       dropped_ += CountLines(std::string_view(batch).substr(written));
-      if (!stopping_) stopping_ = true, stop_deadline_ = std::chrono::steady_clock::now();
+      if (!stopping_) {
+        stopping_ = true;
+        stop_deadline_ = std::chrono::steady_clock::now();
+      }
     }
     batch.clear();
   }
