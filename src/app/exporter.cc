@@ -20,6 +20,7 @@
 #include "util/clock.h"
 #include "util/file_reader.h"
 #include "util/log.h"
+#include "util/periodic_thread.h"
 
 namespace netif {
 namespace {
@@ -73,6 +74,9 @@ struct Exporter::Parts {
   std::unique_ptr<Store> store;
   LinkEvents link_events;
   Housekeeper housekeeper;
+  // Looks for stuck collectors every second, from a thread that is none of theirs, so that the
+  // "collector stuck" line comes even when nobody scrapes.
+  std::unique_ptr<PeriodicThread> watch;
   std::vector<std::unique_ptr<Source>> sources;  // in start order
   std::unique_ptr<HttpServer> http;
   std::atomic<bool> ready{false};
@@ -138,6 +142,8 @@ std::string Exporter::Start() {
   prometheus::Gauge& restored = p.self_metrics.Gauge("netif_state_restored_interfaces");
   StartSources();
   p.housekeeper.Start();
+  p.watch = std::make_unique<PeriodicThread>(
+      std::chrono::seconds(1), [&p] { p.self_metrics.collectors().CheckStuck(); }, "netif-watch");
   if (p.saver) p.saver->Start(config_.storage.save_interval);
   p.ready = true;
   p.self_metrics.Gauge(kReloadSuccessful).Set(1);
@@ -148,7 +154,8 @@ std::string Exporter::Start() {
     // Self metrics are read before the store snapshot is taken: a poller stores its sample
     // before it marks its target up, so a scrape that says a target is up also holds that
     // target's series. The other order let a target come up between the two reads.
-    std::string self_metrics;  // a few kilobytes
+    std::string self_metrics;                  // a few kilobytes
+    p.self_metrics.collectors().CheckStuck();  // a scrape never shows a stuck collector as fine
     p.CountDroppedLogLines();
     restored.Set(static_cast<double>(p.store->RestoredInterfaces()));
     p.self_metrics.Render(self_metrics);
@@ -159,7 +166,10 @@ std::string Exporter::Start() {
     RenderInterfaces(*snapshot, out);
     out.text().Append(self_metrics);
   };
-  callbacks.ready = [&p] { return p.ready.load(); };
+  // Not ready while any source is stuck: a frozen exporter must not look healthy.
+  callbacks.ready = [&p] {
+    return p.ready.load() && p.self_metrics.collectors().CheckStuck().empty();
+  };
   // POST /-/reload, with --web.enable-lifecycle.
   callbacks.reload = [this] { return Reload(ReloadOrigin::kHttp); };
   auto http_options = HttpServerOptionsFromConfig(config_);
@@ -189,7 +199,11 @@ void Exporter::StartSources() {
 
 void Exporter::StopSources() {
   Parts& p = *parts_;
-  for (auto it = p.sources.rbegin(); it != p.sources.rend(); ++it) (*it)->Stop();
+  for (auto it = p.sources.rbegin(); it != p.sources.rend(); ++it) {
+    SetStopStage("stopping source " + std::string((*it)->name()));
+    (*it)->Stop();
+  }
+  SetStopStage("");
   p.sources.clear();
   p.link_events = LinkEvents();  // the listeners belonged to the sources just destroyed
 }
@@ -306,18 +320,34 @@ void Exporter::Stop() {
   if (!parts_) return;
   Parts& p = *parts_;
   // Swaps asked for by POST /-/reload finish first (they use the server).
+  SetStopStage("stopping the HTTP server");
   for (std::thread& swap : p.web_swaps) swap.join();
   p.web_swaps.clear();
   p.http.reset();  // stop serving first: no scrape (and no reload) may see a half-stopped exporter
+  SetStopStage("waiting for a reload");
   std::lock_guard lock(reload_mutex_);
+  if (p.watch) p.watch->Stop();
   StopSources();
+  SetStopStage("stopping the housekeeper");
   p.housekeeper.Stop();
   if (p.saver) {
     // The sources are stopped: this save holds the last state, the next start takes it back.
+    SetStopStage("saving the state");
     p.saver->Stop();
     p.saver->SaveNow();
     p.saver.reset();
   }
+  SetStopStage("");
+}
+
+void Exporter::SetStopStage(std::string stage) {
+  std::lock_guard lock(stage_mutex_);
+  stop_stage_ = std::move(stage);
+}
+
+std::string Exporter::StopStage() const {
+  std::lock_guard lock(stage_mutex_);
+  return stop_stage_;
 }
 
 std::vector<int> Exporter::BoundPorts() const {

@@ -39,6 +39,9 @@ class Exporter {
   std::string Reload();
   // Stops every thread; returns when they have all finished.
   void Stop();
+  // What Stop() is waiting for at this moment ("" when it is not stopping): main's shutdown
+  // deadline names it when a stuck source keeps Stop() from returning. Any thread.
+  std::string StopStage() const;
   std::vector<int> BoundPorts() const;
 
  private:
@@ -54,6 +57,9 @@ class Exporter {
   std::mutex reload_mutex_;  // held for a whole reload; guards config_ after Start()
   Config config_;
   std::unique_ptr<Parts> parts_;
+  mutable std::mutex stage_mutex_;  // guards stop_stage_
+  std::string stop_stage_;
+  void SetStopStage(std::string stage);
 };
 
 }  // namespace netif

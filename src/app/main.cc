@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/exporter.h"
+#include "app/shutdown_deadline.h"
 #include "config/config.h"
 #include "util/build_info.h"
 #include "util/log.h"
@@ -16,6 +17,10 @@
 namespace {
 
 constexpr int kExitUsage = 2;
+
+// SIGTERM ends the process within 2 s whatever it is waiting for (a container runtime's grace
+// period is longer; an operator's patience is not): past this, ShutdownDeadline ends it.
+constexpr std::chrono::milliseconds kShutdownLimit{1500};
 
 // SIGTERM, SIGINT and SIGHUP are blocked in every thread and taken by sigwait() in main, so
 // shutdown and reload run in ordinary code rather than in a signal handler.
@@ -94,7 +99,10 @@ int main(int argc, char** argv) {
     exporter.Reload();  // logs its outcome; an invalid file leaves the old configuration
   }
   netif::LogInfo("shutting down", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
-  exporter.Stop();
+  {
+    netif::ShutdownDeadline deadline(kShutdownLimit, [&exporter] { return exporter.StopStage(); });
+    exporter.Stop();
+  }
   netif::LogInfo("stopped");
   netif::FlushLogs(std::chrono::seconds(1));  // a stalled stderr must not hold the exit
   return 0;

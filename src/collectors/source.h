@@ -13,6 +13,8 @@
 // reach its data logs it, shows netif_scrape_collector_success{collector} 0 and retries.
 #pragma once
 
+#include <algorithm>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -69,6 +71,13 @@ struct SourceContext {
   // back there, between passes rather than in the middle of one.
   std::function<void()> after_pass;
 };
+
+// How long a periodic source may go without completing a pass before it is reported stuck
+// (CollectorRuns): a few intervals, and never less than 10 s, so that a pass slowed by a busy
+// machine is not taken for a frozen one.
+inline std::chrono::milliseconds StaleAfter(std::chrono::milliseconds interval) {
+  return std::max<std::chrono::milliseconds>(3 * interval, std::chrono::seconds(10));
+}
 
 // Builds a source from the config, or returns null when the config leaves it off.
 using SourceFactory = std::unique_ptr<Source> (*)(const Config& config, SourceContext& context);

@@ -23,9 +23,16 @@ constexpr SelfMetricDefinition kSelfMetrics[] = {
     {"netif_log_messages_dropped_total", MetricType::kCounter,
      "Log lines dropped because stderr did not keep up (its reader stalled).", ""},
     {"netif_scrape_collector_success", MetricType::kGauge,
-     "1 if the collector's last run succeeded, 0 if it failed.", "collector"},
+     "1 if the collector's last run succeeded, 0 if it failed or is stuck (no progress within its "
+     "bound).",
+     "collector"},
     {"netif_scrape_collector_duration_seconds", MetricType::kGauge,
      "Duration of the collector's last run in seconds.", "collector"},
+    {"netif_scrape_collector_last_success_timestamp_seconds", MetricType::kGauge,
+     "Unix time of the collector's last successful run.", "collector"},
+    {"netif_scrape_collector_overruns_total", MetricType::kCounter,
+     "Ticks of its interval a periodic collector missed because a run outlasted the interval.",
+     "collector"},
     {"netif_parse_errors_total", MetricType::kCounter,
      "Malformed input skipped by a collector's parser (a line, a message, a PDU).", "collector"},
     {"netif_netlink_events_total", MetricType::kCounter,
@@ -132,6 +139,13 @@ void SelfMetrics::RemoveGauge(std::string_view name, const prometheus::Labels& l
   std::lock_guard lock(mutex_);
   auto it = gauges_.find(name);
   if (it == gauges_.end() || !it->second->Has(labels)) return;
+  it->second->Remove(&it->second->Add(labels));
+}
+
+void SelfMetrics::RemoveCounter(std::string_view name, const prometheus::Labels& labels) {
+  std::lock_guard lock(mutex_);
+  auto it = counters_.find(name);
+  if (it == counters_.end() || !it->second->Has(labels)) return;
   it->second->Remove(&it->second->Add(labels));
 }
 

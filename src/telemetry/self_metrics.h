@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "model/metric_type.h"
+#include "telemetry/collector_watch.h"
 
 namespace netif {
 
@@ -43,6 +44,10 @@ class SelfMetrics {
   prometheus::Gauge& Gauge(std::string_view name, const prometheus::Labels& labels = {});
   // Drops one labelled series (an SNMP target removed from the config, for example).
   void RemoveGauge(std::string_view name, const prometheus::Labels& labels);
+  void RemoveCounter(std::string_view name, const prometheus::Labels& labels);
+
+  // The collectors watched for staleness (each CollectorRuns with a bound adds itself).
+  CollectorWatch& collectors() { return collectors_; }
 
   // Appends the registry's families in text format (exposition appends the process_* ones).
   void Render(std::string& out) const;
@@ -54,6 +59,7 @@ class SelfMetrics {
   mutable std::mutex mutex_;  // guards the family maps
   std::map<std::string, prometheus::Family<prometheus::Counter>*, std::less<>> counters_;
   std::map<std::string, prometheus::Family<prometheus::Gauge>*, std::less<>> gauges_;
+  CollectorWatch collectors_;
 };
 
 }  // namespace netif

@@ -5,10 +5,12 @@
 namespace netif {
 
 PeriodicThread::PeriodicThread(std::chrono::milliseconds interval, std::function<void()> task,
-                               std::string thread_name)
+                               std::string thread_name,
+                               std::function<void(uint64_t missed)> on_missed)
     : interval_(interval),
       task_(std::move(task)),
       thread_name_(std::move(thread_name)),
+      on_missed_(std::move(on_missed)),
       thread_([this] { Run(); }) {}
 
 PeriodicThread::~PeriodicThread() { Stop(); }
@@ -31,6 +33,7 @@ void PeriodicThread::Run() {
     if (next < now) {
       const auto missed = (now - next) / interval_ + 1;
       next += missed * interval_;
+      if (on_missed_) on_missed_(static_cast<uint64_t>(missed));
     }
     {
       std::unique_lock lock(mutex_);

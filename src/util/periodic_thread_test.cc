@@ -63,6 +63,25 @@ TEST(PeriodicThreadTest, RunsTheTaskOnAThreadOfTheGivenName) {
   EXPECT_EQ(seen, "netif-test");
 }
 
+TEST(PeriodicThreadTest, ARunLongerThanTheIntervalReportsTheTicksItMissed) {
+  std::atomic<uint64_t> missed{0};
+  std::atomic<int> runs{0};
+  {
+    PeriodicThread thread(
+        std::chrono::milliseconds(5),
+        [&] {
+          // The first run takes four intervals and more: the next ticks are gone.
+          if (runs.fetch_add(1) == 0) std::this_thread::sleep_for(std::chrono::milliseconds(30));
+        },
+        "netif-test", [&](uint64_t count) { missed += count; });
+    for (int i = 0; i < 500 && runs.load() < 3; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  EXPECT_GE(runs.load(), 3);
+  EXPECT_GE(missed.load(), 4u);
+}
+
 TEST(ThreadNameTest, KeepsTheFirst15Bytes) {
   std::string seen;
   std::thread([&] {

@@ -60,7 +60,8 @@ std::string LineFamily(const std::string& line) {
 // Families whose values differ from run to run: timings and the process' own resources.
 bool Varies(const std::string& family) {
   return family.starts_with("process_") || family == "netif_scrape_collector_duration_seconds" ||
-         family == "netif_exporter_config_last_reload_success_timestamp_seconds";
+         family == "netif_exporter_config_last_reload_success_timestamp_seconds" ||
+         family == "netif_scrape_collector_last_success_timestamp_seconds";
 }
 
 // The scrape with varying lines dropped and build-specific label values replaced by

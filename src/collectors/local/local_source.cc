@@ -26,8 +26,8 @@ LocalSource::LocalSource(Options options, const FileReader& fs, RecordSink& sink
       sysfs_(fs, options_.sysfs_root),
       sink_(sink),
       after_pass_(std::move(after_pass)),
-      procfs_runs_(self_metrics, "procfs"),
-      sysfs_runs_(self_metrics, "sysfs"),
+      procfs_runs_(self_metrics, "procfs", StaleAfter(options_.interval)),
+      sysfs_runs_(self_metrics, "sysfs", StaleAfter(options_.interval)),
       parse_errors_(self_metrics.Counter("netif_parse_errors_total", {{"collector", "procfs"}})) {}
 
 LocalSource::~LocalSource() { Stop(); }
@@ -42,7 +42,12 @@ void LocalSource::Start() {
         RunOnce();
         if (after_pass_) after_pass_();
       },
-      "netif-local");
+      "netif-local",
+      [this](uint64_t missed) {
+        // One pass reads both: each shows the ticks it missed.
+        procfs_runs_.CountOverruns(missed);
+        sysfs_runs_.CountOverruns(missed);
+      });
 }
 
 void LocalSource::Stop() {

@@ -24,6 +24,11 @@ namespace {
 // links is read in a few rounds; Stop() never waits for a whole storm.
 constexpr int kMaxDatagramsPerRound = 256;
 
+// The thread wakes at least this often with nothing to read, to show it is alive (a thread
+// blocked elsewhere stops showing it, and is reported stuck after kStaleAfter).
+constexpr std::chrono::milliseconds kHeartbeat = std::chrono::seconds(5);
+constexpr std::chrono::milliseconds kStaleAfter = std::chrono::seconds(30);
+
 }  // namespace
 
 int NetlinkSource::ReceiveBufferBytes(const Options& options) {
@@ -40,7 +45,7 @@ NetlinkSource::NetlinkSource(Options options, RecordSink& sink, SelfMetrics& sel
                              SocketFactory socket_factory)
     : options_(std::move(options)),
       socket_factory_(std::move(socket_factory)),
-      runs_(self_metrics, "netlink"),
+      runs_(self_metrics, "netlink", kStaleAfter),
       socket_errors_(self_metrics.Counter("netif_netlink_errors_total", {{"reason", "socket"}})),
       sync_(options_.filter, sink, self_metrics, options_.on_link_event),
       backoff_(options_.initial_backoff) {
@@ -98,11 +103,12 @@ void NetlinkSource::SettleFirstDump(bool applied) {
 void NetlinkSource::Run() {
   NameThisThread("netif-netlink");
   while (!stopping_) {
+    runs_.Progress();
     if (!EnsureSocket()) continue;
     RequestDumpIfWanted();
     if (!socket_) continue;
     pollfd fds[2] = {{socket_->fd(), POLLIN, 0}, {wake_fd_, POLLIN, 0}};
-    if (poll(fds, 2, -1) < 0) {
+    if (poll(fds, 2, static_cast<int>(kHeartbeat.count())) < 0) {
       if (errno == EINTR) continue;
       Fail(std::string("poll: ") + std::strerror(errno));
       continue;
@@ -193,7 +199,8 @@ bool NetlinkSource::WaitForStop(std::chrono::milliseconds duration) {
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
     pollfd wake{wake_fd_, POLLIN, 0};
-    poll(&wake, 1, static_cast<int>(left.count()));
+    poll(&wake, 1, static_cast<int>(std::min(left, kHeartbeat).count()));
+    runs_.Progress();
   }
   return stopping_;
 }
