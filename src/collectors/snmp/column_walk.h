@@ -36,12 +36,16 @@ inline constexpr size_t kMaxRowsPerColumn = 100000;
 inline constexpr uint32_t kRowsBeforeSizeIsKnown = 4;
 inline constexpr size_t kMinRepetitions = 2;
 
+// What one walk may read before it stops (outside ColumnWalk so that it can be a default
+// argument of its constructor).
+struct ColumnWalkLimits {
+  size_t max_rows_per_column = kMaxRowsPerColumn;
+  size_t max_varbinds = SIZE_MAX;  // varbinds accepted (scalars included)
+};
+
 class ColumnWalk {
  public:
-  struct Limits {
-    size_t max_rows_per_column = kMaxRowsPerColumn;
-    size_t max_varbinds = SIZE_MAX;  // varbinds accepted (scalars included)
-  };
+  using Limits = ColumnWalkLimits;
   // Which limit ended the walk.
   enum class Limit : uint8_t { kNone, kRows, kVarbinds };
 
