@@ -54,7 +54,8 @@ TEST(SnmpLimitsTest, AnEndlessIfTableFailsAtMaxInterfacesAndLeavesTheOthersAlone
   ExporterProcess exporter(SnmpExporterOptions(
       dir, SnmpOnlyConfig("    - {name: good, address: \"" + good.Address() +
                           "\", community: public}\n"
-                          "    - {name: endless, address: \"" + endless.Address() +
+                          "    - {name: endless, address: \"" +
+                          endless.Address() +
                           "\", community: public, interval: 2s, walk_timeout: 60s}\n")));
   const Exposition scrape = ScrapeUntil(
       exporter,

@@ -65,8 +65,7 @@ class ColumnWalk {
   // `columns`: the column OIDs to walk (e.g. 1.3.6.1.2.1.31.1.1.1.6). `scalars`: object OIDs
   // (e.g. sysUpTime, 1.3.6.1.2.1.1.3) whose single instance (.0) the first request also asks
   // for, as non-repeaters.
-  explicit ColumnWalk(std::vector<Oid> columns, std::vector<Oid> scalars = {},
-                      Limits limits = {});
+  explicit ColumnWalk(std::vector<Oid> columns, std::vector<Oid> scalars = {}, Limits limits = {});
 
   // Every column and scalar finished, or a limit crossed.
   bool done() const;

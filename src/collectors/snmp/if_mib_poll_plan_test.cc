@@ -115,7 +115,8 @@ TEST_F(IfMibPollPlanTest, IfNumberSizesTheFirstWalk) {
 TEST_F(IfMibPollPlanTest, AWalkStopsOneRowPastMaxInterfaces) {
   SnmpTargetConfig plan_config = Config(10);
   plan_config.settings.max_interfaces = 5;
-  for (uint32_t i = 3; i <= 40; ++i) device_.AddPort({.if_index = i, .name = "p" + std::to_string(i)});
+  for (uint32_t i = 3; i <= 40; ++i)
+    device_.AddPort({.if_index = i, .name = "p" + std::to_string(i)});
   IfMibPollPlan plan(plan_config, "snmp/sw1");
   ColumnWalk walk = plan.StartPoll();
   int requests = 0;
@@ -127,7 +128,7 @@ TEST_F(IfMibPollPlanTest, AWalkStopsOneRowPastMaxInterfaces) {
   }
   EXPECT_EQ(walk.limit_crossed(), ColumnWalk::Limit::kRows);
   EXPECT_FALSE(plan.TooManyInterfaces());  // rows 1..5 of each column, then the stop
-  EXPECT_LE(requests, 3);  // 3 rows per request: the sixth row comes in the second
+  EXPECT_LE(requests, 3);                  // 3 rows per request: the sixth row comes in the second
 }
 
 TEST_F(IfMibPollPlanTest, TheVarbindBudgetIsThePollsNotEachWalks) {

@@ -53,9 +53,9 @@ TEST(NetSnmpPduTest, ARecordedDeviceRoundTripsThroughNetSnmpsParser) {
   for (size_t first = 0; first < all.size(); first += 100) {
     SnmpMessage message;
     message.request_id = 4242;
-    message.varbinds.assign(all.begin() + static_cast<std::ptrdiff_t>(first),
-                            all.begin() + static_cast<std::ptrdiff_t>(
-                                              std::min(all.size(), first + 100)));
+    message.varbinds.assign(
+        all.begin() + static_cast<std::ptrdiff_t>(first),
+        all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), first + 100)));
     const std::string datagram = EncodeSnmpMessage(message);
     const std::optional<DecodedSnmpMessage> decoded = DecodeCommunityMessage(Bytes(datagram));
     ASSERT_TRUE(decoded.has_value()) << "at varbind " << first;

@@ -28,12 +28,10 @@ enum class SnmpErrorKind : uint8_t {
   kWalkTimeout,        // the poll's walks took longer than walk_timeout
 };
 inline constexpr std::array<SnmpErrorKind, 11> kSnmpErrorKinds = {
-    SnmpErrorKind::kTimeout,           SnmpErrorKind::kAuth,
-    SnmpErrorKind::kReport,            SnmpErrorKind::kAgent,
-    SnmpErrorKind::kPacket,            SnmpErrorKind::kOidOrder,
-    SnmpErrorKind::kVarbind,           SnmpErrorKind::kTransport,
-    SnmpErrorKind::kTooManyInterfaces, SnmpErrorKind::kTooManyVarbinds,
-    SnmpErrorKind::kWalkTimeout};
+    SnmpErrorKind::kTimeout,         SnmpErrorKind::kAuth,       SnmpErrorKind::kReport,
+    SnmpErrorKind::kAgent,           SnmpErrorKind::kPacket,     SnmpErrorKind::kOidOrder,
+    SnmpErrorKind::kVarbind,         SnmpErrorKind::kTransport,  SnmpErrorKind::kTooManyInterfaces,
+    SnmpErrorKind::kTooManyVarbinds, SnmpErrorKind::kWalkTimeout};
 std::string_view SnmpErrorKindName(SnmpErrorKind kind);  // "timeout", "auth", ...
 
 // A step that ended the poll: what kind of error, and the log line's text.

@@ -45,9 +45,9 @@ void TargetPoller::Advance(double now) {
       break;
     case Phase::kWalking:
       if (now >= walk_deadline_) {
-        Fail({SnmpErrorKind::kWalkTimeout,
-              "the walk did not finish within walk_timeout " +
-                  FormatDuration(config_.settings.WalkTimeout()) + "; the poll's data was dropped"},
+        Fail({SnmpErrorKind::kWalkTimeout, "the walk did not finish within walk_timeout " +
+                                               FormatDuration(config_.settings.WalkTimeout()) +
+                                               "; the poll's data was dropped"},
              now);
         return;
       }

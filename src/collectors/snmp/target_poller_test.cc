@@ -43,11 +43,11 @@ struct FakeAgent {
 
   FakeDevice device;
   const double* now = nullptr;
-  bool silent = false;  // requests get no answer: net-snmp resends, then times out
+  bool silent = false;      // requests get no answer: net-snmp resends, then times out
   double answer_delay = 0;  // seconds each answer takes
   // When set, the agent serves this computed IF-MIB (e.g. an endless ifTable) instead of `device`.
   std::optional<testing_support::SyntheticIfMib> synthetic;
-  bool v3 = false;      // a session needs the engine ID (a probe) before its requests
+  bool v3 = false;  // a session needs the engine ID (a probe) before its requests
   std::optional<std::string> open_error;
   int sessions_opened = 0;
   std::vector<Request> requests;

@@ -112,7 +112,8 @@ class Reader {
       const size_t octets = length & 0x7F;
       if (octets == 0 || octets > 4 || rest_.size() < 2 + octets) return false;
       length = 0;
-      for (size_t i = 0; i < octets; ++i) length = (length << 8) | static_cast<uint8_t>(rest_[2 + i]);
+      for (size_t i = 0; i < octets; ++i)
+        length = (length << 8) | static_cast<uint8_t>(rest_[2 + i]);
       header += octets;
     }
     if (rest_.size() - header < length) return false;
@@ -213,10 +214,11 @@ std::string EncodeSnmpMessage(const SnmpMessage& message) {
   for (const Varbind& vb : message.varbinds) {
     varbinds += Tlv(kSequence, Tlv(kObjectId, OidContent(vb.oid)) + ValueTlv(vb));
   }
-  const std::string pdu = Tlv(message.pdu_type, Tlv(kInteger, SignedContent(message.request_id)) +
-                                                    Tlv(kInteger, SignedContent(message.error_status)) +
-                                                    Tlv(kInteger, SignedContent(message.error_index)) +
-                                                    Tlv(kSequence, varbinds));
+  const std::string pdu =
+      Tlv(message.pdu_type, Tlv(kInteger, SignedContent(message.request_id)) +
+                                Tlv(kInteger, SignedContent(message.error_status)) +
+                                Tlv(kInteger, SignedContent(message.error_index)) +
+                                Tlv(kSequence, varbinds));
   return Tlv(kSequence, Tlv(kInteger, SignedContent(message.version)) +
                             Tlv(kOctetString, message.community) + pdu);
 }

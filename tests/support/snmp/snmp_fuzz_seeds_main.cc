@@ -32,9 +32,9 @@ int main(int argc, char** argv) {
   const std::filesystem::path dir = argv[1];
   std::filesystem::create_directories(dir);
   int written = 0;
-  for (const char* name : {netif::testing_support::kCiscoRecording,
-                           netif::testing_support::kUbiquitiRecording,
-                           netif::testing_support::kLinuxRecording}) {
+  for (const char* name :
+       {netif::testing_support::kCiscoRecording, netif::testing_support::kUbiquitiRecording,
+        netif::testing_support::kLinuxRecording}) {
     const std::vector<netif::Varbind> all =
         netif::testing_support::ReadSnmprecFile(netif::testing_support::SharedSnmprec(name))
             .varbinds;
@@ -43,9 +43,9 @@ int main(int argc, char** argv) {
     for (size_t first = 0, n = 0; first < all.size() && n < 200; first += kPerDatagram, ++n) {
       SnmpMessage message;
       message.request_id = static_cast<int64_t>(n + 1);
-      message.varbinds.assign(all.begin() + static_cast<std::ptrdiff_t>(first),
-                              all.begin() + static_cast<std::ptrdiff_t>(
-                                                std::min(all.size(), first + kPerDatagram)));
+      message.varbinds.assign(
+          all.begin() + static_cast<std::ptrdiff_t>(first),
+          all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), first + kPerDatagram)));
       if (first + kPerDatagram >= all.size()) {
         netif::Varbind end;
         end.oid = message.varbinds.back().oid;

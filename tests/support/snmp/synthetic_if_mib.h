@@ -27,7 +27,8 @@ class SyntheticIfMib {
   // endless agent claims a modest size, as a looping one would).
   explicit SyntheticIfMib(uint32_t ports, int64_t if_number = -1)
       : ports_(ports), if_number_(if_number >= 0 ? if_number : std::min<int64_t>(ports, 48)) {
-    for (const IfColumnInfo& info : kIfColumns) columns_.push_back({IfColumnOid(info.column), &info});
+    for (const IfColumnInfo& info : kIfColumns)
+      columns_.push_back({IfColumnOid(info.column), &info});
     std::sort(columns_.begin(), columns_.end(), [](const Column& a, const Column& b) {
       return CompareOids(a.prefix, b.prefix) == std::strong_ordering::less;
     });
@@ -81,8 +82,8 @@ class SyntheticIfMib {
     for (size_t i = 0; i < non_repeaters; ++i) out.push_back(Next(oids[i]));
     std::vector<Oid> cursors(oids.begin() + static_cast<std::ptrdiff_t>(non_repeaters), oids.end());
     if (cursors.empty()) return out;
-    const size_t rows_fit = std::max<size_t>(1, (max_varbinds - std::min(max_varbinds, out.size())) /
-                                                    cursors.size());
+    const size_t rows_fit =
+        std::max<size_t>(1, (max_varbinds - std::min(max_varbinds, out.size())) / cursors.size());
     for (size_t r = 0; r < std::min<size_t>(repetitions, rows_fit); ++r) {
       for (Oid& cursor : cursors) {
         Varbind vb = Next(cursor);
