@@ -105,7 +105,7 @@ struct SnmpPollSettings {
   // it read is dropped, never published. max_interfaces bounds the ports (rows of each column,
   // and distinct ifIndexes) one poll may read; max_varbinds the varbinds it may keep (the default
   // is above what max_interfaces allows, so it only binds when lowered); walk_timeout the time
-  // from a poll's first walk request to its last answer (nullopt: WalkTimeout()).
+  // from a poll's first walk request to its last answer (nullopt: see WalkTimeout()).
   uint32_t max_interfaces = 10000;
   uint32_t max_varbinds = 500000;
   std::optional<std::chrono::milliseconds> walk_timeout;
@@ -115,10 +115,11 @@ struct SnmpPollSettings {
   AnchoredRegex interface_exclude;
 
   std::chrono::milliseconds StaleAfter() const { return stale_after.value_or(3 * interval); }
-  // By default one interval (a poll that takes longer is late for the next one anyway), or one
-  // request with all its retries when that is longer.
+  // By default three intervals (as long as a failing target's series stay by default: a slow
+  // agent that still answers within it is late, not failed), or one request with all its retries
+  // when that is longer.
   std::chrono::milliseconds WalkTimeout() const {
-    return walk_timeout.value_or(std::max(interval, timeout * (retries + 1)));
+    return walk_timeout.value_or(std::max(3 * interval, timeout * (retries + 1)));
   }
   bool operator==(const SnmpPollSettings&) const = default;
 };

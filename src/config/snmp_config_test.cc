@@ -160,7 +160,7 @@ TEST(SnmpConfigTest, DefaultsWithoutASection) {
   EXPECT_EQ(c.snmp.defaults.max_interfaces, 10000u);
   EXPECT_EQ(c.snmp.defaults.max_varbinds, 500000u);
   EXPECT_EQ(c.snmp.defaults.walk_timeout, std::nullopt);
-  EXPECT_EQ(c.snmp.defaults.WalkTimeout(), seconds(10));
+  EXPECT_EQ(c.snmp.defaults.WalkTimeout(), seconds(30));
   EXPECT_EQ(ParseOk("snmp:\n"), Config{});
   EXPECT_EQ(ParseOk("snmp:\n  targets:\n"), Config{});
   EXPECT_EQ(ParseOk("snmp:\n  targets: []\n"), Config{});
@@ -215,7 +215,7 @@ TEST(SnmpConfigTest, TheDefaultWalkTimeoutFitsOneRequestWithItsRetries) {
   s.retries = 2;
   EXPECT_EQ(s.WalkTimeout(), seconds(6));
   s.interval = seconds(30);
-  EXPECT_EQ(s.WalkTimeout(), seconds(30));
+  EXPECT_EQ(s.WalkTimeout(), seconds(90));
 }
 
 TEST(SnmpConfigTest, TargetsOverrideDefaultsWhereverTheDefaultsAre) {
