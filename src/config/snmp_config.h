@@ -8,6 +8,7 @@
 // Thread-safety: plain values and pure functions; safe for concurrent use.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -30,6 +31,9 @@ inline constexpr std::chrono::milliseconds kMaxSnmpStaleAfter = std::chrono::hou
 inline constexpr uint32_t kMaxSnmpRetries = 10;
 inline constexpr uint32_t kMaxSnmpMaxRepetitions = 1000;
 inline constexpr uint32_t kMaxSnmpMetadataEvery = 1000;
+// Ceilings of the per-target limits themselves: a limit above them would protect nothing.
+inline constexpr uint32_t kMaxSnmpMaxInterfaces = 1000000;
+inline constexpr uint32_t kMaxSnmpMaxVarbinds = 100000000;
 // Secrets read from a file: anything larger is surely the wrong file.
 inline constexpr size_t kMaxSnmpSecretFileBytes = 4096;
 // net-snmp refuses shorter USM passphrases (RFC 3414 recommends at least 8 characters).
@@ -96,12 +100,27 @@ struct SnmpPollSettings {
   // The slow-changing columns (names, alias, speed, type, MTU, address) are walked on every
   // metadata_every-th poll, and whenever the set of ifIndexes changes; 1 = every poll.
   uint32_t metadata_every = 10;
+  // Limits that keep one agent from taking the exporter's memory or its poller thread: a poll
+  // that crosses one fails (kinds too_many_interfaces, too_many_varbinds, walk_timeout) and what
+  // it read is dropped, never published. max_interfaces bounds the ports (rows of each column,
+  // and distinct ifIndexes) one poll may read; max_varbinds the varbinds it may keep (the default
+  // is above what max_interfaces allows, so it only binds when lowered); walk_timeout the time
+  // from a poll's first walk request to its last answer (nullopt: see WalkTimeout()).
+  uint32_t max_interfaces = 10000;
+  uint32_t max_varbinds = 500000;
+  std::optional<std::chrono::milliseconds> walk_timeout;
   // Ports to export, matched against ifName, ifDescr and ifAlias: selected when include is empty
   // or matches any of them, and exclude matches none of them.
   AnchoredRegex interface_include;
   AnchoredRegex interface_exclude;
 
   std::chrono::milliseconds StaleAfter() const { return stale_after.value_or(3 * interval); }
+  // By default three intervals (as long as a failing target's series stay by default: a slow
+  // agent that still answers within it is late, not failed), or one request with all its retries
+  // when that is longer.
+  std::chrono::milliseconds WalkTimeout() const {
+    return walk_timeout.value_or(std::max(3 * interval, timeout * (retries + 1)));
+  }
   bool operator==(const SnmpPollSettings&) const = default;
 };
 

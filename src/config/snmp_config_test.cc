@@ -157,6 +157,10 @@ TEST(SnmpConfigTest, DefaultsWithoutASection) {
   EXPECT_EQ(c.snmp.defaults.stale_after, std::nullopt);
   EXPECT_EQ(c.snmp.defaults.StaleAfter(), seconds(30));
   EXPECT_EQ(c.snmp.defaults.metadata_every, 10u);
+  EXPECT_EQ(c.snmp.defaults.max_interfaces, 10000u);
+  EXPECT_EQ(c.snmp.defaults.max_varbinds, 500000u);
+  EXPECT_EQ(c.snmp.defaults.walk_timeout, std::nullopt);
+  EXPECT_EQ(c.snmp.defaults.WalkTimeout(), seconds(30));
   EXPECT_EQ(ParseOk("snmp:\n"), Config{});
   EXPECT_EQ(ParseOk("snmp:\n  targets:\n"), Config{});
   EXPECT_EQ(ParseOk("snmp:\n  targets: []\n"), Config{});
@@ -184,6 +188,34 @@ TEST(SnmpConfigTest, TheReadmeExampleLoads) {
   EXPECT_EQ(r.credentials.priv_protocol, SnmpPrivProtocol::kAes);
   EXPECT_EQ(r.credentials.priv_password, "priv-secret-2");
   EXPECT_TRUE(r.inline_secret_keys.empty());
+}
+
+TEST(SnmpConfigTest, LimitsAreSetByDefaultsAndOverriddenPerTarget) {
+  const Config c = ParseOk(
+      "snmp:\n"
+      "  defaults: {max_interfaces: 500, max_varbinds: 20000, walk_timeout: 8s}\n"
+      "  targets:\n"
+      "    - {name: a, address: h1, community: x}\n"
+      "    - {name: b, address: h2, community: x, max_interfaces: 50000, walk_timeout: 1m}\n");
+  ASSERT_EQ(c.snmp.targets.size(), 2u);
+  const SnmpPollSettings& a = c.snmp.targets[0].settings;
+  EXPECT_EQ(a.max_interfaces, 500u);
+  EXPECT_EQ(a.max_varbinds, 20000u);
+  EXPECT_EQ(a.WalkTimeout(), seconds(8));
+  const SnmpPollSettings& b = c.snmp.targets[1].settings;
+  EXPECT_EQ(b.max_interfaces, 50000u);
+  EXPECT_EQ(b.max_varbinds, 20000u);
+  EXPECT_EQ(b.WalkTimeout(), std::chrono::minutes(1));
+}
+
+TEST(SnmpConfigTest, TheDefaultWalkTimeoutFitsOneRequestWithItsRetries) {
+  SnmpPollSettings s;
+  s.interval = seconds(1);
+  s.timeout = seconds(2);
+  s.retries = 2;
+  EXPECT_EQ(s.WalkTimeout(), seconds(6));
+  s.interval = seconds(30);
+  EXPECT_EQ(s.WalkTimeout(), seconds(90));
 }
 
 TEST(SnmpConfigTest, TargetsOverrideDefaultsWhereverTheDefaultsAre) {
@@ -374,6 +406,14 @@ TEST(SnmpConfigTest, TargetErrors) {
                         "name, address, version, "));
   EXPECT_EQ(ParseError("snmp:\n  defaults:\n    interval: 1m\n    stale_after: 10s\n"),
             At(2, "snmp.defaults: stale_after 10s is shorter than interval 1m"));
+  EXPECT_EQ(ParseError("snmp:\n  defaults:\n    timeout: 5s\n    walk_timeout: 2s\n"),
+            At(2, "snmp.defaults: walk_timeout 2s is shorter than timeout 5s"));
+  EXPECT_EQ(ParseError("snmp:\n  targets:\n    - {name: a, address: h, community: x, "
+                       "max_interfaces: 0}\n"),
+            At(3, "snmp.targets[0].max_interfaces: 0 is outside 1..1000000"));
+  EXPECT_EQ(ParseError("snmp:\n  targets:\n    - {name: a, address: h, community: x, "
+                       "max_varbinds: 100000001}\n"),
+            At(3, "snmp.targets[0].max_varbinds: 100000001 is outside 1..100000000"));
   EXPECT_EQ(ParseError("snmp:\n  target: []\n"),
             At(2, "snmp.target: unknown key; known keys in snmp: defaults, targets"));
 }

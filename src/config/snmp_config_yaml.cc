@@ -53,6 +53,12 @@ std::vector<KeyRule> PollSettingRules(SnmpPollSettings& s) {
        [&](const Field& f) { s.stale_after = f.Duration(kMinSnmpInterval, kMaxSnmpStaleAfter); }},
       {"metadata_every",
        [&](const Field& f) { s.metadata_every = UnsignedInRange(f, 1, kMaxSnmpMetadataEvery); }},
+      {"max_interfaces",
+       [&](const Field& f) { s.max_interfaces = UnsignedInRange(f, 1, kMaxSnmpMaxInterfaces); }},
+      {"max_varbinds",
+       [&](const Field& f) { s.max_varbinds = UnsignedInRange(f, 1, kMaxSnmpMaxVarbinds); }},
+      {"walk_timeout",
+       [&](const Field& f) { s.walk_timeout = f.Duration(kMinSnmpTimeout, kMaxSnmpInterval); }},
       {"interface_include",
        [&](const Field& f) { s.interface_include = f.Parse(AnchoredRegex::Compile); }},
       {"interface_exclude",
@@ -60,11 +66,16 @@ std::vector<KeyRule> PollSettingRules(SnmpPollSettings& s) {
   };
 }
 
-// A stale_after shorter than the interval would drop a target's series between two good polls.
-void CheckStaleAfter(const Field& where, const SnmpPollSettings& s) {
+// A stale_after shorter than the interval would drop a target's series between two good polls;
+// a walk_timeout shorter than one request's timeout would fail every poll that needs an answer.
+void CheckDurations(const Field& where, const SnmpPollSettings& s) {
   if (s.stale_after && *s.stale_after < s.interval) {
     where.Fail("stale_after " + FormatDuration(*s.stale_after) + " is shorter than interval " +
                FormatDuration(s.interval));
+  }
+  if (s.walk_timeout && *s.walk_timeout < s.timeout) {
+    where.Fail("walk_timeout " + FormatDuration(*s.walk_timeout) + " is shorter than timeout " +
+               FormatDuration(s.timeout));
   }
 }
 
@@ -262,7 +273,7 @@ SnmpTargetConfig LoadTarget(const Field& element, const SnmpPollSettings& defaul
   if (!name_field) element.Fail("missing key name");
   if (!address_field) element.Fail("missing key address");
   CheckCredentials(element, target, community, auth, priv, username_field, v3_only_key);
-  CheckStaleAfter(element, target.settings);
+  CheckDurations(element, target.settings);
   return target;
 }
 
@@ -293,7 +304,7 @@ void LoadSnmp(const Field& section, SnmpConfig& snmp) {
                       });
   if (defaults) {
     ForEachKey(*defaults, PollSettingRules(snmp.defaults));
-    CheckStaleAfter(*defaults, snmp.defaults);
+    CheckDurations(*defaults, snmp.defaults);
   }
   if (targets) LoadTargets(*targets, snmp.defaults, snmp.targets);
 }

@@ -61,7 +61,7 @@ constexpr SelfMetricDefinition kSelfMetrics[] = {
      "SNMP requests to the target that got no answer after every retry.", "target"},
     {"netif_snmp_errors_total", MetricType::kCounter,
      "SNMP problems with the target by kind (timeout, auth, report, agent, packet, oid_order, "
-     "varbind, transport).",
+     "varbind, transport, too_many_interfaces, too_many_varbinds, walk_timeout).",
      "target,kind"},
     {"netif_state_restored_interfaces", MetricType::kGauge,
      "Interfaces whose analytics state was restored from --storage.path at start.", ""},

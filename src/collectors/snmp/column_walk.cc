@@ -5,8 +5,8 @@
 
 namespace netif {
 
-ColumnWalk::ColumnWalk(std::vector<Oid> columns, std::vector<Oid> scalars)
-    : scalars_(std::move(scalars)) {
+ColumnWalk::ColumnWalk(std::vector<Oid> columns, std::vector<Oid> scalars, Limits limits)
+    : scalars_(std::move(scalars)), limits_(limits) {
   columns_.reserve(columns.size());
   for (Oid& prefix : columns) {
     Column column;
@@ -17,6 +17,7 @@ ColumnWalk::ColumnWalk(std::vector<Oid> columns, std::vector<Oid> scalars)
 }
 
 bool ColumnWalk::done() const {
+  if (limit_crossed_ != Limit::kNone) return true;
   return scalars_.empty() &&
          std::all_of(columns_.begin(), columns_.end(), [](const Column& c) { return c.done; });
 }
@@ -35,11 +36,14 @@ size_t ColumnWalk::FewestRowsUnfinished() const {
 uint32_t ColumnWalk::Repetitions(std::optional<size_t> expected_rows,
                                  uint32_t max_repetitions) const {
   if (!expected_rows) return std::min(max_repetitions, kRowsBeforeSizeIsKnown);
-  // One row past the last to see each column end; a few more if the table grew.
+  // One row past the last to see each column end. A table that grew past the expected size has
+  // an unknown size again: ask for as many rows as it grew by, doubling each time, so a large
+  // growth (or an endless table) is not read two rows a request.
   const size_t done = FewestRowsUnfinished();
-  const size_t remaining = *expected_rows + 1 > done ? *expected_rows + 1 - done : 0;
+  const size_t wanted =
+      *expected_rows + 1 > done ? *expected_rows + 1 - done : done - *expected_rows;
   return static_cast<uint32_t>(
-      std::clamp<size_t>(remaining, kMinRepetitions, std::max<size_t>(1, max_repetitions)));
+      std::clamp<size_t>(wanted, kMinRepetitions, std::max<size_t>(1, max_repetitions)));
 }
 
 ColumnWalk::Request ColumnWalk::NextRequest(size_t max_columns) const {
@@ -72,16 +76,35 @@ bool ColumnWalk::Advance(Column& c, const Varbind& vb, Outcome& outcome) {
     c.done = true;  // walked past the column: the normal end
     return true;
   }
-  if (c.rows >= kMaxRowsPerColumn) {
-    ++outcome.row_limit_errors;
-    c.done = true;
+  if (c.rows >= limits_.max_rows_per_column) {
+    // One row more than the target may have: the agent is fabricating rows, or the device is
+    // bigger than the limit allows. Either way, reading on would only cost memory.
+    Stop(Limit::kRows, outcome);
     return true;
   }
+  if (!Keep(vb, outcome)) return true;
   c.cursor = vb.oid;
   ++c.rows;
+  return true;
+}
+
+bool ColumnWalk::Keep(const Varbind& vb, Outcome& outcome) {
+  if (accepted_ >= limits_.max_varbinds) {
+    Stop(Limit::kVarbinds, outcome);
+    return false;
+  }
   varbinds_.push_back(vb);
+  ++accepted_;
   ++outcome.accepted;
   return true;
+}
+
+void ColumnWalk::Stop(Limit limit, Outcome& outcome) {
+  limit_crossed_ = limit;
+  outcome.limit = limit;
+  outcome.progress = true;
+  for (Column& c : columns_) c.done = true;
+  scalars_.clear();
 }
 
 ColumnWalk::Outcome ColumnWalk::OnResponse(const Request& request,
@@ -93,10 +116,7 @@ ColumnWalk::Outcome ColumnWalk::OnResponse(const Request& request,
     const Oid& scalar = request.oids[k];
     const bool instance =
         vb.oid.size() == scalar.size() + 1 && vb.oid.back() == 0 && OidStartsWith(vb.oid, scalar);
-    if (!vb.IsException() && instance) {
-      varbinds_.push_back(vb);
-      ++outcome.accepted;
-    }
+    if (!vb.IsException() && instance && !Keep(vb, outcome)) return outcome;
   }
   if (request.non_repeaters > 0 && !scalars_.empty()) {
     scalars_.clear();
@@ -107,6 +127,7 @@ ColumnWalk::Outcome ColumnWalk::OnResponse(const Request& request,
   for (size_t k = request.non_repeaters, i = 0; k < varbinds.size(); ++k, ++i) {
     Column& column = columns_[request.columns[i % width]];
     if (Advance(column, varbinds[k], outcome)) outcome.progress = true;
+    if (limit_crossed_ != Limit::kNone) break;
   }
   return outcome;
 }

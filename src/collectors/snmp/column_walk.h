@@ -7,8 +7,10 @@
 // non-repeaters.
 //
 // Pure protocol logic: requests out, decoded varbinds in, no I/O. A buggy agent cannot make it
-// loop: an OID that does not increase ends its column (counted), a response that advances
-// nothing is reported to the caller, and a column stops after kMaxRowsPerColumn rows.
+// loop or grow without bound: an OID that does not increase ends its column (counted), an OID
+// outside the column ends it, a response that advances nothing is reported to the caller, and a
+// walk that crosses its Limits (rows in one column, varbinds kept) stops at once, accepts nothing
+// more and says which limit it crossed: the caller fails the poll.
 //
 // Thread-safety: REQUIRES external synchronization (one walk per target, on the poller thread).
 #pragma once
@@ -17,6 +19,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "collectors/snmp/oid.h"
@@ -24,7 +27,8 @@
 
 namespace netif {
 
-// More ports than any device has: beyond it an agent is looping through fabricated rows.
+// The limits of a walk built without any: more ports than any device has. The poller passes the
+// target's own (max_interfaces, max_varbinds).
 inline constexpr size_t kMaxRowsPerColumn = 100000;
 // GETBULK repetitions are sized to the rows a walk still needs (ifNumber.0, or the ports the last
 // walk found, plus one row to see each column end), so a small device is not sent rows of the
@@ -32,8 +36,19 @@ inline constexpr size_t kMaxRowsPerColumn = 100000;
 inline constexpr uint32_t kRowsBeforeSizeIsKnown = 4;
 inline constexpr size_t kMinRepetitions = 2;
 
+// What one walk may read before it stops (outside ColumnWalk so that it can be a default
+// argument of its constructor).
+struct ColumnWalkLimits {
+  size_t max_rows_per_column = kMaxRowsPerColumn;
+  size_t max_varbinds = SIZE_MAX;  // varbinds accepted (scalars included)
+};
+
 class ColumnWalk {
  public:
+  using Limits = ColumnWalkLimits;
+  // Which limit ended the walk.
+  enum class Limit : uint8_t { kNone, kRows, kVarbinds };
+
   struct Request {
     std::vector<Oid> oids;        // the non-repeaters first, then one cursor per column
     size_t non_repeaters = 0;     // the scalars (first request only)
@@ -43,16 +58,19 @@ class ColumnWalk {
   struct Outcome {
     size_t accepted = 0;          // varbinds kept
     size_t oid_order_errors = 0;  // columns ended because the agent went backwards
-    size_t row_limit_errors = 0;  // columns ended at kMaxRowsPerColumn
     bool progress = false;        // some column advanced or ended, or the scalars were answered
+    Limit limit = Limit::kNone;   // this response crossed a limit: the walk is over
   };
 
   // `columns`: the column OIDs to walk (e.g. 1.3.6.1.2.1.31.1.1.1.6). `scalars`: object OIDs
   // (e.g. sysUpTime, 1.3.6.1.2.1.1.3) whose single instance (.0) the first request also asks
   // for, as non-repeaters.
-  explicit ColumnWalk(std::vector<Oid> columns, std::vector<Oid> scalars = {});
+  explicit ColumnWalk(std::vector<Oid> columns, std::vector<Oid> scalars = {}, Limits limits = {});
 
+  // Every column and scalar finished, or a limit crossed.
   bool done() const;
+  // The limit the walk crossed, if any (then done(), and nothing more is accepted).
+  Limit limit_crossed() const { return limit_crossed_; }
   // The next request: the scalars (first request only), then the cursors of up to `max_columns`
   // unfinished columns (at least one). REQUIRES: !done().
   Request NextRequest(size_t max_columns) const;
@@ -69,8 +87,11 @@ class ColumnWalk {
   // known, within [kMinRepetitions, max_repetitions].
   uint32_t Repetitions(std::optional<size_t> expected_rows, uint32_t max_repetitions) const;
 
-  // Everything accepted so far, in arrival order; the walk keeps nothing afterwards.
-  std::vector<Varbind> TakeVarbinds() { return std::move(varbinds_); }
+  // Everything accepted since the last call, in arrival order; the walk keeps nothing
+  // afterwards (the poller takes them after each response, so a walk holds one response's worth).
+  std::vector<Varbind> TakeVarbinds() { return std::exchange(varbinds_, {}); }
+  // Varbinds accepted over the whole walk (taken or not).
+  size_t accepted() const { return accepted_; }
 
  private:
   struct Column {
@@ -81,10 +102,16 @@ class ColumnWalk {
   };
   // One varbind for column `c`; returns whether the column moved (advanced or ended).
   bool Advance(Column& c, const Varbind& vb, Outcome& outcome);
+  // Keeps `vb` unless that crosses max_varbinds; false when the walk is over.
+  bool Keep(const Varbind& vb, Outcome& outcome);
+  void Stop(Limit limit, Outcome& outcome);
 
   std::vector<Column> columns_;
   std::vector<Oid> scalars_;  // still wanted
   std::vector<Varbind> varbinds_;
+  Limits limits_;
+  size_t accepted_ = 0;
+  Limit limit_crossed_ = Limit::kNone;
 };
 
 }  // namespace netif

@@ -188,5 +188,69 @@ TEST(ColumnWalkTest, RepetitionsAreSizedToTheRowsStillNeeded) {
   EXPECT_EQ(walk.Repetitions(0, 25), kMinRepetitions);
 }
 
+// ---- limits ----
+
+// Runs `walk` against `agent` until done; returns the varbinds taken and the requests sent.
+std::pair<std::vector<Varbind>, int> WalkToTheEnd(ColumnWalk& walk, const TableAgent& agent,
+                                                  uint32_t repetitions) {
+  std::vector<Varbind> taken;
+  int requests = 0;
+  while (!walk.done() && requests < 10000) {
+    const ColumnWalk::Request request = walk.NextRequest(kIfColumnCount);
+    walk.OnResponse(request, agent.Bulk(request, repetitions));
+    for (Varbind& vb : walk.TakeVarbinds()) taken.push_back(std::move(vb));
+    ++requests;
+  }
+  return {std::move(taken), requests};
+}
+
+TEST(ColumnWalkTest, ARowPastTheRowLimitEndsTheWalk) {
+  const TableAgent agent(Recording());  // 57 ports
+  ColumnWalk::Limits limits;
+  limits.max_rows_per_column = 20;
+  ColumnWalk walk(AllColumns(), {SysUpTime()}, limits);
+  const auto [taken, requests] = WalkToTheEnd(walk, agent, 8);
+  EXPECT_TRUE(walk.done());
+  EXPECT_EQ(walk.limit_crossed(), ColumnWalk::Limit::kRows);
+  EXPECT_EQ(requests, 3);  // rows 17..24 hold row 21
+  // Nothing past row 20 of any column, and nothing at all after the first crossing.
+  EXPECT_LE(taken.size(), 1 + 20 * kIfColumnCount);
+  std::map<IfColumn, int> rows;
+  for (const Varbind& vb : taken) {
+    bool malformed = false;
+    if (const auto instance = IfInstanceOf(vb.oid, &malformed)) ++rows[instance->column];
+  }
+  for (const auto& [column, count] : rows) EXPECT_LE(count, 20) << IfColumnIndex(column);
+  // Once crossed, a late response is not taken either.
+  const ColumnWalk::Request request = walk.NextRequest(kIfColumnCount);
+  const ColumnWalk::Outcome late = walk.OnResponse(request, agent.Bulk(request, 8));
+  EXPECT_EQ(late.accepted, 0u);
+  EXPECT_TRUE(walk.TakeVarbinds().empty());
+}
+
+TEST(ColumnWalkTest, AWalkKeepsNoMoreThanMaxVarbinds) {
+  const TableAgent agent(Recording());
+  ColumnWalk::Limits limits;
+  limits.max_varbinds = 100;
+  ColumnWalk walk(AllColumns(), {SysUpTime()}, limits);
+  const auto [taken, requests] = WalkToTheEnd(walk, agent, 25);
+  EXPECT_EQ(walk.limit_crossed(), ColumnWalk::Limit::kVarbinds);
+  EXPECT_EQ(taken.size(), 100u);
+  EXPECT_EQ(walk.accepted(), 100u);
+  EXPECT_EQ(requests, 1);  // the first response already held more
+}
+
+TEST(ColumnWalkTest, AWalkWithinItsLimitsEndsNormally) {
+  const auto recording = Recording();
+  const TableAgent agent(recording);
+  ColumnWalk::Limits limits;
+  limits.max_rows_per_column = 57;  // exactly the recording's ports
+  limits.max_varbinds = Wanted(recording).size();
+  ColumnWalk walk(AllColumns(), {SysUpTime()}, limits);
+  const auto [taken, requests] = WalkToTheEnd(walk, agent, 25);
+  EXPECT_EQ(walk.limit_crossed(), ColumnWalk::Limit::kNone);
+  EXPECT_EQ(taken.size(), Wanted(recording).size());
+}
+
 }  // namespace
 }  // namespace netif

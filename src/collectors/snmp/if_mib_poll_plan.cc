@@ -35,7 +35,9 @@ bool SameIndexes(const IfPorts& a, const IfPorts& b) {
 }  // namespace
 
 IfMibPollPlan::IfMibPollPlan(const SnmpTargetConfig& config, std::string source)
-    : metadata_every_(config.settings.metadata_every) {
+    : metadata_every_(config.settings.metadata_every),
+      max_interfaces_(config.settings.max_interfaces),
+      max_varbinds_(config.settings.max_varbinds) {
   options_.source = std::move(source);
   options_.target = config.name;
   options_.static_labels.assign(config.labels.begin(), config.labels.end());
@@ -52,14 +54,24 @@ ColumnWalk IfMibPollPlan::StartPoll() {
   expected_rows_.reset();
   if (have_metadata_) expected_rows_ = slow_values_.size();
   walk_.Clear();
-  return ColumnWalk(ColumnOids(walked_), {Oid(kSysUpTimeObject.begin(), kSysUpTimeObject.end()),
-                                          Oid(kIfNumberObject.begin(), kIfNumberObject.end())});
+  return ColumnWalk(ColumnOids(walked_),
+                    {Oid(kSysUpTimeObject.begin(), kSysUpTimeObject.end()),
+                     Oid(kIfNumberObject.begin(), kIfNumberObject.end())},
+                    WalkLimits());
+}
+
+ColumnWalk::Limits IfMibPollPlan::WalkLimits() const {
+  ColumnWalk::Limits limits;
+  limits.max_rows_per_column = max_interfaces_;
+  const size_t used = walk_.varbinds_added();
+  limits.max_varbinds = used < max_varbinds_ ? max_varbinds_ - used : 0;
+  return limits;
 }
 
 void IfMibPollPlan::OnScalars(std::span<const Varbind> scalars) {
   if (expected_rows_) return;
   if (const std::optional<uint32_t> ports = ParseIfNumber(scalars)) {
-    expected_rows_ = std::min<size_t>(*ports, kMaxRowsPerColumn);
+    expected_rows_ = std::min<size_t>(*ports, max_interfaces_);
   }
 }
 
@@ -76,7 +88,7 @@ std::optional<ColumnWalk> IfMibPollPlan::OnWalkDone(std::span<const Varbind> var
   expected_rows_ = walk_.ports().size();
   const IfColumnSet remaining = AllIfColumns() & ~walked_;
   walked_ = AllIfColumns();
-  return ColumnWalk(ColumnOids(remaining));
+  return ColumnWalk(ColumnOids(remaining), {}, WalkLimits());
 }
 
 IfMibParseResult IfMibPollPlan::Finish(double poll_unix_seconds) {

@@ -51,8 +51,15 @@ class IfMibPollPlan {
   std::optional<size_t> expected_rows() const { return expected_rows_; }
   // The scalars of the poll's first response.
   void OnScalars(std::span<const Varbind> scalars);
-  // A walk of this poll ended with `varbinds`; returns the walk the poll needs next, if any.
-  std::optional<ColumnWalk> OnWalkDone(std::span<const Varbind> varbinds);
+  // Varbinds of the walk in progress, as each response brings them: the walk itself keeps none,
+  // so a poll holds its ports' parsed values and one response, never the whole walk's varbinds.
+  void AddVarbinds(std::span<const Varbind> varbinds) { walk_.Add(varbinds); }
+  // More distinct ifIndexes read this poll than max_interfaces allows (each column's rows are
+  // bounded by the walk itself; this also catches columns whose indexes differ).
+  bool TooManyInterfaces() const { return walk_.ports().size() > max_interfaces_; }
+  // A walk of this poll ended (with `varbinds` not added yet, if any); returns the walk the poll
+  // needs next, if any.
+  std::optional<ColumnWalk> OnWalkDone(std::span<const Varbind> varbinds = {});
   // Varbinds the poll's walks brought (for the log).
   size_t varbinds_read() const { return walk_.varbinds_added(); }
   // The poll's records; `poll_unix_seconds` is when its first request went out.
@@ -61,7 +68,12 @@ class IfMibPollPlan {
   void Abort() { walk_.Clear(); }
 
  private:
+  // The limits each walk gets: rows per column, and the varbinds the poll has left.
+  ColumnWalk::Limits WalkLimits() const;
+
   const uint32_t metadata_every_;
+  const size_t max_interfaces_;
+  const size_t max_varbinds_;
   IfMibParseOptions options_;  // the poll's time and the agent's epoch are set by Finish()
 
   // This poll.

@@ -101,13 +101,82 @@ TEST_F(IfMibPollPlanTest, IfNumberSizesTheFirstWalk) {
   if_number.integer = 48;
   plan.OnScalars(std::span<const Varbind>(&if_number, 1));
   EXPECT_EQ(plan.expected_rows(), 48u);
-  // An absurd ifNumber is capped at what a walk reads of one column.
+  // An absurd ifNumber is capped at what a walk may read of one column: max_interfaces.
   const SnmpTargetConfig other_config = Config(10);
   IfMibPollPlan other(other_config, "snmp/sw1");
   other.StartPoll();
   if_number.integer = 2000000000;
   other.OnScalars(std::span<const Varbind>(&if_number, 1));
-  EXPECT_EQ(other.expected_rows(), kMaxRowsPerColumn);
+  EXPECT_EQ(other.expected_rows(), other_config.settings.max_interfaces);
+}
+
+// A device with more ports than the target allows: the walk stops at the first row past the
+// limit, and the plan holds no more than max_interfaces ports when it does.
+TEST_F(IfMibPollPlanTest, AWalkStopsOneRowPastMaxInterfaces) {
+  SnmpTargetConfig plan_config = Config(10);
+  plan_config.settings.max_interfaces = 5;
+  for (uint32_t i = 3; i <= 40; ++i)
+    device_.AddPort({.if_index = i, .name = "p" + std::to_string(i)});
+  IfMibPollPlan plan(plan_config, "snmp/sw1");
+  ColumnWalk walk = plan.StartPoll();
+  int requests = 0;
+  for (; !walk.done() && requests < 100; ++requests) {
+    const ColumnWalk::Request request = walk.NextRequest(kIfColumnCount);
+    walk.OnResponse(request, device_.agent().Bulk(request, 3));
+    plan.AddVarbinds(walk.TakeVarbinds());
+    EXPECT_LE(plan.varbinds_read(), 2 + 5 * kIfColumnCount);
+  }
+  EXPECT_EQ(walk.limit_crossed(), ColumnWalk::Limit::kRows);
+  EXPECT_FALSE(plan.TooManyInterfaces());  // rows 1..5 of each column, then the stop
+  EXPECT_LE(requests, 3);                  // 3 rows per request: the sixth row comes in the second
+}
+
+TEST_F(IfMibPollPlanTest, TheVarbindBudgetIsThePollsNotEachWalks) {
+  SnmpTargetConfig plan_config = Config(10);
+  plan_config.settings.max_varbinds = 2 + 2 * kIfColumnCount;  // a full poll of the 2 ports
+  IfMibPollPlan plan(plan_config, "snmp/sw1");
+  ASSERT_EQ(Poll(plan, device_, 1000).records.size(), 2u);
+  device_.AddPort({.if_index = 3, .name = "Gi0/3"});
+  // The fast walk sees a new port and asks for the slow columns: that walk has what the fast
+  // one left of the budget, which three ports' slow columns exceed.
+  ColumnWalk walk = plan.StartPoll();
+  for (int requests = 0; !walk.done() && requests < 100; ++requests) {
+    const ColumnWalk::Request request = walk.NextRequest(kIfColumnCount);
+    walk.OnResponse(request, device_.agent().Bulk(request, 10));
+    plan.AddVarbinds(walk.TakeVarbinds());
+  }
+  ASSERT_EQ(walk.limit_crossed(), ColumnWalk::Limit::kNone);
+  std::optional<ColumnWalk> slow = plan.OnWalkDone();
+  ASSERT_TRUE(slow.has_value());
+  for (int requests = 0; !slow->done() && requests < 100; ++requests) {
+    const ColumnWalk::Request request = slow->NextRequest(kIfColumnCount);
+    slow->OnResponse(request, device_.agent().Bulk(request, 10));
+    plan.AddVarbinds(slow->TakeVarbinds());
+  }
+  EXPECT_EQ(slow->limit_crossed(), ColumnWalk::Limit::kVarbinds);
+  EXPECT_LE(plan.varbinds_read(), plan_config.settings.max_varbinds);
+}
+
+TEST_F(IfMibPollPlanTest, PortsSpreadOverColumnsCountAsInterfaces) {
+  // Two columns of two rows each, but with different ifIndexes: neither column crosses
+  // max_interfaces, the poll's ports do.
+  SnmpTargetConfig plan_config = Config(10);
+  plan_config.settings.max_interfaces = 3;
+  IfMibPollPlan plan(plan_config, "snmp/sw1");
+  plan.StartPoll();
+  std::vector<Varbind> varbinds;
+  for (uint32_t i = 1; i <= 4; ++i) {
+    Varbind vb;
+    vb.oid = IfColumnOid(i % 2 == 0 ? IfColumn::kAdminStatus : IfColumn::kOperStatus);
+    vb.oid.push_back(i);
+    vb.type = static_cast<uint8_t>(SnmpType::kInteger);
+    vb.integer = 1;
+    varbinds.push_back(vb);
+  }
+  plan.AddVarbinds(std::span<const Varbind>(varbinds).first(3));
+  EXPECT_FALSE(plan.TooManyInterfaces());
+  plan.AddVarbinds(std::span<const Varbind>(varbinds).subspan(3));
+  EXPECT_TRUE(plan.TooManyInterfaces());
 }
 
 TEST_F(IfMibPollPlanTest, FastPollsWalkOnlyTheFastColumnsInUseAndReuseParsedSlowValues) {

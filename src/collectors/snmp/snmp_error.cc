@@ -20,6 +20,12 @@ std::string_view SnmpErrorKindName(SnmpErrorKind kind) {
       return "varbind";
     case SnmpErrorKind::kTransport:
       return "transport";
+    case SnmpErrorKind::kTooManyInterfaces:
+      return "too_many_interfaces";
+    case SnmpErrorKind::kTooManyVarbinds:
+      return "too_many_varbinds";
+    case SnmpErrorKind::kWalkTimeout:
+      return "walk_timeout";
   }
   return "unknown";
 }

@@ -21,11 +21,17 @@ enum class SnmpErrorKind : uint8_t {
   kOidOrder,   // the agent walked backwards or in place (a buggy agent)
   kVarbind,    // a varbind with a wrong type or an out-of-range value, skipped
   kTransport,  // resolve, connect, socket or send failures
+  // The poll crossed one of the target's limits (SnmpPollSettings): it fails, and what it read
+  // is dropped rather than published.
+  kTooManyInterfaces,  // more ports (rows in a column, or ifIndexes) than max_interfaces
+  kTooManyVarbinds,    // more varbinds kept than max_varbinds
+  kWalkTimeout,        // the poll's walks took longer than walk_timeout
 };
-inline constexpr std::array<SnmpErrorKind, 8> kSnmpErrorKinds = {
-    SnmpErrorKind::kTimeout, SnmpErrorKind::kAuth,     SnmpErrorKind::kReport,
-    SnmpErrorKind::kAgent,   SnmpErrorKind::kPacket,   SnmpErrorKind::kOidOrder,
-    SnmpErrorKind::kVarbind, SnmpErrorKind::kTransport};
+inline constexpr std::array<SnmpErrorKind, 11> kSnmpErrorKinds = {
+    SnmpErrorKind::kTimeout,         SnmpErrorKind::kAuth,       SnmpErrorKind::kReport,
+    SnmpErrorKind::kAgent,           SnmpErrorKind::kPacket,     SnmpErrorKind::kOidOrder,
+    SnmpErrorKind::kVarbind,         SnmpErrorKind::kTransport,  SnmpErrorKind::kTooManyInterfaces,
+    SnmpErrorKind::kTooManyVarbinds, SnmpErrorKind::kWalkTimeout};
 std::string_view SnmpErrorKindName(SnmpErrorKind kind);  // "timeout", "auth", ...
 
 // A step that ended the poll: what kind of error, and the log line's text.

@@ -15,13 +15,13 @@
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
-#include <limits>
 #include <mutex>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "collectors/snmp/netsnmp_pdu.h"
 #include "util/log.h"
 
 namespace netif {
@@ -90,52 +90,6 @@ AuthProtocolOid PrivOid(SnmpPrivProtocol protocol) {
       return {usmAES256PrivProtocol, std::size(usmAES256PrivProtocol)};
   }
   return {usmAESPrivProtocol, std::size(usmAESPrivProtocol)};
-}
-
-// netsnmp_variable_list -> Varbind. False when an OID sub-identifier does not fit 32 bits.
-bool ConvertVarbind(const netsnmp_variable_list& v, Varbind& out) {
-  out.oid.resize(v.name_length);
-  for (size_t i = 0; i < v.name_length; ++i) {
-    if (v.name[i] > std::numeric_limits<uint32_t>::max()) return false;
-    out.oid[i] = static_cast<uint32_t>(v.name[i]);
-  }
-  out.type = v.type;
-  switch (v.type) {
-    case ASN_INTEGER:
-      if (v.val.integer != nullptr) out.integer = *v.val.integer;
-      break;
-    case ASN_COUNTER:
-    case ASN_GAUGE:
-    case ASN_TIMETICKS:
-      // net-snmp keeps these unsigned values in a long.
-      if (v.val.integer != nullptr) out.unsigned_value = static_cast<unsigned long>(*v.val.integer);
-      break;
-    case ASN_COUNTER64:
-      if (v.val.counter64 != nullptr) {
-        out.unsigned_value = (static_cast<uint64_t>(v.val.counter64->high) << 32) |
-                             (v.val.counter64->low & 0xFFFFFFFFu);
-      }
-      break;
-    case ASN_OCTET_STR:
-    case ASN_IPADDRESS:
-    case ASN_OPAQUE:
-      if (v.val.string != nullptr) {
-        out.bytes.assign(reinterpret_cast<const char*>(v.val.string), v.val_len);
-      }
-      break;
-    case ASN_OBJECT_ID:
-      if (v.val.objid != nullptr) {
-        std::vector<uint32_t> value;
-        for (size_t i = 0; i < v.val_len / sizeof(oid); ++i) {
-          value.push_back(static_cast<uint32_t>(v.val.objid[i]));
-        }
-        out.bytes = FormatOid(value);
-      }
-      break;
-    default:
-      break;  // NULL, exceptions, or a type SNMP does not define: the tag says it all
-  }
-  return true;
 }
 
 // Counters net-snmp raises when it drops a datagram it could not decode or match.
@@ -274,14 +228,7 @@ int SnmpSession::Cookie::OnCallback(int operation, netsnmp_session* session, int
         event.error_status = pdu->errstat;
         event.error_index = pdu->errindex;
       }
-      for (const netsnmp_variable_list* v = pdu->variables; v != nullptr; v = v->next_variable) {
-        Varbind vb;
-        if (ConvertVarbind(*v, vb)) {
-          event.varbinds.push_back(std::move(vb));
-        } else {
-          ++event.malformed_varbinds;
-        }
-      }
+      event.malformed_varbinds = AppendVarbinds(pdu->variables, event.varbinds);
       break;
     case NETSNMP_CALLBACK_OP_RESEND:
       event.kind = SnmpEvent::Kind::kResend;

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "collectors/snmp/shard.h"
+#include "config/duration.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -41,7 +42,15 @@ void TargetPoller::Advance(double now) {
       if (auto failure = connection_.ConnectTimedOut(now)) Fail(*failure, now);
       return;
     case Phase::kDiscovering:
+      break;
     case Phase::kWalking:
+      if (now >= walk_deadline_) {
+        Fail({SnmpErrorKind::kWalkTimeout, "the walk did not finish within walk_timeout " +
+                                               FormatDuration(config_.settings.WalkTimeout()) +
+                                               "; the poll's data was dropped"},
+             now);
+        return;
+      }
       break;
   }
   if (connection_.RetryTimerDue(now)) {
@@ -60,6 +69,7 @@ TargetPoller::Wait TargetPoller::NextWait() const {
     wait = connection_.ConnectWait();
   } else {
     wait.deadline = phase_ == Phase::kIdle ? next_due_ : connection_.RequestDeadline();
+    if (phase_ == Phase::kWalking) wait.deadline = std::min(wait.deadline, walk_deadline_);
     // An idle session is watched too: a late reply is read (and counted) rather than left
     // queued, and a TCP agent hanging up is noticed.
     if (const AgentSession* session = connection_.session()) {
@@ -121,6 +131,7 @@ void TargetPoller::Proceed(std::optional<SnmpFailure> failure, double now) {
     }
   } else {
     sample_time_ = clock_();
+    walk_deadline_ = now + ToSeconds(config_.settings.WalkTimeout());
     BeginWalk(plan_.StartPoll(), now);
   }
 }
@@ -235,8 +246,13 @@ void TargetPoller::OnResponse(const SnmpEvent& event, double now) {
     const ColumnWalk::Outcome outcome = walk_->OnResponse(request_, event.varbinds);
     const std::span<const Varbind> varbinds(event.varbinds);
     plan_.OnScalars(varbinds.first(std::min(request_.non_repeaters, varbinds.size())));
-    if (const size_t errors = outcome.oid_order_errors + outcome.row_limit_errors; errors > 0) {
-      report_.WalkProblem(errors, "the agent returned OIDs out of order (or endless rows)");
+    plan_.AddVarbinds(walk_->TakeVarbinds());
+    if (auto failure = LimitFailure(outcome.limit)) {
+      Fail(*failure, now);
+      return;
+    }
+    if (outcome.oid_order_errors > 0) {
+      report_.WalkProblem(outcome.oid_order_errors, "the agent returned OIDs out of order");
     }
     if (!outcome.progress) {
       Fail({SnmpErrorKind::kOidOrder, "the agent's response advanced no column"}, now);
@@ -248,6 +264,23 @@ void TargetPoller::OnResponse(const SnmpEvent& event, double now) {
   } else {
     SendNext(now);
   }
+}
+
+std::optional<SnmpFailure> TargetPoller::LimitFailure(ColumnWalk::Limit limit) const {
+  const SnmpPollSettings& settings = config_.settings;
+  if (limit == ColumnWalk::Limit::kRows || plan_.TooManyInterfaces()) {
+    return SnmpFailure{SnmpErrorKind::kTooManyInterfaces,
+                       "the agent has more than max_interfaces " +
+                           std::to_string(settings.max_interfaces) +
+                           " interfaces; the poll's data was dropped"};
+  }
+  if (limit == ColumnWalk::Limit::kVarbinds) {
+    return SnmpFailure{SnmpErrorKind::kTooManyVarbinds,
+                       "the poll read more than max_varbinds " +
+                           std::to_string(settings.max_varbinds) +
+                           " varbinds; the poll's data was dropped"};
+  }
+  return std::nullopt;
 }
 
 void TargetPoller::WalkDone(double now) {

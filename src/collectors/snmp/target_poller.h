@@ -9,7 +9,9 @@
 // NextWait().deadline passes and OnReady() when NextWait().fd is ready. A failure at any step ends
 // the poll (target_up 0 at once, the error counted by kind and logged when it changes) and closes
 // the connection (the next poll starts afresh: re-resolve, reconnect, rediscover); the last good
-// series stay until `stale_after` has passed since the last success.
+// series stay until `stale_after` has passed since the last success. A poll that crosses one of
+// the target's limits (max_interfaces, max_varbinds, walk_timeout) fails the same way: the walk
+// stops at the first varbind past the limit, and nothing of the poll reaches the sink.
 //
 // Thread-safety: REQUIRES external synchronization: every method runs on the poller thread.
 #pragma once
@@ -87,6 +89,9 @@ class TargetPoller {
   void Send(const std::variant<int, std::string>& sent, double now);
   void HandleEvents(std::vector<SnmpEvent> events, double now);
   void OnResponse(const SnmpEvent& event, double now);
+  // The failure a crossed limit makes of the poll (kRows or too many ifIndexes:
+  // too_many_interfaces; kVarbinds: too_many_varbinds), if any.
+  std::optional<SnmpFailure> LimitFailure(ColumnWalk::Limit limit) const;
   void WalkDone(double now);
   void Complete(double now);
   void Fail(const SnmpFailure& failure, double now);
@@ -104,6 +109,7 @@ class TargetPoller {
   double poll_started_ = 0;
   size_t poll_requests_ = 0;  // requests sent this poll (for the debug log)
   SampleTime sample_time_;    // when the poll's first walk request went out
+  double walk_deadline_ = 0;  // monotonic: walk_timeout after that request
 
   // The walk in progress.
   std::optional<ColumnWalk> walk_;

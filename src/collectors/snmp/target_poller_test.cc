@@ -18,6 +18,7 @@
 #include "support/snmp/agents.h"
 #include "support/snmp/fake_device.h"
 #include "support/snmp/recording_sink.h"
+#include "support/snmp/synthetic_if_mib.h"
 #include "util/log.h"
 
 namespace netif {
@@ -42,8 +43,11 @@ struct FakeAgent {
 
   FakeDevice device;
   const double* now = nullptr;
-  bool silent = false;  // requests get no answer: net-snmp resends, then times out
-  bool v3 = false;      // a session needs the engine ID (a probe) before its requests
+  bool silent = false;      // requests get no answer: net-snmp resends, then times out
+  double answer_delay = 0;  // seconds each answer takes
+  // When set, the agent serves this computed IF-MIB (e.g. an endless ifTable) instead of `device`.
+  std::optional<testing_support::SyntheticIfMib> synthetic;
+  bool v3 = false;  // a session needs the engine ID (a probe) before its requests
   std::optional<std::string> open_error;
   int sessions_opened = 0;
   std::vector<Request> requests;
@@ -80,12 +84,18 @@ class FakeSession final : public AgentSession {
                                              uint32_t max_repetitions) override {
     return Send({FakeAgent::Request::Kind::kGetBulk, {oids.begin(), oids.end()}, non_repeaters},
                 [&](SnmpEvent& event) {
-                  event.varbinds = agent_.device.agent().Bulk(oids, non_repeaters, max_repetitions);
+                  event.varbinds =
+                      agent_.synthetic
+                          ? agent_.synthetic->Bulk(oids, non_repeaters, max_repetitions)
+                          : agent_.device.agent().Bulk(oids, non_repeaters, max_repetitions);
                 });
   }
   std::variant<int, std::string> SendGetNext(std::span<const Oid> oids) override {
     return Send({FakeAgent::Request::Kind::kGetNext, {oids.begin(), oids.end()}, 0},
-                [&](SnmpEvent& event) { event.varbinds = agent_.device.agent().GetNext(oids); });
+                [&](SnmpEvent& event) {
+                  event.varbinds = agent_.synthetic ? agent_.synthetic->GetNext(oids)
+                                                    : agent_.device.agent().GetNext(oids);
+                });
   }
   std::optional<std::string> OnEngineDiscovered() override {
     discovered_ = true;
@@ -98,6 +108,11 @@ class FakeSession final : public AgentSession {
   }
   std::vector<SnmpEvent> HandleTimeouts() override {
     std::vector<SnmpEvent> events;
+    // A slow agent's answers arrive once their time has come (the loop then reads them).
+    while (!delayed_.empty() && delayed_.front().first <= *agent_.now) {
+      events_.push_back(std::move(delayed_.front().second));
+      delayed_.erase(delayed_.begin());
+    }
     if (pending_ == 0 || *agent_.now < deadline_) return events;
     SnmpEvent event;
     event.request_id = pending_;
@@ -113,8 +128,13 @@ class FakeSession final : public AgentSession {
     return events;
   }
   std::optional<double> TimeUntilTimeout() override {
-    if (pending_ == 0) return std::nullopt;
-    return std::max(0.0, deadline_ - *agent_.now);
+    std::optional<double> left;
+    if (pending_ != 0) left = std::max(0.0, deadline_ - *agent_.now);
+    if (!delayed_.empty()) {
+      const double answer = std::max(0.0, delayed_.front().first - *agent_.now);
+      left = left ? std::min(*left, answer) : answer;
+    }
+    return left;
   }
 
  private:
@@ -131,7 +151,11 @@ class FakeSession final : public AgentSession {
       event.kind = SnmpEvent::Kind::kResponse;
       event.request_id = id;
       answer(event);
-      events_.push_back(std::move(event));
+      if (agent_.answer_delay > 0) {
+        delayed_.emplace_back(*agent_.now + agent_.answer_delay, std::move(event));
+      } else {
+        events_.push_back(std::move(event));
+      }
     }
     return id;
   }
@@ -145,6 +169,7 @@ class FakeSession final : public AgentSession {
   uint32_t attempts_ = 0;
   double deadline_ = 0;
   std::vector<SnmpEvent> events_;
+  std::vector<std::pair<double, SnmpEvent>> delayed_;  // (when it arrives, the answer)
 };
 
 class RecordingLookup final : public HostLookup {
@@ -487,6 +512,87 @@ TEST_F(TargetPollerTest, TooBigHalvesTheRequests) {
   RunUntil(15);
   EXPECT_EQ(sink_.samples.size(), 1u);
   EXPECT_EQ(sink_.samples[0].records.size(), 2u);
+  EXPECT_EQ(Gauge("netif_snmp_target_up"), 1);
+}
+
+// ---- per-target limits ----
+
+// An agent whose ifTable never ends (every ifIndex up to 2^32-1): the walk stops one row past
+// max_interfaces, the poll fails with too_many_interfaces, and nothing of it is published; the
+// last good sample of the device stays the last one the sink saw.
+TEST_F(TargetPollerTest, AnEndlessTableFailsThePollAtMaxInterfaces) {
+  config_.settings.max_interfaces = 300;
+  config_.settings.max_repetitions = 50;
+  Start();
+  NextPoll();
+  ASSERT_EQ(sink_.samples.size(), 1u);  // the 2-port device, polled once
+  agent_.synthetic.emplace(testing_support::SyntheticIfMib::kEndless);
+  const size_t before = agent_.requests.size();
+  NextPoll();
+  EXPECT_EQ(sink_.samples.size(), 1u);
+  EXPECT_EQ(ErrorCount("too_many_interfaces"), 1);
+  EXPECT_EQ(Gauge("netif_snmp_target_up"), 0);
+  EXPECT_EQ(Gauge("netif_snmp_interfaces"), 2);  // the last good poll's, until stale
+  // A fast poll sized for the 2 ports it expects asks for more rows each request once past them
+  // (2, 2, 4, 8, ... up to max_repetitions): the walk ends with the request that brings row 301,
+  // not after 100,000 rows.
+  EXPECT_LE(agent_.requests.size() - before, 20u);
+  // It fails the same way every poll; the series go once stale_after has passed.
+  NextPoll();
+  NextPoll();
+  EXPECT_EQ(ErrorCount("too_many_interfaces"), 3);
+  EXPECT_EQ(sink_.samples.size(), 1u);
+  NextPoll();
+  EXPECT_THAT(sink_.removed_sources, ::testing::ElementsAre("snmp/sw1"));
+}
+
+TEST_F(TargetPollerTest, ADeviceAtExactlyMaxInterfacesIsPolled) {
+  config_.settings.max_interfaces = 120;
+  agent_.synthetic.emplace(120);
+  Start();
+  NextPoll();
+  ASSERT_EQ(sink_.samples.size(), 1u);
+  EXPECT_EQ(sink_.samples[0].records.size(), 120u);
+  EXPECT_EQ(ErrorCount("too_many_interfaces"), 0);
+  EXPECT_EQ(Gauge("netif_snmp_target_up"), 1);
+  agent_.synthetic.emplace(121);  // one port more
+  NextPoll();
+  EXPECT_EQ(ErrorCount("too_many_interfaces"), 1);
+  EXPECT_EQ(sink_.samples.size(), 1u);
+}
+
+TEST_F(TargetPollerTest, APollOverMaxVarbindsFailsAndPublishesNothing) {
+  agent_.synthetic.emplace(100);
+  config_.settings.max_varbinds = 1000;  // a full walk of 100 ports reads some 3,400
+  Start();
+  NextPoll();
+  EXPECT_TRUE(sink_.samples.empty());
+  EXPECT_EQ(ErrorCount("too_many_varbinds"), 1);
+  EXPECT_EQ(ErrorCount("too_many_interfaces"), 0);
+  EXPECT_EQ(Gauge("netif_snmp_target_up"), 0);
+}
+
+// An agent that answers, but so slowly that the walk would outlast its interval: the poll fails
+// with walk_timeout once walk_timeout has passed since its first request, whatever each request
+// took.
+TEST_F(TargetPollerTest, AWalkThatOutlastsWalkTimeoutFails) {
+  agent_.synthetic.emplace(1000);
+  agent_.answer_delay = 0.5;  // within `timeout` (1 s): no request ever times out
+  config_.settings.max_repetitions = 10;
+  config_.settings.walk_timeout = std::chrono::seconds(4);
+  Start();
+  NextPoll();
+  EXPECT_TRUE(sink_.samples.empty());
+  EXPECT_EQ(ErrorCount("walk_timeout"), 1);
+  EXPECT_EQ(ErrorCount("timeout"), 0);
+  EXPECT_EQ(Gauge("netif_snmp_target_up"), 0);
+  // 4 s of 0.5 s answers: about 8 requests, then the poll ended.
+  EXPECT_GE(agent_.requests.size(), 7u);
+  EXPECT_LE(agent_.requests.size(), 9u);
+  // A device small enough to walk in time recovers on the next poll.
+  agent_.synthetic.emplace(4);
+  NextPoll();
+  ASSERT_EQ(sink_.samples.size(), 1u);
   EXPECT_EQ(Gauge("netif_snmp_target_up"), 1);
 }
 
