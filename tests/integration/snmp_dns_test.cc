@@ -25,6 +25,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <set>
 #include <stdexcept>
@@ -56,6 +57,9 @@ std::string Numbered(const std::string& prefix, int i) {
   return prefix + text;
 }
 std::string HostName(const std::string& target) { return target + ".netif-test"; }
+double Seconds(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
 
 // A UDP socket on 127.0.0.53:53 inside the namespace that never answers; the queries pile up in
 // its receive buffer (and beyond that are dropped, as a dead server's are).
@@ -164,7 +168,10 @@ TEST_F(SnmpDnsTest, DeadNamesDelayNoLiveTargetAndNoLookupDelaysShutdown) {
     }
     return true;
   };
+  const auto started = std::chrono::steady_clock::now();
   const Exposition scrape = ScrapeUntil(exporter, settled, 30s);
+  std::cout << "settled after " << Seconds(std::chrono::steady_clock::now() - started)
+            << " s (first polls are spread over the 5 s interval)\n";
   for (const std::string& name : live) {
     EXPECT_EQ(TargetUp(scrape, name), 1) << name;
     EXPECT_GE(scrape.Value("netif_snmp_interfaces", {{"target", name}}).value_or(0), 1) << name;
@@ -187,7 +194,10 @@ TEST_F(SnmpDnsTest, DeadNamesDelayNoLiveTargetAndNoLookupDelaysShutdown) {
 
   // The dead lookups are still inside getaddrinfo (150 s each); SIGTERM must not wait for them.
   EXPECT_GE(ThreadNames(exporter.process().pid()).count("netif-lookup"), 1u);
+  const auto signalled = std::chrono::steady_clock::now();
   const std::optional<ExitCode> code = exporter.Stop(10s);
+  std::cout << "exited " << Seconds(std::chrono::steady_clock::now() - signalled)
+            << " s after SIGTERM\n";
   ASSERT_TRUE(code.has_value()) << "the exporter did not exit within 10 s of SIGTERM";
   EXPECT_EQ(*code, 0);
 }
