@@ -87,8 +87,8 @@ struct ResolverLimits {
   double timeout = 5;
   // Lookups (threads) at once, counting those past their timeout still inside getaddrinfo.
   size_t max_lookups = 32;
-  // Of those, lookups of names whose last lookup failed or timed out: a set of dead names can
-  // never hold every thread once they are known to be dead.
+  // Of those, lookups of names whose last lookup failed or timed out (or that are running past
+  // their timeout): once names are known to be dead, no more of them start than this.
   size_t max_suspect_lookups = 8;
   double positive_ttl = 60;
   double negative_ttl = 10;
@@ -114,7 +114,6 @@ class LookupScheduler {
   std::vector<HostLookupResult> TakeAnswers();
 
   size_t running() const { return running_; }
-  const ResolverLimits& limits() const { return limits_; }
 
  private:
   struct Waiter {
