@@ -27,6 +27,26 @@ bool HasListenAddressFlag(const std::vector<std::string>& args) {
   return false;
 }
 
+// `unshare --mount` (no fork: the pid stays) and a shell that bind-mounts each file over its
+// target, then execs what follows. The mount namespace is private, so nothing reaches the host's.
+std::vector<std::string> BindFilesWrapper(
+    const std::vector<std::pair<std::string, std::string>>& files) {
+  std::string script = "set -e; ";
+  std::vector<std::string> paths;
+  for (const auto& [file, over] : files) {
+    const size_t n = paths.size();
+    script +=
+        "mount --bind \"${" + std::to_string(n + 1) + "}\" \"${" + std::to_string(n + 2) + "}\"; ";
+    paths.push_back(file);
+    paths.push_back(over);
+  }
+  script += "shift " + std::to_string(paths.size()) + "; exec \"$@\"";
+  std::vector<std::string> argv = {"unshare", "--mount", "--propagation", "private", "--",
+                                   "sh",      "-c",      script,          "sh"};
+  argv.insert(argv.end(), paths.begin(), paths.end());
+  return argv;
+}
+
 }  // namespace
 
 std::optional<int> FindListeningPort(const std::string& log) {
@@ -47,6 +67,10 @@ ExporterProcess::ExporterProcess(Options options) : options_(std::move(options))
   if (options_.binary.empty()) throw std::invalid_argument("ExporterProcess: no binary given");
   std::vector<std::string> argv;
   if (options_.netns) argv = {"ip", "netns", "exec", *options_.netns};
+  if (!options_.bind_files.empty()) {
+    const std::vector<std::string> wrapper = BindFilesWrapper(options_.bind_files);
+    argv.insert(argv.end(), wrapper.begin(), wrapper.end());
+  }
   argv.push_back(options_.binary);
   // Port 0: tests never bind a fixed port; the exporter logs the one it got.
   if (!HasListenAddressFlag(options_.args)) argv.push_back("--web.listen-address=127.0.0.1:0");

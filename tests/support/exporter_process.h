@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/http_client.h"
@@ -28,6 +29,10 @@ class ExporterProcess {
     std::string binary;                // NETIF_EXPORTER_BINARY
     std::vector<std::string> args;     // flags after the binary
     std::optional<std::string> netns;  // run via `ip netns exec NETNS`
+    // (file, over): each `file` bind-mounted over `over` (e.g. /etc/resolv.conf) in a private
+    // mount namespace of the exporter's own (`unshare --mount`), so the host's files stay as
+    // they are. The exporter keeps the pid the test sees.
+    std::vector<std::pair<std::string, std::string>> bind_files;
     std::chrono::milliseconds start_timeout = std::chrono::seconds(10);
   };
 

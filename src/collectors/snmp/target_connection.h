@@ -5,9 +5,11 @@
 //          --> [SNMPv3: engine ID probe, keys localized] --> requests, one at a time
 //
 // Numeric addresses resolve at once; host names go to the HostLookup and come back through
-// OnResolved(). net-snmp connects TCP sessions with a blocking connect(), which against a dead
-// host would stall every target, so a non-blocking connect proves the agent reachable first. The
-// session is opened through a SessionFactory: net-snmp's SnmpSession, or a fake agent in tests.
+// OnResolved(), within the resolver's timeout (a name with no answer by then is a `transport`
+// failure like any other resolve failure; the next poll asks again). net-snmp connects TCP
+// sessions with a blocking connect(), which against a dead host would stall every target, so a
+// non-blocking connect proves the agent reachable first. The session is opened through a
+// SessionFactory: net-snmp's SnmpSession, or a fake agent in tests.
 // SNMPv3 sessions start without the agent's engine ID: the probe's Report brings it.
 //
 // Every step that waits returns at once; each returns the failure that ends the poll, or nullopt

@@ -152,10 +152,30 @@ TEST_F(TargetReporterTest, LogsAFailureOncePerChange) {
   EXPECT_THAT(logged([&] { report.SkippedVarbinds(1, {"p"}); }), Not(HasSubstr("skipped")));
 }
 
+TEST_F(TargetReporterTest, TheLastSuccessTimestampIsZeroUntilASuccessAndFailuresKeepIt) {
+  TargetReporter report(config_, sink_, metrics_, runs_);
+  EXPECT_THAT(Rendered(), HasSubstr("netif_snmp_last_success_timestamp_seconds{target=\"sw1\"} 0"));
+  report.Failed({SnmpErrorKind::kTransport, "cannot resolve sw1: no answer within 5s"}, 5, "a");
+  EXPECT_EQ(Gauge("netif_snmp_last_success_timestamp_seconds"), 0);
+  report.Succeeded(100, 0.2, 1700000100.5, 2, "udp:x");
+  EXPECT_EQ(Gauge("netif_snmp_last_success_timestamp_seconds"), 1700000100.5);
+  report.Failed({SnmpErrorKind::kTimeout, "no response"}, 3, "udp:x");
+  report.Failed({SnmpErrorKind::kTimeout, "no response"}, 3, "udp:x");
+  EXPECT_EQ(Gauge("netif_snmp_last_success_timestamp_seconds"), 1700000100.5);
+  report.Succeeded(120, 0.2, 1700000120.5, 2, "udp:x");
+  EXPECT_EQ(Gauge("netif_snmp_last_success_timestamp_seconds"), 1700000120.5);
+}
+
 TEST_F(TargetReporterTest, RemoveGaugesDropsTheTargetsGauges) {
   TargetReporter report(config_, sink_, metrics_, runs_);
+  report.Publish(Records(1), SampleTime{100, 1700000000});
+  report.Succeeded(100, 0.1, 1700000000, 1, "udp:x");
   report.RemoveGauges();
-  EXPECT_THAT(Rendered(), Not(HasSubstr("netif_snmp_target_up{target=\"sw1\"}")));
+  const std::string text = Rendered();
+  for (const char* gauge : {"netif_snmp_target_up", "netif_snmp_poll_duration_seconds",
+                            "netif_snmp_last_success_timestamp_seconds", "netif_snmp_interfaces"}) {
+    EXPECT_THAT(text, Not(HasSubstr(std::string(gauge) + "{target=\"sw1\"}"))) << gauge;
+  }
 }
 
 }  // namespace
