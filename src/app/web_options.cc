@@ -1,41 +1,24 @@
 #include "app/web_options.h"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <memory>
 #include <optional>
+#include <utility>
 
+#include "config/web_config_file.h"
 #include "http/basic_auth.h"
+#include "util/file_reader.h"
 
 namespace netif {
 namespace {
 
-// Far above any certificate chain; a web config cannot make the exporter read a huge file.
-constexpr std::size_t kMaxPemBytes = 1 << 20;
-
+// The bounded reader (a FIFO named as a certificate is refused, never waited on), with the cap
+// the web config's own check used.
 std::optional<std::string> ReadPem(const std::string& path, std::string* error) {
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!file) {
-    *error = "cannot read " + path + ": " + std::strerror(errno);
+  FileRead read = ReadRegularFile(path, kMaxPemFileBytes);
+  if (!read.ok()) {
+    *error = "cannot read " + path + ": " + read.Describe();
     return std::nullopt;
   }
-  std::string text;
-  char buffer[16 * 1024];
-  while (true) {
-    const std::size_t n = std::fread(buffer, 1, sizeof buffer, file.get());
-    text.append(buffer, n);
-    if (text.size() > kMaxPemBytes) {
-      *error = path + " is larger than 1 MiB";
-      return std::nullopt;
-    }
-    if (n < sizeof buffer) break;
-  }
-  if (std::ferror(file.get())) {
-    *error = "cannot read " + path + ": " + std::strerror(errno);
-    return std::nullopt;
-  }
-  return text;
+  return std::move(read.contents);
 }
 
 TlsVersion ToTlsVersion(uint16_t version) {

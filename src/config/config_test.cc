@@ -11,6 +11,8 @@
 #include <sstream>
 #include <string>
 
+#include "config/config_test_util.h"
+
 namespace netif {
 namespace {
 
@@ -135,7 +137,27 @@ TEST_F(ConfigFileTest, MissingFile) {
 
 TEST_F(ConfigFileTest, DirectoryInsteadOfFile) {
   EXPECT_EQ(LoadError({"--config.file=" + dir_.string()}),
-            "netif_exporter: config error: " + dir_.string() + ": cannot read: Is a directory");
+            "netif_exporter: config error: " + dir_.string() +
+                ": cannot read: not a regular file (a directory)");
+}
+
+TEST_F(ConfigFileTest, FifoInsteadOfFileIsRefusedWithoutWaitingForAWriter) {
+  const std::string fifo = (dir_ / "config.yml").string();
+  config_testing::MakeFifo(fifo);
+  const auto error = config_testing::WithoutBlocking(fifo, [&] {
+    return LoadError({"--config.file=" + fifo, "--check-config"});
+  });
+  EXPECT_EQ(error,
+            "netif_exporter: config error: " + fifo + ": cannot read: not a regular file (a FIFO)");
+}
+
+TEST_F(ConfigFileTest, EndlessDeviceInsteadOfFileIsRefused) {
+  // /dev/zero never ends; /dev/null is empty but still no configuration file.
+  for (const std::string device : {"/dev/zero", "/dev/null"}) {
+    EXPECT_EQ(LoadError({"--config.file=" + device}),
+              "netif_exporter: config error: " + device +
+                  ": cannot read: not a regular file (a character device)");
+  }
 }
 
 TEST_F(ConfigFileTest, ErrorsInTheFileNameTheFileAndLine) {

@@ -22,8 +22,10 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 using config_testing::At;
+using config_testing::MakeFifo;
 using config_testing::ParseError;
 using config_testing::ParseOk;
+using config_testing::WithoutBlocking;
 
 // Sets an environment variable for one test and restores the old state afterwards.
 class ScopedEnv {
@@ -311,6 +313,19 @@ TEST(SnmpConfigTest, SecretErrorsNameTheKey) {
             At(3,
                "snmp.targets[0].community_file: cannot read /nonexistent/c: No such file or "
                "directory"));
+  const std::string fifo = TempFile("netif_snmp_secret_fifo", "");
+  std::filesystem::remove(fifo);
+  MakeFifo(fifo);
+  EXPECT_EQ(WithoutBlocking(fifo,
+                            [&] {
+                              return ParseError(
+                                  "snmp:\n  targets:\n"
+                                  "    - {name: a, address: h, community_file: " +
+                                  fifo + "}\n");
+                            }),
+            At(3, "snmp.targets[0].community_file: cannot read " + fifo +
+                      ": not a regular file (a FIFO)"));
+  std::filesystem::remove(fifo);
   const std::string empty_file = TempFile("empty_secret.txt", "\n");
   EXPECT_EQ(ParseError("snmp:\n  targets:\n"
                        "    - {name: a, address: h, community_file: " +

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "config/duration.h"
+#include "util/file_reader.h"
 
 namespace netif::config_yaml {
 namespace {
@@ -83,20 +84,14 @@ void CheckDurations(const Field& where, const SnmpPollSettings& s) {
 // secret. Any failure is a config error at the key that named the file.
 std::string ReadSecretFile(const Field& f) {
   const std::string path = f.Path();
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!file) f.Fail("cannot read " + path + ": " + std::strerror(errno));
-  std::string text;
-  char buffer[1024];
-  while (true) {
-    const size_t n = std::fread(buffer, 1, sizeof(buffer), file.get());
-    text.append(buffer, n);
-    if (text.size() > kMaxSnmpSecretFileBytes) {
-      f.Fail(path + " is larger than " + std::to_string(kMaxSnmpSecretFileBytes) +
-             " bytes; is it the right file?");
-    }
-    if (n < sizeof(buffer)) break;
+  // The bounded reader: a FIFO or a device named here is refused at once, never waited on.
+  FileRead read = ReadRegularFile(path, kMaxSnmpSecretFileBytes);
+  if (read.status == FileReadStatus::kTooLarge) {
+    f.Fail(path + " is larger than " + std::to_string(kMaxSnmpSecretFileBytes) +
+           " bytes; is it the right file?");
   }
-  if (std::ferror(file.get())) f.Fail("cannot read " + path + ": " + std::strerror(errno));
+  if (!read.ok()) f.Fail("cannot read " + path + ": " + read.Describe());
+  std::string text = std::move(read.contents);
   if (text.ends_with("\r\n")) {
     text.resize(text.size() - 2);
   } else if (text.ends_with("\n")) {

@@ -14,6 +14,7 @@
 #include <set>
 
 #include "config/yaml_fields.h"
+#include "util/file_reader.h"
 
 namespace netif {
 namespace {
@@ -26,8 +27,6 @@ using config_yaml::KeyRule;
 
 // A web config file is a few lines; anything larger is surely the wrong file.
 constexpr size_t kMaxWebConfigFileBytes = 1 << 20;
-// Certificates, keys and CA bundles are read only far enough to find a PEM block.
-constexpr size_t kMaxPemProbeBytes = 1 << 20;
 
 struct Named {
   std::string_view name;
@@ -435,17 +434,10 @@ std::string_view CipherSuiteName(uint16_t id) { return NameOf(kCipherSuites, id)
 std::string_view CurveName(uint16_t id) { return NameOf(kCurves, id); }
 
 std::optional<std::string> CheckPemFileReadable(const std::string& path) {
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!file) return "cannot read " + path + ": " + std::strerror(errno);
-  std::string text;
-  char buffer[16 * 1024];
-  while (text.size() < kMaxPemProbeBytes) {
-    const size_t n = std::fread(buffer, 1, sizeof(buffer), file.get());
-    text.append(buffer, n);
-    if (text.find("-----BEGIN ") != std::string::npos) return std::nullopt;
-    if (n < sizeof(buffer)) break;
-  }
-  if (std::ferror(file.get())) return "cannot read " + path + ": " + std::strerror(errno);
+  const FileRead read = ReadRegularFile(path, kMaxPemFileBytes);
+  if (!read.ok()) return "cannot read " + path + ": " + read.Describe();
+  const std::string& text = read.contents;
+  if (text.find("-----BEGIN ") != std::string::npos) return std::nullopt;
   if (text.empty()) return path + " is empty";
   // Never quote the content: this may be the private key.
   return path + " holds no PEM block (no \"-----BEGIN \" line)";

@@ -91,8 +91,13 @@ struct WebSecurityConfig {
 // stays pure (the fuzz target and most tests pass none, and no file is touched).
 using WebFileCheck = std::function<std::optional<std::string>(const std::string& path)>;
 
-// The real check: the file opens, reads, and holds a PEM block ("-----BEGIN "). The reason
-// names the file and never quotes its content.
+// The most of a certificate, key or CA bundle file read (here and when TLS is loaded): far above
+// any certificate chain, so a web config cannot make the exporter read a huge file.
+inline constexpr size_t kMaxPemFileBytes = 1 << 20;
+
+// The real check: the file is a regular file of at most kMaxPemFileBytes (read with the bounded
+// reader, so a FIFO never blocks) and holds a PEM block ("-----BEGIN "). The reason names the
+// file and never quotes its content.
 std::optional<std::string> CheckPemFileReadable(const std::string& path);
 
 // Parses the web config YAML; `file_name` names it in messages and gives the folder relative

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "config/config_test_util.h"
 #include "config/flags.h"
 
 namespace netif {
@@ -423,7 +424,15 @@ TEST_F(WebConfigFilesTest, CheckPemFileReadable) {
   EXPECT_EQ(CheckPemFileReadable(missing),
             "cannot read " + missing + ": No such file or directory");
   EXPECT_EQ(CheckPemFileReadable(dir_.string()),
-            "cannot read " + dir_.string() + ": Is a directory");
+            "cannot read " + dir_.string() + ": not a regular file (a directory)");
+  const std::string fifo = (dir_ / "fifo.crt").string();
+  config_testing::MakeFifo(fifo);
+  EXPECT_EQ(config_testing::WithoutBlocking(fifo, [&] { return CheckPemFileReadable(fifo); }),
+            "cannot read " + fifo + ": not a regular file (a FIFO)");
+  EXPECT_EQ(CheckPemFileReadable("/dev/zero"),
+            "cannot read /dev/zero: not a regular file (a character device)");
+  const std::string huge = Write("huge.pem", std::string(kMaxPemFileBytes, '#') + kPemCert);
+  EXPECT_EQ(CheckPemFileReadable(huge), "cannot read " + huge + ": larger than 1048576 bytes");
   const std::string empty = Write("empty.crt", "");
   EXPECT_EQ(CheckPemFileReadable(empty), empty + " is empty");
   const std::string der = Write("key.der", "secretkeybytes-not-pem");

@@ -9,6 +9,8 @@
 #include <memory>
 #include <sstream>
 
+#include "util/file_reader.h"
+
 namespace netif::config_yaml {
 
 using std::chrono::milliseconds;
@@ -230,25 +232,13 @@ std::optional<std::string> LoadYamlDocument(std::string_view yaml_text, std::str
 }
 
 FileText ReadConfigFile(const std::string& path, size_t max_bytes) {
+  FileRead read = ReadRegularFile(path, max_bytes);
   FileText contents;
-  const std::string prefix = "netif_exporter: config error: " + path + ": cannot read: ";
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!file) {
-    contents.error = prefix + std::strerror(errno);
-    return contents;
+  if (read.ok()) {
+    contents.text = std::move(read.contents);
+  } else {
+    contents.error = "netif_exporter: config error: " + path + ": cannot read: " + read.Describe();
   }
-  char buffer[64 * 1024];
-  while (true) {
-    const size_t n = std::fread(buffer, 1, sizeof(buffer), file.get());
-    contents.text.append(buffer, n);
-    if (contents.text.size() > max_bytes) {
-      contents.error = prefix + "larger than " + std::to_string(max_bytes) + " bytes";
-      return contents;
-    }
-    if (n < sizeof(buffer)) break;
-  }
-  // A directory opens fine on Linux and fails on the first read (EISDIR).
-  if (std::ferror(file.get())) contents.error = prefix + std::strerror(errno);
   return contents;
 }
 

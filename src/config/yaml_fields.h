@@ -121,9 +121,10 @@ std::string FormatLoadError(std::string_view file_name, const LoadError& error);
 std::optional<std::string> LoadYamlDocument(std::string_view yaml_text, std::string_view file_name,
                                             const std::function<void(const Field& root)>& load);
 
-// Reads a whole configuration file with stdio (this room may not use util/), refusing anything
-// over `max_bytes`. On failure returns the one-line message "netif_exporter: config error: PATH:
-// cannot read: why" in `error`.
+// Reads a whole configuration file with the bounded reader (util/file_reader.h): a regular file
+// of at most `max_bytes`; a FIFO, a device or a directory is refused at once, never waited on. On
+// failure returns the one-line message "netif_exporter: config error: PATH: cannot read: why" in
+// `error`.
 struct FileText {
   std::string text;
   std::string error;  // empty on success

@@ -55,8 +55,13 @@ std::size_t CountOpenFds() {
   return count > 0 ? count - 1 : 0;  // minus the descriptor opendir itself holds
 }
 
+// Caps for the bounded reads: /proc/stat grows with CPUs and interrupt lines, /proc/self/stat is
+// one line of numbers.
+constexpr std::size_t kMaxProcStatBytes = 4 << 20;
+constexpr std::size_t kMaxProcSelfStatBytes = 64 << 10;
+
 double BootTimeSeconds(const FileReader& fs) {
-  const auto stat = fs.ReadFile("/proc/stat");
+  const auto stat = fs.ReadFile("/proc/stat", kMaxProcStatBytes);
   if (!stat) return 0;
   const auto pos = stat->find("btime ");
   if (pos == std::string::npos) return 0;
@@ -67,7 +72,7 @@ double BootTimeSeconds(const FileReader& fs) {
 
 void AppendProcessMetrics(std::string& out) {
   RealFileReader fs;
-  const auto stat = fs.ReadFile("/proc/self/stat");
+  const auto stat = fs.ReadFile("/proc/self/stat", kMaxProcSelfStatBytes);
   if (stat) {
     // The command name in parentheses may hold spaces; fields are counted after its ')'.
     const auto close = stat->rfind(')');

@@ -51,7 +51,9 @@ TEST(RendererTest, EscapesHostileDeviceNames) {
   snapshot.interfaces = {View("a\"b\\c\xFF", 1)};
   std::string out;
   RenderInterfaces(snapshot, out);
-  EXPECT_THAT(out, HasSubstr("netif_receive_bytes_total{device=\"a\\\"b\\\\c\xEF\xBF\xBD\"} 1\n"));
+  // An invalid byte is written "\xFF", and then the backslash too is escaped ("\x5C"), so the
+  // name with the byte 0xFF and one with the text "\xFF" differ.
+  EXPECT_THAT(out, HasSubstr("netif_receive_bytes_total{device=\"a\\\"b\\\\x5Cc\\\\xFF\"} 1\n"));
 }
 
 TEST(RendererTest, InfoMetricCarriesAttributesAsLabels) {

@@ -93,6 +93,56 @@ std::string_view EscapeForHelp(const char& c) {
   }
 }
 
+// True when `raw` must be written in the hex-escaped form (AppendEscapedLabelValue): it holds an
+// invalid UTF-8 sequence, or a backslash followed by 'x' (which the valid form would leave looking
+// like an escape).
+bool NeedsHexEscapes(std::string_view raw) {
+  for (std::size_t i = 0; i < raw.size();) {
+    const auto c = static_cast<unsigned char>(raw[i]);
+    if (c < 0x80) {
+      if (c == '\\' && i + 1 < raw.size() && raw[i + 1] == 'x') return true;
+      ++i;
+      continue;
+    }
+    const std::size_t length = ValidUtf8SequenceLength(raw.substr(i));
+    if (length == 0) return true;
+    i += length;
+  }
+  return false;
+}
+
+// The hex-escaped form: each byte outside a valid UTF-8 sequence and each backslash as "\xHH"
+// (written with its backslash escaped for the exposition), '"' and newline escaped as usual.
+char* WriteHexEscaped(char* cursor, std::string_view raw) {
+  constexpr char kHex[] = "0123456789ABCDEF";
+  const auto put_hex = [&cursor, &kHex](unsigned char byte) {
+    *cursor++ = '\\';
+    *cursor++ = '\\';
+    *cursor++ = 'x';
+    *cursor++ = kHex[byte >> 4];
+    *cursor++ = kHex[byte & 0xF];
+  };
+  while (!raw.empty()) {
+    const auto c = static_cast<unsigned char>(raw[0]);
+    std::size_t length = 1;
+    if (c == '\\') {
+      put_hex(c);
+    } else if (c < 0x80) {
+      const std::string_view escaped = EscapeForLabelValue(raw[0]);
+      std::memcpy(cursor, escaped.data(), escaped.size());
+      cursor += escaped.size();
+    } else if ((length = ValidUtf8SequenceLength(raw)) == 0) {
+      put_hex(c);
+      length = 1;
+    } else {
+      std::memcpy(cursor, raw.data(), length);
+      cursor += length;
+    }
+    raw.remove_prefix(length);
+  }
+  return cursor;
+}
+
 }  // namespace
 
 void AppendEscapedLabelValue(std::string& out, std::string_view raw) {
@@ -111,7 +161,11 @@ char* WriteEscapedLabelValue(char* cursor, std::string_view raw) {
   std::size_t plain = 0;
   while (plain < raw.size() && !needs_care(raw[plain])) ++plain;
   if (plain > 0) std::memcpy(cursor, raw.data(), plain);  // raw.data() may be null when empty
-  return WriteSanitized(cursor + plain, raw.substr(plain), EscapeForLabelValue);
+  if (plain == raw.size()) return cursor + plain;
+  // The plain prefix holds no backslash and no byte above 0x7F, so the rest decides the form.
+  const std::string_view rest = raw.substr(plain);
+  if (NeedsHexEscapes(rest)) return WriteHexEscaped(cursor + plain, rest);
+  return WriteSanitized(cursor + plain, rest, EscapeForLabelValue);
 }
 
 void AppendEscapedHelp(std::string& out, std::string_view raw) {

@@ -35,6 +35,14 @@ constexpr SelfMetricDefinition kSelfMetrics[] = {
      "collector"},
     {"netif_parse_errors_total", MetricType::kCounter,
      "Malformed input skipped by a collector's parser (a line, a message, a PDU).", "collector"},
+    {"netif_file_read_errors_total", MetricType::kCounter,
+     "Files a collector refused to read, by reason: not_regular_file (a FIFO, a device, a "
+     "directory in place of a procfs or sysfs file) or too_large (over the file's size cap).",
+     "collector,reason"},
+    {"netif_sysfs_missing_interfaces", MetricType::kGauge,
+     "Interfaces of the last local pass listed in /proc/net/dev but without a sysfs directory: "
+     "exported with their counters and no sysfs link attributes.",
+     ""},
     {"netif_netlink_events_total", MetricType::kCounter,
      "Link messages received from rtnetlink (dumps and events).", ""},
     {"netif_netlink_resyncs_total", MetricType::kCounter,

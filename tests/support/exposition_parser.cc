@@ -262,4 +262,30 @@ std::string FormatSeries(const Sample& sample) {
   return text + '}';
 }
 
+std::vector<std::string> DuplicateSeries(const Exposition& exposition) {
+  std::map<std::string, std::vector<int>> lines_of_series;
+  for (const Sample& sample : exposition.samples) {
+    lines_of_series[FormatSeries(sample)].push_back(sample.line);
+  }
+  std::vector<std::string> duplicates;
+  for (const auto& [series, lines] : lines_of_series) {
+    if (lines.size() < 2) continue;
+    std::string text = series + " on lines";
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      text += (i == 0 ? " " : ", ") + std::to_string(lines[i]);
+    }
+    duplicates.push_back(std::move(text));
+  }
+  return duplicates;
+}
+
+::testing::AssertionResult HasNoDuplicateSeries(const Exposition& exposition) {
+  const std::vector<std::string> duplicates = DuplicateSeries(exposition);
+  if (duplicates.empty()) return ::testing::AssertionSuccess();
+  ::testing::AssertionResult failure = ::testing::AssertionFailure();
+  failure << duplicates.size() << " duplicate series:";
+  for (const auto& duplicate : duplicates) failure << "\n  " << duplicate;
+  return failure;
+}
+
 }  // namespace netif::testing_support

@@ -6,6 +6,8 @@
 // Thread-safety: plain values; ParseExposition is a pure function.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <map>
 #include <optional>
 #include <set>
@@ -50,5 +52,13 @@ Exposition ParseExposition(std::string_view text);
 
 // `name{a="x",b="y"}` with labels sorted, for messages.
 std::string FormatSeries(const Sample& sample);
+
+// Every series (a name and a label set, as Prometheus identifies it after unescaping) that occurs
+// more than once, as "name{...} on lines 3, 9"; empty when every series is unique. Prometheus
+// keeps one of such samples and drops the others (with a "duplicate sample" error).
+std::vector<std::string> DuplicateSeries(const Exposition& exposition);
+
+// For EXPECT_TRUE/ASSERT_TRUE on any scrape: fails listing every duplicate series.
+::testing::AssertionResult HasNoDuplicateSeries(const Exposition& exposition);
 
 }  // namespace netif::testing_support

@@ -1,5 +1,6 @@
 #include "support/exposition_parser.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -54,6 +55,20 @@ TEST(ExpositionParserTest, ReportsEveryProblemWithItsLine) {
         "line 10: samples of family a are not contiguous", "missing final newline"}) {
     EXPECT_NE(all.find(expected), std::string::npos) << "no \"" << expected << "\" in:\n" << all;
   }
+}
+
+TEST(ExpositionParserTest, DuplicateSeriesAreTheSameNameAndLabelsAfterUnescaping) {
+  // Label order and escapes do not make two series: Prometheus compares the unescaped sets.
+  const Exposition e = ParseExposition(
+      "m{a=\"x\",b=\"1\"} 1\n"
+      "m{b=\"1\",a=\"x\"} 2\n"
+      "m{a=\"y\",b=\"1\"} 3\n"
+      "n{a=\"\\\\\"} 1\n"
+      "n{a=\"\\\\\"} 2\n");
+  EXPECT_THAT(DuplicateSeries(e), ::testing::ElementsAre("m{a=\"x\",b=\"1\"} on lines 1, 2",
+                                                         ::testing::StartsWith("n{")));
+  EXPECT_FALSE(HasNoDuplicateSeries(e));
+  EXPECT_TRUE(HasNoDuplicateSeries(ParseExposition("m{a=\"x\"} 1\nm{a=\"y\"} 1\n")));
 }
 
 TEST(ExpositionParserTest, FamilyOfStripsSuffixesOnlyForDeclaredStems) {

@@ -17,9 +17,9 @@ class RecordingFileReader final : public FileReader {
   // `inner` must outlive this reader.
   explicit RecordingFileReader(const FileReader& inner) : inner_(inner) {}
 
-  std::optional<std::string> ReadFile(const std::string& path) const override {
+  FileRead Read(const std::string& path, std::size_t max_bytes) const override {
     reads.push_back(path);
-    return inner_.ReadFile(path);
+    return inner_.Read(path, max_bytes);
   }
   std::optional<std::vector<std::string>> ListDirectory(const std::string& path) const override {
     return inner_.ListDirectory(path);
@@ -39,7 +39,7 @@ class RecordingFileReader final : public FileReader {
     return sysfs;
   }
 
-  mutable std::vector<std::string> reads;          // ReadFile() paths, in order
+  mutable std::vector<std::string> reads;          // Read() paths, in order
   mutable std::vector<std::string> exists_checks;  // Exists() paths, in order
 
  private:

@@ -15,7 +15,12 @@
 namespace netif {
 namespace {
 
+// Bounds on what is remembered to log only once: past them, still counted, no longer logged.
 constexpr std::size_t kMaxRememberedParseErrors = 1000;
+constexpr std::size_t kMaxRememberedRefusedPaths = 1000;
+constexpr std::size_t kMaxRememberedSysfsMissing = 10000;
+// Devices named in one "no sysfs directory" line; the rest are only counted in it.
+constexpr std::size_t kMaxDevicesPerLine = 10;
 
 }  // namespace
 
@@ -28,7 +33,9 @@ LocalSource::LocalSource(Options options, const FileReader& fs, RecordSink& sink
       after_pass_(std::move(after_pass)),
       procfs_runs_(self_metrics, "procfs", StaleAfter(options_.interval)),
       sysfs_runs_(self_metrics, "sysfs", StaleAfter(options_.interval)),
-      parse_errors_(self_metrics.Counter("netif_parse_errors_total", {{"collector", "procfs"}})) {}
+      parse_errors_(self_metrics.Counter("netif_parse_errors_total", {{"collector", "procfs"}})),
+      sysfs_missing_interfaces_(self_metrics.Gauge("netif_sysfs_missing_interfaces")),
+      self_metrics_(self_metrics) {}
 
 LocalSource::~LocalSource() { Stop(); }
 
@@ -65,18 +72,57 @@ void LocalSource::ReportParseErrors(const std::vector<std::string>& errors) {
   }
 }
 
+void LocalSource::ReportRefusedReads(std::string_view collector,
+                                     const std::vector<RefusedRead>& refused) {
+  for (const auto& read : refused) {
+    self_metrics_
+        .Counter("netif_file_read_errors_total",
+                 {{"collector", std::string(collector)}, {"reason", std::string(read.reason)}})
+        .Increment();
+    if (reported_refused_paths_.size() >= kMaxRememberedRefusedPaths) continue;
+    if (reported_refused_paths_.insert(read.path).second) {
+      LogWarn("refused to read file",
+              {{"collector", collector}, {"file", read.path}, {"error", read.why}});
+    }
+  }
+}
+
+void LocalSource::ReportMissingSysfs(const std::vector<std::string>& names) {
+  std::string listed;
+  std::size_t count = 0;
+  for (const auto& name : names) {
+    if (reported_sysfs_missing_.size() >= kMaxRememberedSysfsMissing) break;
+    if (!reported_sysfs_missing_.insert(name).second) continue;
+    if (count < kMaxDevicesPerLine) {
+      if (!listed.empty()) listed += ' ';
+      listed += name;
+    }
+    ++count;
+  }
+  if (count == 0) return;
+  if (count > kMaxDevicesPerLine) listed += " ...";
+  LogWarn("interfaces in /proc/net/dev have no sysfs directory; exported without link attributes",
+          {{"collector", "sysfs"},
+           {"directory", options_.sysfs_root + "/class/net"},
+           {"count", static_cast<uint64_t>(count)},
+           {"devices", listed}});
+}
+
 void LocalSource::OnLinkEvent(const InterfaceRecord& record) {
   std::lock_guard lock(events_mutex_);
   dirty_.insert(record.name);
 }
 
-bool LocalSource::ReadAttributes(InterfaceRecord& record, bool dirty) {
+LocalSource::SysfsPresence LocalSource::ReadAttributes(InterfaceRecord& record, bool dirty,
+                                                       std::vector<RefusedRead>& refused) {
   const uint64_t every = static_cast<uint64_t>(std::max(1, options_.attribute_refresh_passes));
   const bool netlink = options_.netlink_runs;
   auto cached = attribute_cache_.find(record.name);
   // Each device is due on its own pass modulo `every`, so the re-reads spread evenly.
   const bool due =
       cached == attribute_cache_.end() || dirty || pass_ - cached->second.read_at_pass >= every;
+  const bool known_missing = cached != attribute_cache_.end() && cached->second.sysfs_missing;
+  if (!due && known_missing) return SysfsPresence::kKnownMissing;
   if (!due) {
     const CachedAttributes& entry = cached->second;
     record.attributes = entry.others ? *entry.others : LinkAttributes{};
@@ -84,7 +130,7 @@ bool LocalSource::ReadAttributes(InterfaceRecord& record, bool dirty) {
     record.attributes.duplex = entry.duplex;
     record.attributes.is_virtual = entry.is_virtual;
     // With netlink nothing is read between refreshes: link state and settings come from events.
-    if (netlink) return true;
+    if (netlink) return SysfsPresence::kRead;
   }
   // What sysfs owns (model/link_facts.h): the state every pass, the rest when due.
   const LinkFactsSet owned = SysfsOwnedFacts(netlink);
@@ -92,9 +138,16 @@ bool LocalSource::ReadAttributes(InterfaceRecord& record, bool dirty) {
   for (const LinkFacts facts : kAllLinkFacts) {
     if (owned.Has(facts) && (due || facts == LinkFacts::kState)) options.facts.Add(facts);
   }
-  if (!sysfs_.ReadAttributes(record.name, options, record.attributes)) {
+  if (!sysfs_.ReadAttributes(record.name, options, record.attributes, &refused)) {
+    record.attributes = LinkAttributes{};
+    if (known_missing) {
+      // Still missing: checked again a refresh period later. (Had it been deleted meanwhile,
+      // its counters stay one pass longer; it was reported when first found missing.)
+      cached->second.read_at_pass = pass_;
+      return SysfsPresence::kKnownMissing;
+    }
     if (cached != attribute_cache_.end()) attribute_cache_.erase(cached);
-    return false;
+    return SysfsPresence::kMissing;
   }
   if (due) {
     // Spread: a device seen first at pass p is next due at a pass depending on its name.
@@ -115,7 +168,7 @@ bool LocalSource::ReadAttributes(InterfaceRecord& record, bool dirty) {
     }
     attribute_cache_.insert_or_assign(record.name, std::move(entry));
   }
-  return true;
+  return SysfsPresence::kRead;
 }
 
 bool LocalSource::RunOnce() {
@@ -124,8 +177,17 @@ bool LocalSource::RunOnce() {
   const SampleTime time = NowSampleTime();
   InterfaceRecords records;
   std::vector<std::string> parse_errors;
-  const Status status = procfs_runs_.Time([&] { return procfs_.Collect(records, parse_errors); });
+  std::vector<RefusedRead> refused;
+  const Status status =
+      procfs_runs_.Time([&] { return procfs_.Collect(records, parse_errors, &refused); });
   ReportParseErrors(parse_errors);
+  // Not logged here: the procfs collector's failure line already names the file and the reason.
+  for (const auto& read : refused) {
+    self_metrics_
+        .Counter("netif_file_read_errors_total",
+                 {{"collector", "procfs"}, {"reason", std::string(read.reason)}})
+        .Increment();
+  }
   if (!status.ok()) return false;
 
   std::unordered_set<std::string> dirty;
@@ -146,16 +208,27 @@ bool LocalSource::RunOnce() {
 void LocalSource::ReadSysfs(InterfaceRecords& records,
                             const std::unordered_set<std::string>& dirty) {
   ++pass_;
+  std::vector<RefusedRead> refused;
+  std::vector<std::size_t> missing;  // kept records whose sysfs directory was not there
+  std::size_t known_missing = 0;
   // Kept records are compacted in place: a second vector of records doubled the pass's peak.
   std::size_t kept_count = 0;
   for (auto& record : records) {
     if (!options_.filter.Allows(record.name)) continue;
-    // A device that vanished between the two reads is simply not in this sample.
-    if (!ReadAttributes(record, !dirty.empty() && dirty.contains(record.name))) continue;
+    const SysfsPresence presence =
+        ReadAttributes(record, !dirty.empty() && dirty.contains(record.name), refused);
+    if (presence == SysfsPresence::kMissing) missing.push_back(kept_count);
+    if (presence == SysfsPresence::kKnownMissing) ++known_missing;
     if (&records[kept_count] != &record) records[kept_count] = std::move(record);
     ++kept_count;
   }
   records.erase(records.begin() + static_cast<std::ptrdiff_t>(kept_count), records.end());
+  ReportRefusedReads("sysfs", refused);
+  std::vector<std::string> newly_missing;
+  if (!missing.empty()) newly_missing = ConfirmMissing(records, missing);
+  ReportMissingSysfs(newly_missing);
+  sysfs_missing_interfaces_.Set(static_cast<double>(known_missing + newly_missing.size()));
+
   InterfaceRecords& kept = records;
   // Forget devices that are gone, so churn does not grow the cache.
   if (attribute_cache_.size() > kept.size()) {
@@ -168,6 +241,41 @@ void LocalSource::ReadSysfs(InterfaceRecords& records,
     }
     attribute_cache_.swap(live);
   }
+}
+
+std::vector<std::string> LocalSource::ConfirmMissing(InterfaceRecords& records,
+                                                     const std::vector<std::size_t>& missing) {
+  // The kernel creates a device's sysfs directory before listing it in /proc/net/dev and
+  // unlists it before removing the directory: a device still listed after its directory was
+  // found missing has none in this sysfs. One that is no longer listed was deleted meanwhile.
+  InterfaceRecords listed_now;
+  std::vector<std::string> ignored_errors;
+  std::unordered_set<std::string> listed;
+  if (procfs_.Collect(listed_now, ignored_errors).ok()) {
+    for (auto& record : listed_now) listed.insert(std::move(record.name));
+  }
+  const uint64_t every = static_cast<uint64_t>(std::max(1, options_.attribute_refresh_passes));
+  std::vector<std::string> confirmed;
+  std::size_t next_missing = 0;
+  std::size_t kept_count = 0;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    InterfaceRecord& record = records[i];
+    const bool was_missing = next_missing < missing.size() && missing[next_missing] == i;
+    if (was_missing) {
+      ++next_missing;
+      if (!listed.contains(record.name)) continue;  // deleted: not in this sample
+      CachedAttributes entry;
+      // Checked again when due, spread by name like a first read.
+      entry.read_at_pass = pass_ - std::hash<std::string>{}(record.name) % every;
+      entry.sysfs_missing = true;
+      attribute_cache_.insert_or_assign(record.name, std::move(entry));
+      confirmed.push_back(record.name);
+    }
+    if (kept_count != i) records[kept_count] = std::move(record);
+    ++kept_count;
+  }
+  records.erase(records.begin() + static_cast<std::ptrdiff_t>(kept_count), records.end());
+  return confirmed;
 }
 
 std::unique_ptr<Source> MakeLocalSource(const Config& config, SourceContext& context) {

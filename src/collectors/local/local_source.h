@@ -11,6 +11,17 @@
 //    the carrier) and every attribute_refresh_passes as a safety net. A pass then reads
 //    /proc/net/dev and no sysfs file at all; the store keeps the last event's state and settings.
 //
+// An interface /proc/net/dev lists but sysfs does not (a host's /proc with the container's /sys,
+// say) keeps its counters: it is applied without the attributes sysfs would give, counted in
+// netif_sysfs_missing_interfaces and logged once. A device whose sysfs directory is gone because it
+// was just deleted is told apart by reading /proc/net/dev again: the kernel lists a device there
+// only while its sysfs directory exists.
+//
+// A file that is not a regular file or is over its cap (util/file_reader.h) is refused, never
+// waited on; each is counted in netif_file_read_errors_total{collector,reason} and logged once per
+// path. A refused /proc/net/dev fails the pass (procfs collector_success 0); a refused attribute
+// only leaves its field out.
+//
 // Thread-safety: Start()/Stop() from the app's thread. RunOnce() REQUIRES external
 // synchronization (the source's thread, or a test). OnLinkEvent() is safe to call from any thread,
 // concurrently with RunOnce().
@@ -24,6 +35,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -78,11 +90,28 @@ class LocalSource final : public Source {
   void OnLinkEvent(const InterfaceRecord& record);
 
  private:
+  // What ReadAttributes() found of a device's sysfs directory.
+  enum class SysfsPresence {
+    kRead,          // there; `record.attributes` has what sysfs owns
+    kMissing,       // not there: vanished, or never in this sysfs (to be told apart)
+    kKnownMissing,  // not there, as at an earlier pass that found it listed in /proc/net/dev
+  };
+
   void ReportParseErrors(const std::vector<std::string>& errors);
+  // Counts each refused read and logs it once per path.
+  void ReportRefusedReads(std::string_view collector, const std::vector<RefusedRead>& refused);
   // Reads the sysfs part of each record the filter keeps; drops the others and the vanished.
   void ReadSysfs(InterfaceRecords& records, const std::unordered_set<std::string>& dirty);
-  // Sets the sysfs part of `record.attributes`, from cache unless due. False: the device vanished.
-  bool ReadAttributes(InterfaceRecord& record, bool dirty);
+  // Sets the sysfs part of `record.attributes`, from cache unless due.
+  SysfsPresence ReadAttributes(InterfaceRecord& record, bool dirty,
+                               std::vector<RefusedRead>& refused);
+  // Of the kept records at `missing` (indexes, ascending), drops those /proc/net/dev no longer
+  // lists (deleted since the pass read it) and remembers the others as without sysfs. Returns the
+  // names of the others.
+  std::vector<std::string> ConfirmMissing(InterfaceRecords& records,
+                                          const std::vector<std::size_t>& missing);
+  // Logs the devices of `names` not logged before, in one line.
+  void ReportMissingSysfs(const std::vector<std::string>& names);
 
   Options options_;
   ProcfsReader procfs_;
@@ -92,6 +121,8 @@ class LocalSource final : public Source {
   CollectorRuns procfs_runs_;
   CollectorRuns sysfs_runs_;
   prometheus::Counter& parse_errors_;
+  prometheus::Gauge& sysfs_missing_interfaces_;
+  SelfMetrics& self_metrics_;
   std::unique_ptr<PeriodicThread> thread_;
 
   // Source thread only. What the last due read gave, without link state, kept compact: with
@@ -105,10 +136,14 @@ class LocalSource final : public Source {
     // The other attributes the read gave (without netlink: ifindex, mtu, address, ...); null
     // when there are none.
     std::unique_ptr<const LinkAttributes> others;
+    // The device has no sysfs directory (kKnownMissing); checked again when due.
+    bool sysfs_missing = false;
   };
   std::unordered_map<std::string, CachedAttributes> attribute_cache_;
   uint64_t pass_ = 0;
-  std::set<std::string> reported_parse_errors_;  // log each distinct malformed line once
+  std::set<std::string> reported_parse_errors_;   // log each distinct malformed line once
+  std::set<std::string> reported_refused_paths_;  // log each refused file once
+  std::set<std::string> reported_sysfs_missing_;  // log each device without sysfs once
 
   // Devices with an RTM_NEWLINK since a pass last took them, handed over by OnLinkEvent (netlink
   // thread); guarded by events_mutex_.

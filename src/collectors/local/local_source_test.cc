@@ -2,14 +2,18 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "analytics/analytics_settings.h"
+#include "exposition/renderer.h"
 #include "model/sample_time.h"
 #include "store/store.h"
+#include "support/exposition_parser.h"
 #include "support/recording_file_reader.h"
 #include "util/clock.h"
 
@@ -17,6 +21,42 @@ namespace netif {
 namespace {
 
 using testing_support::RecordingFileReader;
+
+// A /proc/net/dev line with these receive and transmit bytes.
+std::string NetDevLine(const std::string& device, uint64_t rx_bytes, uint64_t tx_bytes) {
+  return "  " + device + ": " + std::to_string(rx_bytes) + " 1 0 0 0 0 0 0 " +
+         std::to_string(tx_bytes) + " 2 0 0 0 0 0 0\n";
+}
+
+constexpr char kNetDevHeader[] =
+    "Inter-|   Receive                                                |  Transmit\n"
+    " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs "
+    "drop fifo colls carrier compressed\n";
+
+// Serves /proc/net/dev from a list of texts, one per read (the last one from then on), and every
+// other path from `inner`: a device can vanish between two reads of one pass.
+class ChangingNetDev final : public FileReader {
+ public:
+  ChangingNetDev(const FileReader& inner, std::vector<std::string> net_dev_texts)
+      : inner_(inner), texts_(std::move(net_dev_texts)) {}
+  FileRead Read(const std::string& path, std::size_t max_bytes) const override {
+    if (path != "/proc/net/dev") return inner_.Read(path, max_bytes);
+    FileRead read;
+    read.status = FileReadStatus::kOk;
+    read.contents = texts_[std::min(reads_++, texts_.size() - 1)];
+    return read;
+  }
+  std::optional<std::vector<std::string>> ListDirectory(const std::string& path) const override {
+    return inner_.ListDirectory(path);
+  }
+  bool Exists(const std::string& path) const override { return inner_.Exists(path); }
+  std::size_t net_dev_reads() const { return reads_; }
+
+ private:
+  const FileReader& inner_;
+  std::vector<std::string> texts_;
+  mutable std::size_t reads_ = 0;
+};
 
 constexpr char kNetDev[] =
     "Inter-|   Receive                                                |  Transmit\n"
@@ -58,6 +98,19 @@ class LocalSourceTest : public ::testing::Test {
   }
   const LinkAttributes& Eth0() const {
     return store_.Current()->interfaces.at(0)->record.attributes;
+  }
+  // The interface named `name` in the store's snapshot, or null.
+  const InterfaceRecord* Find(const std::string& name) const {
+    for (const auto& view : store_.Current()->interfaces) {
+      if (view->record.name == name) return &view->record;
+    }
+    return nullptr;
+  }
+  // The self-metrics as a scrape shows them.
+  testing_support::Exposition SelfMetricsScrape() const {
+    std::string text;
+    self_metrics_.Render(text);
+    return testing_support::ParseExposition(text);
   }
   InMemoryFileReader fs_;
   Store store_{std::make_shared<const AnalyticsSettings>()};
@@ -205,6 +258,107 @@ TEST_F(LocalSourceTest, UnreadableProcNetDevFailsThePassAndKeepsTheStore) {
   LocalSource broken(std::move(options), empty, store_, self_metrics_);
   EXPECT_FALSE(broken.RunOnce());
   EXPECT_EQ(store_.Current()->interfaces.size(), 1u);
+}
+
+TEST_F(LocalSourceTest, AnInterfaceWithoutSysfsKeepsItsCountersAndIsReported) {
+  // ghost0 is in /proc/net/dev but has no directory under /sys/class/net (a host's /proc with a
+  // container's /sys): it was dropped, silently, with the collector still successful.
+  fs_.AddFile("/proc/net/dev",
+              kNetDevHeader + NetDevLine("eth0", 100, 200) + NetDevLine("ghost0", 7000, 8000));
+  for (const bool netlink : {false, true}) {
+    SCOPED_TRACE(netlink ? "with netlink" : "without netlink");
+    auto sampler = MakeSource(netlink, 3);
+    for (int pass = 0; pass < 4; ++pass) {
+      ASSERT_TRUE(sampler->RunOnce());
+      const InterfaceRecord* ghost = Find("ghost0");
+      ASSERT_NE(ghost, nullptr) << "pass " << pass;
+      EXPECT_EQ(ghost->counters.Get(Counter::kReceiveBytes), 7000u);
+      EXPECT_EQ(ghost->counters.Get(Counter::kTransmitBytes), 8000u);
+      EXPECT_FALSE(ghost->attributes.speed_bps.has_value());
+      ASSERT_NE(Find("eth0"), nullptr);
+      EXPECT_EQ(Find("eth0")->attributes.speed_bps, 1'000'000'000u);
+      EXPECT_EQ(SelfMetricsScrape().Value("netif_sysfs_missing_interfaces"), 1.0);
+    }
+  }
+  // Once its directory appears, it is read at its next due pass and no longer counted.
+  fs_.AddFile("/sys/class/net/ghost0/speed", "100\n");
+  auto sampler = MakeSource(false, 1);
+  ASSERT_TRUE(sampler->RunOnce());
+  EXPECT_EQ(Find("ghost0")->attributes.speed_bps, 100'000'000u);
+  EXPECT_EQ(SelfMetricsScrape().Value("netif_sysfs_missing_interfaces"), 0.0);
+}
+
+TEST_F(LocalSourceTest, ADeviceDeletedBetweenTheTwoReadsIsNotInTheSample) {
+  // gone0 is in /proc/net/dev when the pass starts, its sysfs directory is already gone, and the
+  // second read of /proc/net/dev no longer lists it: it was deleted, not missing from sysfs.
+  ChangingNetDev fs(fs_, {kNetDevHeader + NetDevLine("eth0", 1, 2) + NetDevLine("gone0", 3, 4),
+                          kNetDevHeader + NetDevLine("eth0", 1, 2)});
+  auto sampler = MakeSource(false, 1, &fs);
+  ASSERT_TRUE(sampler->RunOnce());
+  EXPECT_EQ(fs.net_dev_reads(), 2u);
+  EXPECT_NE(Find("eth0"), nullptr);
+  EXPECT_EQ(Find("gone0"), nullptr);
+  EXPECT_EQ(SelfMetricsScrape().Value("netif_sysfs_missing_interfaces"), 0.0);
+  // With every device in sysfs, /proc/net/dev is read once a pass.
+  ASSERT_TRUE(sampler->RunOnce());
+  EXPECT_EQ(fs.net_dev_reads(), 3u);
+}
+
+TEST_F(LocalSourceTest, RefusedSysfsFilesAreCountedAndThePassGoesOn) {
+  fs_.AddSpecialFile("/sys/class/net/eth0/speed", S_IFIFO);
+  fs_.AddFile("/sys/class/net/eth0/operstate", std::string(kMaxAttributeBytes + 1, 'u'));
+  auto sampler = MakeSource(false, 1);
+  for (int pass = 0; pass < 3; ++pass) ASSERT_TRUE(sampler->RunOnce());
+  EXPECT_FALSE(Eth0().speed_bps.has_value());
+  EXPECT_FALSE(Eth0().oper_state.has_value());
+  EXPECT_EQ(Eth0().mtu, 1500u);
+  const auto scrape = SelfMetricsScrape();
+  EXPECT_EQ(scrape.Value("netif_file_read_errors_total",
+                         {{"collector", "sysfs"}, {"reason", "not_regular_file"}}),
+            3.0);
+  EXPECT_EQ(scrape.Value("netif_file_read_errors_total",
+                         {{"collector", "sysfs"}, {"reason", "too_large"}}),
+            3.0);
+  EXPECT_EQ(scrape.Value("netif_scrape_collector_success", {{"collector", "sysfs"}}), 1.0);
+}
+
+TEST_F(LocalSourceTest, ARefusedProcNetDevFailsThePassAndIsCounted) {
+  auto sampler = MakeSource(false, 1);
+  ASSERT_TRUE(sampler->RunOnce());
+  fs_.AddSpecialFile("/proc/net/dev", S_IFCHR);
+  EXPECT_FALSE(sampler->RunOnce());
+  EXPECT_NE(Find("eth0"), nullptr);  // the store keeps its last state
+  const auto scrape = SelfMetricsScrape();
+  EXPECT_EQ(scrape.Value("netif_file_read_errors_total",
+                         {{"collector", "procfs"}, {"reason", "not_regular_file"}}),
+            1.0);
+  EXPECT_EQ(scrape.Value("netif_scrape_collector_success", {{"collector", "procfs"}}), 0.0);
+}
+
+TEST_F(LocalSourceTest, NamesThatDifferOnlyInInvalidBytesAreDistinctSeries) {
+  // Linux allows any bytes but '/', ':', whitespace and NUL in a name: these two were one label
+  // set (both "x<U+FFFD>1"), so Prometheus kept one series of two.
+  const std::string a =
+      "x\xFF"
+      "1";
+  const std::string b =
+      "x\xFE"
+      "1";
+  const std::string literal = "x\\xFF1";  // the text an escape would show, as a real name
+  fs_.AddFile("/proc/net/dev", kNetDevHeader + NetDevLine(a, 10, 11) + NetDevLine(b, 20, 21) +
+                                   NetDevLine(literal, 30, 31));
+  for (const auto& name : {a, b, literal}) fs_.AddFile("/sys/class/net/" + name + "/mtu", "1500\n");
+  auto sampler = MakeSource(false, 1);
+  ASSERT_TRUE(sampler->RunOnce());
+  std::string text;
+  RenderInterfaces(*store_.Current(), text);
+  const auto scrape = testing_support::ParseExposition(text);
+  EXPECT_THAT(scrape.errors, ::testing::IsEmpty());
+  EXPECT_TRUE(testing_support::HasNoDuplicateSeries(scrape));
+  EXPECT_EQ(scrape.Value("netif_receive_bytes_total", {{"device", "x\\xFF1"}}), 10.0);
+  EXPECT_EQ(scrape.Value("netif_receive_bytes_total", {{"device", "x\\xFE1"}}), 20.0);
+  // The real name "x\xFF1" is valid UTF-8, but holds "\x": its backslash is escaped too.
+  EXPECT_EQ(scrape.Value("netif_receive_bytes_total", {{"device", "x\\x5CxFF1"}}), 30.0);
 }
 
 }  // namespace

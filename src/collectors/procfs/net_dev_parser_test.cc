@@ -24,7 +24,7 @@ constexpr uint64_t kMax = UINT64_MAX;
 std::string Fixture(std::string_view name) {
   const std::string path =
       std::string(NETIF_SOURCE_DIR) + "/src/collectors/procfs/testdata/" + std::string(name);
-  const auto text = RealFileReader().ReadFile(path);
+  const auto text = RealFileReader().ReadFile(path, 64 << 20);
   EXPECT_TRUE(text.has_value()) << "missing fixture " << path;
   return text.value_or("");
 }

@@ -28,10 +28,16 @@ ProcfsReader::ProcfsReader(const FileReader& fs, std::string procfs_root) : fs_(
   net_dev_path_ = std::move(procfs_root) + "/net/dev";
 }
 
-Status ProcfsReader::Collect(InterfaceRecords& out, std::vector<std::string>& parse_errors) const {
-  const std::optional<std::string> text = fs_.ReadFile(net_dev_path_);
-  if (!text.has_value()) return Status::Error("cannot read " + net_dev_path_);
-  NetDevParseResult parsed = ParseNetDev(*text);
+Status ProcfsReader::Collect(InterfaceRecords& out, std::vector<std::string>& parse_errors,
+                             std::vector<RefusedRead>* refused) const {
+  const FileRead read = fs_.Read(net_dev_path_, kMaxNetDevBytes);
+  if (!read.ok()) {
+    if (refused != nullptr && read.refused()) {
+      refused->push_back({net_dev_path_, read.Describe(), read.RefusalReason()});
+    }
+    return Status::Error("cannot read " + net_dev_path_ + ": " + read.Describe());
+  }
+  NetDevParseResult parsed = ParseNetDev(read.contents);
   MoveAppend(parsed.records, out);
   MoveAppend(parsed.errors, parse_errors);
   return Status::Ok();

@@ -4,6 +4,7 @@
 // FileReader is (RealFileReader is).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,11 @@
 
 namespace netif {
 
+// The most of <procfs_root>/net/dev read. A line is at most about 360 bytes (a 15-byte name and
+// 16 counters of up to 20 digits), so this holds 100,000 interfaces at their longest; anything
+// larger is not that file.
+inline constexpr std::size_t kMaxNetDevBytes = 64 << 20;
+
 class ProcfsReader {
  public:
   // `fs` must outlive the collector. `procfs_root` is where procfs is mounted: "/proc", or a
@@ -20,10 +26,12 @@ class ProcfsReader {
   ProcfsReader(const FileReader& fs, std::string procfs_root);
 
   // Appends one record per interface to `out` and one "line N: <why>" per skipped line to
-  // `parse_errors`; neither vector is cleared. Returns Status::Error("cannot read <path>") when
-  // the file cannot be read, and leaves both vectors untouched then. Skipped lines do not fail the
-  // collection: the records that parsed are still good.
-  Status Collect(InterfaceRecords& out, std::vector<std::string>& parse_errors) const;
+  // `parse_errors`; neither vector is cleared. Returns Status::Error("cannot read <path>: <why>")
+  // when the file cannot be read, and leaves both vectors untouched then; when the read was
+  // refused (not a regular file, or over kMaxNetDevBytes) it is also added to `refused`, when
+  // given. Skipped lines do not fail the collection: the records that parsed are still good.
+  Status Collect(InterfaceRecords& out, std::vector<std::string>& parse_errors,
+                 std::vector<RefusedRead>* refused = nullptr) const;
 
   const std::string& net_dev_path() const { return net_dev_path_; }
 

@@ -2,8 +2,10 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "util/file_reader.h"
@@ -71,9 +73,35 @@ TEST(ProcfsReaderTest, UnreadableFileIsAnErrorAndAddsNothing) {
   std::vector<std::string> errors;
   const Status status = collector.Collect(records, errors);
   EXPECT_FALSE(status.ok());
-  EXPECT_EQ(status.message(), "cannot read /nonexistent/net/dev");
+  EXPECT_EQ(status.message(), "cannot read /nonexistent/net/dev: No such file or directory");
   EXPECT_THAT(records, IsEmpty());
   EXPECT_THAT(errors, IsEmpty());
+}
+
+TEST(ProcfsReaderTest, AFifoOrAnOversizedFileIsRefusedAndReported) {
+  InMemoryFileReader fs;
+  fs.AddSpecialFile("/fifo/net/dev", S_IFIFO);
+  fs.AddFile("/huge/net/dev", std::string(kMaxNetDevBytes + 1, ' '));
+  for (const auto& [root, why, reason] :
+       {std::tuple{"/fifo", "not a regular file (a FIFO)", "not_regular_file"},
+        std::tuple{"/huge", "larger than 67108864 bytes", "too_large"}}) {
+    InterfaceRecords records;
+    std::vector<std::string> errors;
+    std::vector<RefusedRead> refused;
+    const Status status = ProcfsReader(fs, root).Collect(records, errors, &refused);
+    EXPECT_EQ(status.message(), "cannot read " + std::string(root) + "/net/dev: " + why);
+    ASSERT_EQ(refused.size(), 1u) << root;
+    EXPECT_EQ(refused[0].path, std::string(root) + "/net/dev");
+    EXPECT_EQ(refused[0].why, why);
+    EXPECT_EQ(refused[0].reason, reason);
+    EXPECT_THAT(records, IsEmpty());
+  }
+  // A missing file is not a refusal: nothing to count beyond the collector's failure.
+  InterfaceRecords records;
+  std::vector<std::string> errors;
+  std::vector<RefusedRead> refused;
+  EXPECT_FALSE(ProcfsReader(fs, "/missing").Collect(records, errors, &refused).ok());
+  EXPECT_THAT(refused, IsEmpty());
 }
 
 TEST(ProcfsReaderTest, EmptyFileIsNotAnError) {

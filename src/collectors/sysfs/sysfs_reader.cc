@@ -114,15 +114,20 @@ std::string DirectoryWithSlash(std::string root, std::string_view below) {
 // whether any read failed (then the device may have vanished meanwhile).
 class AttributeFiles {
  public:
-  AttributeFiles(const FileReader& fs, std::string device_dir)
-      : fs_(fs), path_(std::move(device_dir)), dir_length_(path_.size()) {}
+  AttributeFiles(const FileReader& fs, std::string device_dir, std::vector<RefusedRead>* refused)
+      : fs_(fs), path_(std::move(device_dir)), dir_length_(path_.size()), refused_(refused) {}
 
   std::optional<std::string> Read(std::string_view attribute) {
     path_.resize(dir_length_);
     path_ += attribute;
-    std::optional<std::string> text = fs_.ReadFile(path_);
-    if (!text.has_value()) any_read_failed_ = true;
-    return text;
+    FileRead read = fs_.Read(path_, kMaxAttributeBytes);
+    if (read.ok()) return std::move(read.contents);
+    if (read.refused()) {
+      if (refused_ != nullptr) refused_->push_back({path_, read.Describe(), read.RefusalReason()});
+    } else {
+      any_read_failed_ = true;
+    }
+    return std::nullopt;
   }
 
   // Sets `field` from `attribute` when the file is readable and `parse` accepts its text.
@@ -139,6 +144,7 @@ class AttributeFiles {
   const FileReader& fs_;
   std::string path_;
   std::size_t dir_length_;
+  std::vector<RefusedRead>* refused_;
   bool any_read_failed_ = false;
 };
 
@@ -150,13 +156,13 @@ SysfsReader::SysfsReader(const FileReader& fs, std::string sysfs_root)
       virtual_net_dir_(DirectoryWithSlash(std::move(sysfs_root), "/devices/virtual/net/")) {}
 
 bool SysfsReader::ReadAttributes(std::string_view device, const Options& options,
-                                 LinkAttributes& out) const {
+                                 LinkAttributes& out, std::vector<RefusedRead>* refused) const {
   if (!IsSafePathComponent(device)) return false;
   std::string device_dir = class_net_dir_;
   device_dir += device;
   if (!fs_.Exists(device_dir)) return false;
 
-  AttributeFiles files(fs_, device_dir + '/');
+  AttributeFiles files(fs_, device_dir + '/', refused);
   if (options.facts.Has(LinkFacts::kMedium)) {
     std::string virtual_dir = virtual_net_dir_;
     virtual_dir += device;

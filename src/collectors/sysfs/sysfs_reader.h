@@ -6,10 +6,12 @@
 // so it is safe for concurrent use when the FileReader is (RealFileReader is).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/interface_record.h"
 #include "model/link_facts.h"
@@ -52,6 +54,11 @@ std::optional<std::string> ParseAlias(std::string_view text);
 
 }  // namespace sysfs
 
+// The most of one attribute file read. The kernel formats an attribute into one page, and those
+// read here are far shorter (ifalias, the longest, is at most 256 bytes); a longer file is not an
+// attribute.
+inline constexpr std::size_t kMaxAttributeBytes = 4096;
+
 class SysfsReader {
  public:
   struct Options {
@@ -70,10 +77,14 @@ class SysfsReader {
   // master); state, oper_state, carrier, carrier_changes, carrier_up_count, carrier_down_count
   // and admin_up (flags & IFF_UP).
   // A missing or unreadable file, or a malformed or "unknown" value, leaves its field as it was.
+  // A file that is not a regular file (a FIFO, a device) or is longer than kMaxAttributeBytes is
+  // refused without blocking or reading on: its field is left as it was too, and the refusal is
+  // added to `refused` when given.
   // Returns false, and may have set some fields, when the device directory is gone (the interface
   // vanished before or while it was read) or `device` is not a usable name (empty, ".", "..", or
   // containing '/' or NUL, which would leave <root>/class/net/).
-  bool ReadAttributes(std::string_view device, const Options& options, LinkAttributes& out) const;
+  bool ReadAttributes(std::string_view device, const Options& options, LinkAttributes& out,
+                      std::vector<RefusedRead>* refused = nullptr) const;
 
  private:
   const FileReader& fs_;

@@ -2,11 +2,14 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "support/recording_file_reader.h"
 #include "util/file_reader.h"
@@ -165,6 +168,33 @@ TEST(SysfsReaderTest, ReadsEveryAttributeOfAPhysicalLink) {
   LinkAttributes attributes;
   EXPECT_TRUE(SysfsReader(fs, "/sys").ReadAttributes("eth0", {}, attributes));
   EXPECT_EQ(attributes, Eth0Attributes());
+}
+
+TEST(SysfsReaderTest, RefusedFilesAreReportedAndTheOtherAttributesStillRead) {
+  // A FIFO in place of `speed` (reading it would wait for a writer), a device in place of `mtu`
+  // (/dev/zero never ends) and an `ifalias` longer than any attribute.
+  InMemoryFileReader fs;
+  AddEth0(fs);
+  fs.AddSpecialFile("/sys/class/net/eth0/speed", S_IFIFO);
+  fs.AddSpecialFile("/sys/class/net/eth0/mtu", S_IFCHR);
+  fs.AddFile("/sys/class/net/eth0/ifalias", std::string(kMaxAttributeBytes + 1, 'a'));
+  LinkAttributes attributes;
+  std::vector<RefusedRead> refused;
+  EXPECT_TRUE(SysfsReader(fs, "/sys").ReadAttributes("eth0", {}, attributes, &refused));
+  LinkAttributes expected = Eth0Attributes();
+  expected.speed_bps.reset();
+  expected.mtu.reset();
+  expected.alias.reset();
+  EXPECT_EQ(attributes, expected);
+  ASSERT_EQ(refused.size(), 3u);
+  EXPECT_EQ(refused[0].path, "/sys/class/net/eth0/speed");
+  EXPECT_EQ(refused[0].why, "not a regular file (a FIFO)");
+  EXPECT_EQ(refused[0].reason, "not_regular_file");
+  EXPECT_EQ(refused[1].path, "/sys/class/net/eth0/mtu");
+  EXPECT_EQ(refused[1].why, "not a regular file (a character device)");
+  EXPECT_EQ(refused[2].path, "/sys/class/net/eth0/ifalias");
+  EXPECT_EQ(refused[2].why, "larger than 4096 bytes");
+  EXPECT_EQ(refused[2].reason, "too_large");
 }
 
 TEST(SysfsReaderTest, RootMayEndInASlash) {
@@ -348,10 +378,15 @@ class VanishingFileReader final : public FileReader {
   VanishingFileReader(const FileReader& inner, std::string device_dir, int reads_before_vanishing)
       : inner_(inner), device_dir_(std::move(device_dir)), reads_left_(reads_before_vanishing) {}
 
-  std::optional<std::string> ReadFile(const std::string& path) const override {
-    if (reads_left_ <= 0) return std::nullopt;
+  FileRead Read(const std::string& path, std::size_t max_bytes) const override {
+    if (reads_left_ <= 0) {
+      FileRead gone;
+      gone.status = FileReadStatus::kUnavailable;
+      gone.error_number = ENOENT;
+      return gone;
+    }
     --reads_left_;
-    return inner_.ReadFile(path);
+    return inner_.Read(path, max_bytes);
   }
   std::optional<std::vector<std::string>> ListDirectory(const std::string& path) const override {
     return inner_.ListDirectory(path);
