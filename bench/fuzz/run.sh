@@ -46,10 +46,12 @@ seed() {
     web_config_file_fuzz) cp config/*.yml "$corpus"/ 2>/dev/null || true
                           find tests src/config -name '*web*.yml' -exec cp {} "$corpus"/ \; 2>/dev/null || true ;;
     basic_auth_fuzz) printf 'Basic dXNlcjpwYXNz' >"$corpus/plain" ;;
-    *) local seeds
-       for seeds in src/collectors/snmp/testdata tests/support/snmp/seeds; do
-         if [[ -d "$seeds" ]]; then cp "$seeds"/* "$corpus"/ 2>/dev/null || true; fi
-       done ;;
+    snmp_response_fuzz)
+      # Response datagrams encoded from ../shared/testdata's recordings (needs the release build).
+      if [[ -x build/release/tests/snmp_fuzz_seeds ]]; then
+        build/release/tests/snmp_fuzz_seeds "$corpus" >/dev/null
+      fi ;;
+    *) ;;  # no fixture of its own: libFuzzer starts from the empty input
   esac
 }
 

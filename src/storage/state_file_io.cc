@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "storage/state_file.h"
+#include "util/file_reader.h"
 #include "util/log.h"
 
 namespace netif {
@@ -64,38 +65,19 @@ Status WriteFileAtomically(const std::string& path, std::string_view bytes) {
 }
 
 std::optional<StateFile> LoadStateFile(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) {
+  // Bounded and non-blocking like every read of outside input: a FIFO or a device in its place
+  // is refused rather than waited on at start.
+  const FileRead read = ReadRegularFile(path, kMaxStateFileBytes + 64);
+  if (!read.ok()) {
+    if (read.status == FileReadStatus::kUnavailable && read.error_number == ENOENT) {
       LogInfo("no saved state, analytics start fresh", {{"path", path}});
     } else {
       LogWarn("cannot read the saved state, analytics start fresh",
-              {{"path", path}, {"error", std::strerror(errno)}});
+              {{"path", path}, {"error", read.Describe()}});
     }
     return std::nullopt;
   }
-  std::string bytes;
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && st.st_size > 0 &&
-      static_cast<uint64_t>(st.st_size) <= kMaxStateFileBytes + 64) {
-    bytes.reserve(static_cast<std::size_t>(st.st_size));
-  }
-  char buffer[64 * 1024];
-  int error = 0;
-  while (true) {
-    const ssize_t n = ::read(fd, buffer, sizeof(buffer));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) error = errno;
-    if (n <= 0) break;
-    bytes.append(buffer, static_cast<std::size_t>(n));
-    if (bytes.size() > kMaxStateFileBytes + 64) break;  // ParseStateFile rejects it
-  }
-  ::close(fd);
-  if (error != 0) {
-    LogWarn("cannot read the saved state, analytics start fresh",
-            {{"path", path}, {"error", std::strerror(error)}});
-    return std::nullopt;
-  }
+  const std::string& bytes = read.contents;
   auto parsed = ParseStateFile(
       std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
   if (auto* why = std::get_if<std::string>(&parsed)) {

@@ -158,6 +158,17 @@ TEST_F(StateFileOnDiskTest, MissingCorruptAndUnreadableFilesGiveNoState) {
   EXPECT_FALSE(LoadStateFile(dir_).has_value());  // a directory: read fails
 }
 
+// A FIFO (nobody writing) or an endless device in place of the state file: refused at once, never
+// waited on or read without end.
+TEST_F(StateFileOnDiskTest, AFifoOrAnEndlessDeviceIsRefusedWithoutBlocking) {
+  const std::string fifo = dir_ + "/fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_FALSE(LoadStateFile(fifo).has_value());
+  const std::string endless = dir_ + "/endless";
+  ASSERT_EQ(::symlink("/dev/zero", endless.c_str()), 0);
+  EXPECT_FALSE(LoadStateFile(endless).has_value());
+}
+
 TEST_F(StateFileOnDiskTest, WriteIntoAMissingDirectoryFails) {
   const Status status = WriteFileAtomically(dir_ + "/no/such/dir/state", "x");
   EXPECT_FALSE(status.ok());

@@ -21,6 +21,9 @@ namespace {
 
 // The loop wakes at least this often even with nothing due (cheap, and a safety net).
 constexpr double kMaxSleepSeconds = 5.0;
+// Each turn of the loop shows the thread alive; with none for this long it is reported stuck (a
+// turn never waits for an agent: every target is driven asynchronously).
+constexpr std::chrono::milliseconds kStaleAfter = std::chrono::seconds(30);
 
 }  // namespace
 
@@ -29,7 +32,7 @@ SnmpSource::SnmpSource(const SnmpConfig& config, const Shard& shard, RecordSink&
     : configured_(config.targets.size()),
       shard_(shard),
       self_metrics_(self_metrics),
-      runs_(self_metrics, "snmp") {
+      runs_(self_metrics, "snmp", kStaleAfter) {
   wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   resolver_ = std::make_unique<HostResolver>([this] { Wake(); });
   for (const SnmpTargetConfig& target : config.targets) {
@@ -46,7 +49,9 @@ SnmpSource::~SnmpSource() {
   for (auto& target : targets_) target->RemoveGauges();
   targets_.clear();
   self_metrics_.Gauge("netif_snmp_targets").Set(0);  // none until a successor (a reload) says
-  resolver_.reset();                                 // joins; its wake callback uses wake_fd_
+  // Returns at once (a lookup still in getaddrinfo finishes on its own thread) and calls the wake
+  // callback, which uses wake_fd_, never again.
+  resolver_.reset();
   if (wake_fd_ >= 0) ::close(wake_fd_);
 }
 
@@ -94,6 +99,7 @@ void SnmpSource::Run() {
   std::vector<pollfd> fds;
   std::vector<size_t> owners;  // fds[i + 1] belongs to targets_[owners[i]]
   while (!stopping_) {
+    runs_.Progress();
     double now = MonotonicSeconds();
     for (HostResolver::Result& result : resolver_->TakeResults()) {
       targets_[result.id]->OnResolved(std::move(result), now);

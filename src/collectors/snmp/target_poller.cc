@@ -323,9 +323,11 @@ void TargetPoller::EndPoll(double now) {
   phase_ = Phase::kIdle;
   connection_.EndPoll();
   walk_.reset();
-  // On the grid of intervals; a poll that overran skips the slots it missed.
+  // On the grid of intervals; a poll that overran skips the slots it missed, and counts them.
   const double interval = ToSeconds(config_.settings.interval);
-  while (next_due_ <= now) next_due_ += interval;
+  uint64_t slots = 0;
+  for (; next_due_ <= now; ++slots) next_due_ += interval;
+  if (slots > 1) report_.Overran(slots - 1);
 }
 
 double TargetPoller::FirstPollDelay() const {

@@ -596,5 +596,29 @@ TEST_F(TargetPollerTest, AWalkThatOutlastsWalkTimeoutFails) {
   EXPECT_EQ(Gauge("netif_snmp_target_up"), 1);
 }
 
+// A poll longer than the interval skips the slots of the grid it overran, and counts them; a
+// prompt one counts none.
+TEST_F(TargetPollerTest, APollLongerThanItsIntervalCountsTheSlotsItSkipped) {
+  const auto overruns = [this] {
+    return metrics_.Counter("netif_scrape_collector_overruns_total", {{"collector", "snmp"}})
+        .Value();
+  };
+  agent_.synthetic.emplace(4);
+  Start();
+  NextPoll();
+  ASSERT_EQ(sink_.samples.size(), 1u);
+  EXPECT_EQ(overruns(), 0);
+  // 0.5 s per answer over a few hundred rows: many intervals (10 s), yet within walk_timeout.
+  agent_.synthetic.emplace(300);
+  agent_.answer_delay = 0.5;
+  config_.settings.max_repetitions = 10;
+  poller_.reset();
+  config_.settings.walk_timeout = std::chrono::seconds(3600);
+  Start();
+  RunUntil(now_ + 1000);
+  ASSERT_GE(sink_.samples.size(), 2u) << "the slow poll should have succeeded";
+  EXPECT_GE(overruns(), 1);
+}
+
 }  // namespace
 }  // namespace netif

@@ -145,4 +145,6 @@ void TargetReporter::RemoveGauges() {
   }
 }
 
+void TargetReporter::Overran(uint64_t missed_slots) { runs_.CountOverruns(missed_slots); }
+
 }  // namespace netif

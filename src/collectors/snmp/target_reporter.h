@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <set>
 #include <string>
@@ -58,6 +59,8 @@ class TargetReporter {
   void Succeeded(double now, double duration, double unix_seconds, size_t ports,
                  const std::string& address);
   void Failed(const SnmpFailure& failure, double duration, const std::string& address);
+  // A poll outlasted its interval: the slots of the grid it skipped.
+  void Overran(uint64_t missed_slots);
 
   // When the series go stale (infinity while there are none).
   double StaleDeadline() const;
