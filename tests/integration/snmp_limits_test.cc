@@ -102,5 +102,31 @@ TEST(SnmpLimitsTest, AnEndlessIfTableFailsAtMaxInterfacesAndLeavesTheOthersAlone
   EXPECT_EQ(warnings, 1u) << log;
 }
 
+// std::regex took exponential time on `(x*)*y` against a 40-byte ifAlias (a string the device
+// controls) and held the SNMP thread for ever, every target frozen and still up. With RE2 the
+// filter answers at once: both targets are polled, every port kept (none ends in "y").
+TEST(SnmpLimitsTest, ACatastrophicFilterAgainstALongIfAliasFreezesNothing) {
+  SyntheticAgent hostile({.ports = 8, .alias = std::string(40, 'x')});
+  SyntheticAgent good({.ports = 8});
+  TempDir dir;
+  ExporterProcess exporter(SnmpExporterOptions(
+      dir, SnmpOnlyConfig("    - {name: hostile, address: \"" + hostile.Address() +
+                              "\", community: public}\n"
+                              "    - {name: good, address: \"" +
+                              good.Address() + "\", community: public}\n",
+                          "{interval: 1s, interface_exclude: \"(x*)*y\"}")));
+  const Exposition scrape = ScrapeUntil(
+      exporter,
+      [](const Exposition& s) {
+        return TargetUp(s, "hostile") == 1.0 && TargetUp(s, "good") == 1.0 &&
+               s.Value("netif_snmp_interfaces", {{"target", "hostile"}}) == 8;
+      },
+      60s);
+  EXPECT_EQ(TargetUp(scrape, "hostile"), 1.0) << "the SNMP thread did not come back";
+  EXPECT_EQ(TargetUp(scrape, "good"), 1.0);
+  EXPECT_EQ(scrape.Value("netif_snmp_interfaces", {{"target", "hostile"}}), 8);
+  EXPECT_EQ(scrape.Value("netif_scrape_collector_success", {{"collector", "snmp"}}), 1);
+}
+
 }  // namespace
 }  // namespace netif::testing_support

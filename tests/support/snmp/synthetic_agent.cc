@@ -68,6 +68,7 @@ std::optional<std::string> Answer(const SyntheticIfMib& mib, const std::string& 
 
 SyntheticAgent::SyntheticAgent(Options options)
     : options_(std::move(options)), mib_(options_.ports) {
+  mib_.set_alias(options_.alias);
   fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) throw std::runtime_error(Errno("socket"));
   sockaddr_in address{};

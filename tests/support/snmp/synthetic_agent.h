@@ -20,7 +20,8 @@ class SyntheticAgent {
   struct Options {
     uint32_t ports = 48;  // SyntheticIfMib::kEndless: an ifTable that never ends
     std::string community = "public";
-    int port = 0;  // 0: the kernel picks
+    int port = 0;            // 0: the kernel picks
+    std::string alias = {};  // every port's ifAlias ("": "port ethN")
   };
 
   explicit SyntheticAgent(Options options);

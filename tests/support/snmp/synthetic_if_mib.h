@@ -34,6 +34,9 @@ class SyntheticIfMib {
     });
   }
 
+  // Every port's ifAlias ("" keeps "port ethN"): a device controls this string, filters match it.
+  void set_alias(std::string alias) { alias_ = std::move(alias); }
+
   // Counters move with this (e.g. the polls served so far), so rates are not all zero.
   void set_tick(uint64_t tick) { tick_ = tick; }
 
@@ -99,6 +102,7 @@ class SyntheticIfMib {
     Oid prefix;
     const IfColumnInfo* info;
   };
+  std::string alias_;
 
   static Varbind Make(Oid oid, SnmpType type) {
     Varbind vb;
@@ -114,7 +118,11 @@ class SyntheticIfMib {
     switch (column.info->kind) {
       case IfValueKind::kDisplayString: {
         Varbind vb = Make(std::move(oid), SnmpType::kOctetString);
-        vb.bytes = column.info->column == IfColumn::kAlias ? "port " + name : name;
+        if (column.info->column == IfColumn::kAlias) {
+          vb.bytes = alias_.empty() ? "port " + name : alias_;
+        } else {
+          vb.bytes = name;
+        }
         return vb;
       }
       case IfValueKind::kPhysAddress: {
