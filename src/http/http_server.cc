@@ -4,6 +4,7 @@
 #include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -41,6 +42,12 @@ constexpr unsigned kConnectionLimitPerThread = 4096;
 // room: small enough that one piece is a fraction of a millisecond on the polling thread, large
 // enough that a big body takes few calls. libmicrohttpd holds one such buffer per response.
 constexpr std::size_t kInflatedPieceBytes = 64 * 1024;
+// The socket send buffer of such a response. Left to itself the kernel grows it to tcp_wmem's
+// maximum (4 MiB) of text queued for a client that never reads, memory a cgroup v2 counts
+// against the exporter's limit; this bounds it (the kernel doubles the value for its overhead)
+// and still fills a fast link. gzip responses keep the kernel's tuning: they queue at most their
+// compressed body.
+constexpr int kInflatedSendBufferBytes = 256 * 1024;
 // Idle keep-alive connections are closed after this long: Prometheus scrapes every 15-60 s and
 // reuses its connection, and an idle connection costs only its socket and buffer.
 constexpr unsigned kConnectionTimeoutSeconds = 120;
@@ -219,6 +226,14 @@ bool ReserveBodyBytes(ServerState& server, const Settings& settings, std::size_t
   return true;
 }
 
+void LimitSendBuffer(MHD_Connection* connection) {
+  const MHD_ConnectionInfo* info =
+      MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+  if (info == nullptr) return;
+  const int bytes = kInflatedSendBufferBytes;
+  ::setsockopt(info->connect_fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof bytes);
+}
+
 void FreeMetricsBody(void* body) { delete static_cast<MetricsBody*>(body); }
 
 // libmicrohttpd asks for the next piece of a non-gzip body when the client's socket has room.
@@ -256,6 +271,7 @@ MHD_Result ServeMetrics(ServerState& server, const Settings& settings, MHD_Conne
   MHD_Response* response = nullptr;
   if (rendered.gzip && !accepts_gzip) {
     body->reader.emplace(body->bytes);
+    LimitSendBuffer(connection);
     response = MHD_create_response_from_callback(rendered.text_length, kInflatedPieceBytes,
                                                  &ReadInflated, body, &FreeMetricsBody);
   } else {

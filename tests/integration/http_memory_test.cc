@@ -19,6 +19,7 @@
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -152,6 +153,26 @@ long StatusKib(pid_t pid, const std::string& key) {
   return -1;
 }
 
+// The bytes the kernel holds queued to send on each established IPv4 socket whose local port is
+// `port` (the tx_queue column of /proc/net/tcp): memory cgroup v2 counts against the exporter's
+// limit, v1 does not.
+std::vector<uint64_t> SendQueues(int port) {
+  std::ifstream table("/proc/net/tcp");
+  std::string line;
+  std::getline(table, line);  // the header
+  std::vector<uint64_t> queues;
+  while (std::getline(table, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state, queues_text;
+    fields >> slot >> local >> remote >> state >> queues_text;
+    const auto colon = local.find(':');
+    if (colon == std::string::npos || state != "01") continue;  // 01: established
+    if (std::stoi(local.substr(colon + 1), nullptr, 16) != port) continue;
+    queues.push_back(std::stoull(queues_text.substr(0, queues_text.find(':')), nullptr, 16));
+  }
+  return queues;
+}
+
 struct Sockets {
   std::vector<int> fds;
   ~Sockets() {
@@ -229,6 +250,11 @@ TEST(HttpMemoryTest, ScrapersThatNeverReadStayWithinTheMemoryLimit) {
               << ")\n";
     EXPECT_LT(*peak, kMemoryLimit) << "the cgroup reached its limit";
   }
+
+  // What the kernel holds for them is bounded too (its own tuning queued ~4 MiB for each).
+  const std::vector<uint64_t> queues = SendQueues(process.port());
+  EXPECT_EQ(queues.size(), clients.fds.size());
+  for (const uint64_t queued : queues) EXPECT_LE(queued, 1u << 20);
 
   // A normal scrape still works while they hang on, and is whole.
   const auto scrape = ParsedScrape(process);
