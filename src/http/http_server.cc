@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdarg>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
@@ -42,6 +43,10 @@ constexpr unsigned kConnectionLimitPerThread = 4096;
 // room: small enough that one piece is a fraction of a millisecond on the polling thread, large
 // enough that a big body takes few calls. libmicrohttpd holds one such buffer per response.
 constexpr std::size_t kInflatedPieceBytes = 64 * 1024;
+// Below this much text (the last scrape's), a scraper without gzip gets the text rendered as it
+// is: then the text costs less memory than the zlib streams that deflating and inflating it take,
+// and a small scrape is not slowed down by them.
+constexpr uint64_t kPlainRenderMaxBytes = 1 << 20;
 // The socket send buffer of such a response. Left to itself the kernel grows it to tcp_wmem's
 // maximum (4 MiB) of text queued for a client that never reads, memory a cgroup v2 counts
 // against the exporter's limit; this bounds it (the kernel doubles the value for its overhead)
@@ -91,7 +96,9 @@ struct ServerState {
   HttpCallbacks callbacks;
   std::atomic<int> metrics_in_flight{0};
   std::atomic<std::size_t> metrics_body_bytes{0};  // of the bodies held for responses in flight
-  mutable std::mutex mutex;                        // guards the two below
+  // Of the last /metrics body rendered; unknown before the first (then the body is deflated).
+  std::atomic<uint64_t> last_text_length{UINT64_MAX};
+  mutable std::mutex mutex;  // guards the two below
   std::shared_ptr<const Settings> settings;
   std::string last_library_message;  // the start error libmicrohttpd logged, for Start's reply
 
@@ -170,20 +177,21 @@ MHD_Result RespondText(MHD_Connection* connection, const Settings& settings, uns
   return Respond(connection, &settings, status, kTextContentType, std::move(body), extra);
 }
 
-// A rendered /metrics body: a gzip member, or the text itself when deflating failed.
+// A rendered /metrics body: a gzip member, or the text itself (small and for a scraper without
+// gzip, or when deflating failed).
 struct RenderedMetrics {
   std::string bytes;
   bool gzip = false;
   uint64_t text_length = 0;
 };
 
-// Renders the exposition, its segments rendered and deflated on the shared pool.
-RenderedMetrics RenderMetrics(const HttpCallbacks& callbacks) {
+// Renders the exposition, its segments rendered (and deflated, when `deflate`) on the shared pool.
+RenderedMetrics RenderMetrics(const HttpCallbacks& callbacks, bool deflate) {
   RenderedMetrics rendered;
   const SegmentEncoding::Sink append = [&rendered](std::string_view piece) {
     rendered.bytes.append(piece);
   };
-  {
+  if (deflate) {
     GzipEncoding deflated;
     SegmentedBody segmented(WorkPool::Shared(), deflated, append);
     callbacks.render_metrics(segmented);
@@ -193,8 +201,7 @@ RenderedMetrics RenderMetrics(const HttpCallbacks& callbacks) {
       return rendered;
     }
   }
-  // zlib was out of memory: the text as it is.
-  rendered.bytes = std::string();
+  rendered.bytes = std::string();  // from a failed deflate: zlib was out of memory
   IdentityEncoding identity;
   SegmentedBody segmented(WorkPool::Shared(), identity, append);
   callbacks.render_metrics(segmented);
@@ -262,7 +269,9 @@ MHD_Result ServeMetrics(ServerState& server, const Settings& settings, MHD_Conne
   const char* accept =
       MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
   const bool accepts_gzip = accept != nullptr && AcceptsGzip(accept);
-  RenderedMetrics rendered = RenderMetrics(server.callbacks);
+  const bool deflate = accepts_gzip || server.last_text_length.load() >= kPlainRenderMaxBytes;
+  RenderedMetrics rendered = RenderMetrics(server.callbacks, deflate);
+  server.last_text_length.store(rendered.text_length);
   if (!ReserveBodyBytes(server, settings, rendered.bytes.size())) {
     return RespondText(connection, settings, MHD_HTTP_SERVICE_UNAVAILABLE,
                        "Too many scrapes in flight; try again later.\n");
