@@ -7,15 +7,16 @@ For each interface count in INTERFACES, on a generated --path.procfs/--path.sysf
   (b) scrape latency: SCRAPES sequential scrapes over one keep-alive connection, as Prometheus
       scrapes (HTTP/1.1, Accept-Encoding: gzip), then as many without gzip; p50 and p90 in ms,
       request sent to last byte read, and the body sizes;
-  (c) CLIENTS HTTP/1.0 and CLIENTS HTTP/1.1 connections (no gzip) that send GET /metrics and never
+  (c) HTTP10 HTTP/1.0 and HTTP11 HTTP/1.1 connections (no gzip) that send GET /metrics and never
       read (a 4 KiB receive buffer): once each has the start of its response (or 20 s passed),
-      VmRSS, VmHWM, whether the process is alive, and the status of one more scrape.
+      VmRSS, VmHWM, whether the process is alive, the status of one more scrape, and how many of
+      the clients were answered 200 (the others 503: over a cap).
 With --memory-limit (root), the exporter runs in a cgroup of its own with that memory limit
 (cgroup v2 memory.max, or v1 memory.limit_in_bytes), and the cgroup's peak and OOM kills are
 reported too. Prints one JSON object per interface count. Python standard library only; loopback
 only; every child is killed and every cgroup and fixture removed on exit.
 
-  bench/http/memory.py build/release/netif_exporter --interfaces 5000,7000 --clients 8
+  bench/http/memory.py build/release/netif_exporter --interfaces 5000,7000 --http10 8 --http11 0
   bench/http/memory.py build/release/netif_exporter --interfaces 7000 --memory-limit 128M
 """
 import argparse, http.client, json, os, shutil, signal, socket, statistics, subprocess, sys
@@ -164,6 +165,13 @@ def response_started(s):
         return True  # reset: the exporter is gone, nothing more to wait for
 
 
+def answered_200(s):
+    try:
+        return s.recv(12, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b"HTTP/1.1 200"
+    except OSError:
+        return False
+
+
 def run(args, count, work):
     fixture = f"{work}/fixture{count}"
     write_fixture(fixture, count)
@@ -189,8 +197,8 @@ def run(args, count, work):
         result["plain"] = latency(args.port, args.scrapes, False)
         time.sleep(3)
         result["rss_before_clients_mib"] = round(status_kib(proc.pid, "VmRSS") / 1024, 1)
-        for version in ("1.0", "1.1"):
-            for _ in range(args.clients):
+        for version, count in (("1.0", args.http10), ("1.1", args.http11)):
+            for _ in range(count):
                 clients.append(never_reading(args.port, version))
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and proc.poll() is None and \
@@ -198,8 +206,9 @@ def run(args, count, work):
             time.sleep(0.1)
         time.sleep(2)
         alive = proc.poll() is None
-        result["never_reading_clients"] = {"http10": args.clients, "http11": args.clients}
+        result["never_reading_clients"] = {"http10": args.http10, "http11": args.http11}
         result["responses_started"] = sum(response_started(s) for s in clients)
+        result["answered_200"] = sum(answered_200(s) for s in clients)
         result["alive"] = alive
         if alive:
             result["rss_with_clients_mib"] = round(status_kib(proc.pid, "VmRSS") / 1024, 1)
@@ -233,7 +242,8 @@ def main():
     ap.add_argument("binary")
     ap.add_argument("--port", type=int, default=10198)
     ap.add_argument("--interfaces", default="5000,7000")
-    ap.add_argument("--clients", type=int, default=8, help="of each HTTP version")
+    ap.add_argument("--http10", type=int, default=8, help="HTTP/1.0 clients that never read")
+    ap.add_argument("--http11", type=int, default=8, help="HTTP/1.1 clients that never read")
     ap.add_argument("--scrapes", type=int, default=30)
     ap.add_argument("--memory-limit", type=size, default=None, help="e.g. 128M (needs root)")
     args = ap.parse_args()

@@ -91,11 +91,38 @@ std::shared_ptr<const Settings> SettingsOf(const HttpServerOptions& options) {
   return settings;
 }
 
+// The /metrics bodies held until their responses are sent, and their bytes.
+class HeldBodies {
+ public:
+  // Counts a body of `bytes` as held, or returns false when it does not fit in `max_bytes`
+  // beside those held. The first kAlwaysHeld bodies fit whatever their size: on an exporter whose
+  // compressed body is larger than the budget, two Prometheus servers scraping at the same moment
+  // must both be answered.
+  bool TryHold(std::size_t bytes, std::size_t max_bytes) {
+    std::lock_guard lock(mutex_);
+    if (count_ >= kAlwaysHeld && bytes_ + bytes > max_bytes) return false;
+    ++count_;
+    bytes_ += bytes;
+    return true;
+  }
+  void Release(std::size_t bytes) {
+    std::lock_guard lock(mutex_);
+    --count_;
+    bytes_ -= bytes;
+  }
+
+ private:
+  static constexpr int kAlwaysHeld = 2;
+  std::mutex mutex_;
+  int count_ = 0;
+  std::size_t bytes_ = 0;
+};
+
 // Shared by every daemon of a server and outliving them: what the libmicrohttpd callbacks get.
 struct ServerState {
   HttpCallbacks callbacks;
   std::atomic<int> metrics_in_flight{0};
-  std::atomic<std::size_t> metrics_body_bytes{0};  // of the bodies held for responses in flight
+  HeldBodies metrics_bodies;  // held for /metrics responses in flight
   // Of the last /metrics body rendered; unknown before the first (then the body is deflated).
   std::atomic<uint64_t> last_text_length{UINT64_MAX};
   mutable std::mutex mutex;  // guards the two below
@@ -214,7 +241,7 @@ RenderedMetrics RenderMetrics(const HttpCallbacks& callbacks, bool deflate) {
 // max_metrics_body_bytes meanwhile. For a scraper without gzip, `reader` inflates `bytes`.
 struct MetricsBody {
   MetricsBody(ServerState& server, std::string held) : server(server), bytes(std::move(held)) {}
-  ~MetricsBody() { server.metrics_body_bytes.fetch_sub(bytes.size()); }
+  ~MetricsBody() { server.metrics_bodies.Release(bytes.size()); }
   MetricsBody(const MetricsBody&) = delete;
   MetricsBody& operator=(const MetricsBody&) = delete;
 
@@ -222,16 +249,6 @@ struct MetricsBody {
   const std::string bytes;
   std::optional<GunzipReader> reader;
 };
-
-// Counts `bytes` against the budget, or returns false when they do not fit beside the bodies
-// already held. A body alone is always let in, whatever its size.
-bool ReserveBodyBytes(ServerState& server, const Settings& settings, std::size_t bytes) {
-  std::size_t held = server.metrics_body_bytes.load();
-  do {
-    if (held != 0 && held + bytes > settings.max_metrics_body_bytes) return false;
-  } while (!server.metrics_body_bytes.compare_exchange_weak(held, held + bytes));
-  return true;
-}
 
 void LimitSendBuffer(MHD_Connection* connection) {
   const MHD_ConnectionInfo* info =
@@ -272,7 +289,7 @@ MHD_Result ServeMetrics(ServerState& server, const Settings& settings, MHD_Conne
   const bool deflate = accepts_gzip || server.last_text_length.load() >= kPlainRenderMaxBytes;
   RenderedMetrics rendered = RenderMetrics(server.callbacks, deflate);
   server.last_text_length.store(rendered.text_length);
-  if (!ReserveBodyBytes(server, settings, rendered.bytes.size())) {
+  if (!server.metrics_bodies.TryHold(rendered.bytes.size(), settings.max_metrics_body_bytes)) {
     return RespondText(connection, settings, MHD_HTTP_SERVICE_UNAVAILABLE,
                        "Too many scrapes in flight; try again later.\n");
   }

@@ -55,9 +55,9 @@ struct HttpServerOptions {
   // /metrics responses rendered and not yet fully sent; beyond it a scrape gets 503
   // (node_exporter's --web.max-requests).
   int max_metrics_requests = 40;
-  // The compressed bodies of those responses, in bytes, all together: what clients that never
-  // read can pin. A scrape whose body would go beyond it gets 503, unless no other body is held
-  // (so a body larger than the budget is still served, one at a time).
+  // The bodies of those responses (held gzip-compressed), in bytes, all together: what clients
+  // that never read can pin. A scrape whose body would go beyond it gets 503, unless fewer than
+  // two bodies are held (so bodies larger than the budget are still served, two at a time).
   std::size_t max_metrics_body_bytes = 32 << 20;
   int threads = 4;  // polling threads per listen address; fixed at Start
 };
