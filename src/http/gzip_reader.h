@@ -30,7 +30,7 @@ class GunzipReader {
  private:
   class Stream;
   std::string_view member_;
-  std::unique_ptr<Stream> stream_;  // from the first Read to the member's end (~40 KB)
+  std::unique_ptr<Stream> stream_;  // from the first Read to the member's end
   bool ended_ = false;
   bool failed_ = false;
 };

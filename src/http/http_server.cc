@@ -48,7 +48,7 @@ constexpr std::size_t kInflatedPieceBytes = 64 * 1024;
 // and a small scrape is not slowed down by them.
 constexpr uint64_t kPlainRenderMaxBytes = 1 << 20;
 // The socket send buffer of such a response. Left to itself the kernel grows it to tcp_wmem's
-// maximum (4 MiB) of text queued for a client that never reads, memory a cgroup v2 counts
+// maximum of text queued for a client that never reads, memory a cgroup v2 counts
 // against the exporter's limit; this bounds it (the kernel doubles the value for its overhead)
 // and still fills a fast link. gzip responses keep the kernel's tuning: they queue at most their
 // compressed body.
@@ -228,7 +228,8 @@ RenderedMetrics RenderMetrics(const HttpCallbacks& callbacks, bool deflate) {
       return rendered;
     }
   }
-  rendered.bytes = std::string();  // from a failed deflate: zlib was out of memory
+  // The text as it is: asked for, or zlib was out of memory (what it deflated goes).
+  rendered.bytes = std::string();
   IdentityEncoding identity;
   SegmentedBody segmented(WorkPool::Shared(), identity, append);
   callbacks.render_metrics(segmented);
@@ -274,7 +275,7 @@ ssize_t ReadInflated(void* cls, uint64_t, char* out, size_t capacity) {
 // thread that polls many connections, so a body still being rendered would stall them all. It is
 // held compressed: a client that does not accept gzip gets the text inflated piece by piece as
 // its socket takes it, so a client that never reads pins the compressed body (counted against
-// max_metrics_body_bytes) and one zlib stream, never the whole text.
+// max_metrics_body_bytes) and one zlib stream, never the whole text (unless that text is small).
 MHD_Result ServeMetrics(ServerState& server, const Settings& settings, MHD_Connection* connection,
                         void** request_context) {
   if (server.metrics_in_flight.fetch_add(1) >= settings.max_metrics_requests) {

@@ -1,10 +1,10 @@
 // Issue 16: scrapers that never read must not take the exporter past its memory limit. The built
 // exporter runs in a cgroup limited to the 128 MiB the shipped deployment gives it (deploy/), on a
-// generated fixture host of 7,000 interfaces (a 21 MB text exposition); 8 HTTP/1.0 and 8 HTTP/1.1
-// clients ask for /metrics without gzip and never read. Holding each body whole took ~21 MB per
-// client and the exporter was OOM-killed; now it must stay alive, never OOM-killed, under the
-// limit, and still answer a normal scrape. Needs root (the cgroup). Bounded: 16 + a few
-// connections, every wait capped, well under a minute on the fixture.
+// generated fixture host of 7,000 interfaces; 8 HTTP/1.0 and 8 HTTP/1.1 clients ask for /metrics
+// without gzip and never read. Each body held whole as text, the exporter was OOM-killed; now it
+// must stay alive, never OOM-killed, under the limit, and still answer a normal scrape. Needs root
+// (the cgroup). Bounded: 16 + a few connections, every wait capped, well under a minute on the
+// fixture.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -49,9 +49,9 @@ constexpr bool kAddressSanitizer = false;
 #endif
 
 constexpr int kInterfaces = 7000;
-// deploy/'s limit for the exporter. Built with AddressSanitizer, the exporter needs ~120 MB at rest
-// on this host (shadow memory, redzones), so it gets twice that; the bodies held whole before
-// (16 of 21 MB) still go far beyond it.
+// deploy/'s limit for the exporter. Built with AddressSanitizer, the exporter needs nearly that at
+// rest on this host (shadow memory, redzones), so it gets twice that; the 16 bodies held whole as
+// text before still go far beyond it.
 constexpr uint64_t kMemoryLimit = (kAddressSanitizer ? 256ull : 128ull) << 20;
 constexpr int kClientsPerVersion = 8;
 
@@ -69,7 +69,7 @@ void MakeDirectory(const std::string& path) {
 // A host of `count` up, full-duplex 10G interfaces `veth0`..: /proc/net/dev in the kernel's
 // layout and each interface's attributes under sys/class/net, as tests/fixtures/host1 has them.
 // Attributes with the same text for every interface are one file hard-linked into each directory:
-// ~100,000 entries but few inodes.
+// fourteen entries per interface but few inodes.
 void WriteFixtureHost(const std::string& root, int count) {
   for (const std::string dir :
        {"/proc", "/proc/net", "/sys", "/sys/class", "/sys/class/net", "/shared"}) {
@@ -114,7 +114,7 @@ void WriteFixtureHost(const std::string& root, int count) {
   WriteText(root + "/proc/net/dev", dev);
 }
 
-// The fixture's directory: on tmpfs when there is one (creating and removing ~100,000 entries on
+// The fixture's directory: on tmpfs when there is one (creating and removing so many entries on
 // a busy disk took minutes), else under $TMPDIR.
 std::unique_ptr<TempDir> FixtureDirectory() {
   struct stat shm {};
@@ -273,7 +273,7 @@ TEST(HttpMemoryTest, ScrapersThatNeverReadStayWithinTheMemoryLimit) {
     EXPECT_LT(*peak, kMemoryLimit) << "the cgroup reached its limit";
   }
 
-  // What the kernel holds for them is bounded too (its own tuning queued ~4 MiB for each).
+  // What the kernel holds for them is bounded too (its own tuning queued several MiB for each).
   const std::vector<uint64_t> queues = SendQueues(process.port());
   EXPECT_EQ(queues.size(), clients.fds.size());
   for (const uint64_t queued : queues) EXPECT_LE(queued, 1u << 20);
