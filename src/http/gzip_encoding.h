@@ -36,6 +36,10 @@ class GzipEncoding final : public SegmentEncoding {
   void Sent(const EncodedSegment& segment) override;
   bool End(const Sink& sink) override;
 
+  // The length of the text in the segments sent so far: after End, of the whole body (what a
+  // client that cannot take gzip receives once inflated).
+  uint64_t text_length() const { return length_; }
+
  private:
   uint32_t crc_ = 0;     // of the text sent so far
   uint64_t length_ = 0;  // of the text sent so far

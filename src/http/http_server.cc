@@ -4,12 +4,14 @@
 #include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdarg>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
@@ -17,6 +19,7 @@
 #include "http/basic_auth.h"
 #include "http/gzip.h"
 #include "http/gzip_encoding.h"
+#include "http/gzip_reader.h"
 #include "http/listen_socket.h"
 #include "util/log.h"
 #include "util/work_pool.h"
@@ -36,6 +39,20 @@ constexpr std::size_t kConnectionMemoryLimit = 32 * 1024;
 // limit leaves each thread room for 4096. Past RLIMIT_NOFILE accept() fails and libmicrohttpd
 // pauses accepting until a connection closes.
 constexpr unsigned kConnectionLimitPerThread = 4096;
+// A scraper without gzip gets the text inflated in pieces of this size, each when its socket has
+// room: small enough that one piece is a fraction of a millisecond on the polling thread, large
+// enough that a big body takes few calls. libmicrohttpd holds one such buffer per response.
+constexpr std::size_t kInflatedPieceBytes = 64 * 1024;
+// Below this much text (the last scrape's), a scraper without gzip gets the text rendered as it
+// is: then the text costs less memory than the zlib streams that deflating and inflating it take,
+// and a small scrape is not slowed down by them.
+constexpr uint64_t kPlainRenderMaxBytes = 1 << 20;
+// The socket send buffer of such a response. Left to itself the kernel grows it to tcp_wmem's
+// maximum of text queued for a client that never reads, memory a cgroup v2 counts
+// against the exporter's limit; this bounds it (the kernel doubles the value for its overhead)
+// and still fills a fast link. gzip responses keep the kernel's tuning: they queue at most their
+// compressed body.
+constexpr int kInflatedSendBufferBytes = 256 * 1024;
 // Idle keep-alive connections are closed after this long: Prometheus scrapes every 15-60 s and
 // reuses its connection, and an idle connection costs only its socket and buffer.
 constexpr unsigned kConnectionTimeoutSeconds = 120;
@@ -61,6 +78,7 @@ struct Settings {
   std::vector<std::pair<std::string, std::string>> headers;
   bool enable_lifecycle = false;
   int max_metrics_requests = 40;
+  std::size_t max_metrics_body_bytes = 32 << 20;
 };
 
 std::shared_ptr<const Settings> SettingsOf(const HttpServerOptions& options) {
@@ -69,13 +87,44 @@ std::shared_ptr<const Settings> SettingsOf(const HttpServerOptions& options) {
   settings->headers = options.headers;
   settings->enable_lifecycle = options.enable_lifecycle;
   settings->max_metrics_requests = options.max_metrics_requests;
+  settings->max_metrics_body_bytes = options.max_metrics_body_bytes;
   return settings;
 }
+
+// The /metrics bodies held until their responses are sent, and their bytes.
+class HeldBodies {
+ public:
+  // Counts a body of `bytes` as held, or returns false when it does not fit in `max_bytes`
+  // beside those held. The first kAlwaysHeld bodies fit whatever their size: on an exporter whose
+  // compressed body is larger than the budget, two Prometheus servers scraping at the same moment
+  // must both be answered.
+  bool TryHold(std::size_t bytes, std::size_t max_bytes) {
+    std::lock_guard lock(mutex_);
+    if (count_ >= kAlwaysHeld && bytes_ + bytes > max_bytes) return false;
+    ++count_;
+    bytes_ += bytes;
+    return true;
+  }
+  void Release(std::size_t bytes) {
+    std::lock_guard lock(mutex_);
+    --count_;
+    bytes_ -= bytes;
+  }
+
+ private:
+  static constexpr int kAlwaysHeld = 2;
+  std::mutex mutex_;
+  int count_ = 0;
+  std::size_t bytes_ = 0;
+};
 
 // Shared by every daemon of a server and outliving them: what the libmicrohttpd callbacks get.
 struct ServerState {
   HttpCallbacks callbacks;
   std::atomic<int> metrics_in_flight{0};
+  HeldBodies metrics_bodies;  // held for /metrics responses in flight
+  // Of the last /metrics body rendered; unknown before the first (then the body is deflated).
+  std::atomic<uint64_t> last_text_length{UINT64_MAX};
   mutable std::mutex mutex;  // guards the two below
   std::shared_ptr<const Settings> settings;
   std::string last_library_message;  // the start error libmicrohttpd logged, for Start's reply
@@ -116,17 +165,11 @@ struct Header {
   std::string value;
 };
 
-// Queues a response with a Content-Length (libmicrohttpd sends no body for HEAD).
-MHD_Result Respond(MHD_Connection* connection, const Settings* settings, unsigned status,
-                   std::string_view content_type, std::string body,
-                   std::initializer_list<Header> extra = {}) {
-  auto* owned = new std::string(std::move(body));
-  MHD_Response* response = MHD_create_response_from_buffer_with_free_callback_cls(
-      owned->size(), owned->data(), &FreeString, owned);
-  if (response == nullptr) {
-    delete owned;
-    return MHD_NO;  // out of memory: libmicrohttpd closes the connection
-  }
+// Adds the headers to `response` and queues it (its reference is given up either way).
+MHD_Result Queue(MHD_Connection* connection, const Settings* settings, unsigned status,
+                 std::string_view content_type, MHD_Response* response,
+                 std::initializer_list<Header> extra) {
+  if (response == nullptr) return MHD_NO;  // out of memory: libmicrohttpd closes the connection
   if (!content_type.empty()) {
     MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
                             std::string(content_type).c_str());
@@ -145,26 +188,94 @@ MHD_Result Respond(MHD_Connection* connection, const Settings* settings, unsigne
   return result;
 }
 
+// Queues a response with a Content-Length (libmicrohttpd sends no body for HEAD).
+MHD_Result Respond(MHD_Connection* connection, const Settings* settings, unsigned status,
+                   std::string_view content_type, std::string body,
+                   std::initializer_list<Header> extra = {}) {
+  auto* owned = new std::string(std::move(body));
+  MHD_Response* response = MHD_create_response_from_buffer_with_free_callback_cls(
+      owned->size(), owned->data(), &FreeString, owned);
+  if (response == nullptr) delete owned;
+  return Queue(connection, settings, status, content_type, response, extra);
+}
+
 MHD_Result RespondText(MHD_Connection* connection, const Settings& settings, unsigned status,
                        std::string body, std::initializer_list<Header> extra = {}) {
   return Respond(connection, &settings, status, kTextContentType, std::move(body), extra);
 }
 
-// Renders the exposition (its segments on the shared pool, deflated there too when `gzip`) into
-// `body`. False when the encoded body is not valid (zlib out of memory).
-bool RenderMetrics(const HttpCallbacks& callbacks, bool gzip, std::string& body) {
+// A rendered /metrics body: a gzip member, or the text itself (small and for a scraper without
+// gzip, or when deflating failed).
+struct RenderedMetrics {
+  std::string bytes;
+  bool gzip = false;
+  uint64_t text_length = 0;
+};
+
+// Renders the exposition, its segments rendered (and deflated, when `deflate`) on the shared pool.
+RenderedMetrics RenderMetrics(const HttpCallbacks& callbacks, bool deflate) {
+  RenderedMetrics rendered;
+  const SegmentEncoding::Sink append = [&rendered](std::string_view piece) {
+    rendered.bytes.append(piece);
+  };
+  if (deflate) {
+    GzipEncoding deflated;
+    SegmentedBody segmented(WorkPool::Shared(), deflated, append);
+    callbacks.render_metrics(segmented);
+    if (segmented.Finish()) {
+      rendered.gzip = true;
+      rendered.text_length = deflated.text_length();
+      return rendered;
+    }
+  }
+  // The text as it is: asked for, or zlib was out of memory (what it deflated goes).
+  rendered.bytes = std::string();
   IdentityEncoding identity;
-  GzipEncoding deflated;
-  SegmentedBody segmented(WorkPool::Shared(),
-                          gzip ? static_cast<SegmentEncoding&>(deflated) : identity,
-                          [&body](std::string_view piece) { body.append(piece); });
+  SegmentedBody segmented(WorkPool::Shared(), identity, append);
   callbacks.render_metrics(segmented);
-  return segmented.Finish();
+  segmented.Finish();
+  rendered.text_length = rendered.bytes.size();
+  return rendered;
+}
+
+// A /metrics body held until libmicrohttpd is done with its response, counted against
+// max_metrics_body_bytes meanwhile. For a scraper without gzip, `reader` inflates `bytes`.
+struct MetricsBody {
+  MetricsBody(ServerState& server, std::string held) : server(server), bytes(std::move(held)) {}
+  ~MetricsBody() { server.metrics_bodies.Release(bytes.size()); }
+  MetricsBody(const MetricsBody&) = delete;
+  MetricsBody& operator=(const MetricsBody&) = delete;
+
+  ServerState& server;
+  const std::string bytes;
+  std::optional<GunzipReader> reader;
+};
+
+void LimitSendBuffer(MHD_Connection* connection) {
+  const MHD_ConnectionInfo* info =
+      MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+  if (info == nullptr) return;
+  const int bytes = kInflatedSendBufferBytes;
+  ::setsockopt(info->connect_fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof bytes);
+}
+
+void FreeMetricsBody(void* body) { delete static_cast<MetricsBody*>(body); }
+
+// libmicrohttpd asks for the next piece of a non-gzip body when the client's socket has room.
+ssize_t ReadInflated(void* cls, uint64_t, char* out, size_t capacity) {
+  auto& body = *static_cast<MetricsBody*>(cls);
+  const std::optional<std::size_t> read = body.reader->Read(out, capacity);
+  // It asks only for bytes within the length announced: running short cannot happen with the
+  // member we deflated, and closes the connection if it did.
+  if (!read || *read == 0) return MHD_CONTENT_READER_END_WITH_ERROR;
+  return static_cast<ssize_t>(*read);
 }
 
 // The whole body is rendered before the first byte goes out: libmicrohttpd pulls a body from the
-// thread that polls many connections, so a body still being rendered would stall them all. The
-// cost is memory (up to the body's size per scrape in flight, bounded by max_metrics_requests).
+// thread that polls many connections, so a body still being rendered would stall them all. It is
+// held compressed: a client that does not accept gzip gets the text inflated piece by piece as
+// its socket takes it, so a client that never reads pins the compressed body (counted against
+// max_metrics_body_bytes) and one zlib stream, never the whole text (unless that text is small).
 MHD_Result ServeMetrics(ServerState& server, const Settings& settings, MHD_Connection* connection,
                         void** request_context) {
   if (server.metrics_in_flight.fetch_add(1) >= settings.max_metrics_requests) {
@@ -175,15 +286,34 @@ MHD_Result ServeMetrics(ServerState& server, const Settings& settings, MHD_Conne
   *request_context = &kHoldsMetricsSlot;
   const char* accept =
       MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
-  const bool gzip = accept != nullptr && AcceptsGzip(accept);
-  std::string body;
-  if (gzip && RenderMetrics(server.callbacks, true, body)) {
-    return Respond(connection, &settings, MHD_HTTP_OK, kExpositionContentType, std::move(body),
-                   {{MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip"}});
+  const bool accepts_gzip = accept != nullptr && AcceptsGzip(accept);
+  const bool deflate = accepts_gzip || server.last_text_length.load() >= kPlainRenderMaxBytes;
+  RenderedMetrics rendered = RenderMetrics(server.callbacks, deflate);
+  server.last_text_length.store(rendered.text_length);
+  if (!server.metrics_bodies.TryHold(rendered.bytes.size(), settings.max_metrics_body_bytes)) {
+    return RespondText(connection, settings, MHD_HTTP_SERVICE_UNAVAILABLE,
+                       "Too many scrapes in flight; try again later.\n");
   }
-  body.clear();  // a zlib failure: the plain body instead
-  RenderMetrics(server.callbacks, false, body);
-  return Respond(connection, &settings, MHD_HTTP_OK, kExpositionContentType, std::move(body));
+  auto* body = new MetricsBody(server, std::move(rendered.bytes));
+  MHD_Response* response = nullptr;
+  if (rendered.gzip && !accepts_gzip) {
+    body->reader.emplace(body->bytes);
+    LimitSendBuffer(connection);
+    response = MHD_create_response_from_callback(rendered.text_length, kInflatedPieceBytes,
+                                                 &ReadInflated, body, &FreeMetricsBody);
+  } else {
+    response = MHD_create_response_from_buffer_with_free_callback_cls(
+        body->bytes.size(), const_cast<char*>(body->bytes.data()), &FreeMetricsBody, body);
+  }
+  if (response == nullptr) {
+    delete body;
+    return MHD_NO;
+  }
+  if (rendered.gzip && accepts_gzip) {
+    return Queue(connection, &settings, MHD_HTTP_OK, kExpositionContentType, response,
+                 {{MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip"}});
+  }
+  return Queue(connection, &settings, MHD_HTTP_OK, kExpositionContentType, response, {});
 }
 
 MHD_Result ServeReload(ServerState& server, const Settings& settings, MHD_Connection* connection) {

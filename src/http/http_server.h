@@ -13,6 +13,7 @@
 // BoundPorts may be called from any thread.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -28,8 +29,9 @@
 namespace netif {
 
 struct HttpCallbacks {
-  // Writes the whole exposition to `out` (its text, or segments rendered on its pool); the server
-  // collects it, compressed when the scraper accepts gzip, and sends it with a Content-Length.
+  // Writes the whole exposition to `out` (its text, or segments rendered on its pool). The server
+  // collects it gzip-compressed and sends it with a Content-Length: as it is to a scraper that
+  // accepts gzip, inflated piece by piece as the socket takes it to one that does not.
   std::function<void(SegmentedBody& out)> render_metrics;
   // True once the exporter has a first complete picture to serve.
   std::function<bool()> ready;
@@ -50,9 +52,13 @@ struct HttpServerOptions {
   std::vector<std::pair<std::string, std::string>> headers;
   // POST/PUT /-/reload calls HttpCallbacks::reload; off: 403, as Prometheus answers.
   bool enable_lifecycle = false;
-  // /metrics responses rendered and not yet fully sent; beyond it a scrape gets 503. Bounds the
-  // memory that clients which never read can pin (node_exporter's --web.max-requests).
+  // /metrics responses rendered and not yet fully sent; beyond it a scrape gets 503
+  // (node_exporter's --web.max-requests).
   int max_metrics_requests = 40;
+  // The bodies of those responses (held gzip-compressed), in bytes, all together: what clients
+  // that never read can pin. A scrape whose body would go beyond it gets 503, unless fewer than
+  // two bodies are held (so bodies larger than the budget are still served, two at a time).
+  std::size_t max_metrics_body_bytes = 32 << 20;
   int threads = 4;  // polling threads per listen address; fixed at Start
 };
 

@@ -111,6 +111,44 @@ TEST_F(HttpServerTest, Http10ScrapersGetTheWholeBodyWithItsLength) {
   }
 }
 
+// An HTTP/1.0 scraper without gzip, as the clients: the text is inflated from the held
+// member as the socket takes it, with its whole length announced, and the connection is closed
+// after it (the request has no Connection header: HTTP/1.0 closes by default).
+TEST_F(HttpServerTest, Http10WithoutGzipGetsTheWholeTextAndTheConnectionCloses) {
+  body_ = LargeBody();
+  const auto response =
+      testing_support::HttpRequest("127.0.0.1", port_, "GET /metrics HTTP/1.0\r\n\r\n");
+  ASSERT_TRUE(response.has_value()) << "no complete response before the server closed";
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(testing_support::HeaderValue(response->headers, "Connection"), "close");
+  EXPECT_FALSE(testing_support::HeaderValue(response->headers, "Content-Encoding"));
+  EXPECT_EQ(testing_support::HeaderValue(response->headers, "Content-Length"),
+            std::to_string(body_.size()));
+  EXPECT_EQ(response->body, body_);
+}
+
+// HTTP/1.1 without gzip keeps its connection: the length announced is exactly the text's, so the
+// next response on the connection starts right after it.
+TEST_F(HttpServerTest, Http11WithoutGzipKeepsTheConnectionAcrossLargeBodies) {
+  body_ = LargeBody();
+  const auto response =
+      testing_support::HttpRequest("127.0.0.1", port_,
+                                   "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+                                   "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(testing_support::HeaderValue(response->headers, "Content-Length"),
+            std::to_string(body_.size()));
+  // The first body, then the whole second response.
+  ASSERT_GT(response->body.size(), body_.size());
+  EXPECT_EQ(response->body.substr(0, body_.size()), body_);
+  const std::string second = response->body.substr(body_.size());
+  ASSERT_EQ(second.rfind("HTTP/1.1 200", 0), 0u) << second.substr(0, 100);
+  const auto header_end = second.find("\r\n\r\n");
+  ASSERT_NE(header_end, std::string::npos);
+  EXPECT_EQ(second.substr(header_end + 4), body_);
+}
+
 TEST_F(HttpServerTest, LandingPageLinksToMetrics) {
   const auto response = testing_support::HttpGet("127.0.0.1", port_, "/");
   ASSERT_TRUE(response.has_value());
@@ -160,6 +198,23 @@ TEST_F(HttpServerTest, HeadHasTheLengthButNoBody) {
   EXPECT_EQ(testing_support::HeaderValue(response->headers, "Content-Length"),
             std::to_string(body_.size()));
   EXPECT_EQ(response->body, "");
+}
+
+TEST_F(HttpServerTest, HeadOfALargeBodyHasTheLengthOfWhatAGetWouldSend) {
+  body_ = LargeBody();
+  const auto plain = Send(port_, "HEAD", "/metrics");
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_EQ(plain->status, 200);
+  EXPECT_EQ(testing_support::HeaderValue(plain->headers, "Content-Length"),
+            std::to_string(body_.size()));
+  EXPECT_EQ(plain->body, "");
+  const auto gzip = Send(port_, "HEAD", "/metrics", "Accept-Encoding: gzip\r\n");
+  const auto gzip_get = Send(port_, "GET", "/metrics", "Accept-Encoding: gzip\r\n");
+  ASSERT_TRUE(gzip && gzip_get);
+  EXPECT_EQ(testing_support::HeaderValue(gzip->headers, "Content-Encoding"), "gzip");
+  EXPECT_EQ(testing_support::HeaderValue(gzip->headers, "Content-Length"),
+            std::to_string(gzip_get->body.size()));
+  EXPECT_EQ(gzip->body, "");
 }
 
 TEST_F(HttpServerTest, OtherMethodsAre405AndOptionsListsTheAllowedOnes) {
@@ -317,6 +372,18 @@ int SendWithoutReading(int port) {
   return fd;
 }
 
+// Waits (up to 10 s) until a response to a client that does not read has started to arrive, and
+// returns its first bytes (read without consuming them); "" if none came.
+std::string FirstBytesOfResponse(int fd) {
+  char head[16] = {};
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    const ssize_t got = ::recv(fd, head, sizeof head, MSG_PEEK | MSG_DONTWAIT);
+    if (got > 0) return std::string(head, static_cast<std::size_t>(got));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return "";
+}
+
 // What bounds the memory of clients that never read: each holds its rendered body and its slot
 // until it reads or goes; the next scrape beyond the cap gets 503, and slots come back when they
 // go.
@@ -331,16 +398,13 @@ TEST_F(HttpServerTest, ClientsThatDoNotReadHoldSlotsUntilTheyGo) {
     ASSERT_GE(fd, 0);
     stalled.push_back(fd);
   }
-  std::optional<testing_support::HttpResponse> response;
-  for (int attempt = 0; attempt < 50; ++attempt) {  // until both are rendered and stuck
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    response = Send(port_, "GET", "/-/healthy");  // not a scrape: never capped
-    ASSERT_TRUE(response.has_value());
-    EXPECT_EQ(response->status, 200);
-    response = Send(port_, "GET", "/metrics");
-    ASSERT_TRUE(response.has_value());
-    if (response->status == 503) break;
-  }
+  // Both rendered and being sent (a scrape of ours before that could take a slot first).
+  for (const int fd : stalled) EXPECT_EQ(FirstBytesOfResponse(fd).substr(0, 12), "HTTP/1.1 200");
+  auto response = Send(port_, "GET", "/-/healthy");  // not a scrape: never capped
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  response = Send(port_, "GET", "/metrics");
+  ASSERT_TRUE(response.has_value());
   EXPECT_EQ(response->status, 503);
   for (const int fd : stalled) ::close(fd);
   for (int attempt = 0; attempt < 50; ++attempt) {
@@ -351,6 +415,41 @@ TEST_F(HttpServerTest, ClientsThatDoNotReadHoldSlotsUntilTheyGo) {
   }
   EXPECT_EQ(response->status, 200);
   EXPECT_EQ(response->body.size(), body_.size());
+}
+
+// The bytes held for responses in flight are capped too: with a budget smaller than any body, two
+// bodies are still let in (two Prometheus servers scraping at once); with two clients that never
+// read holding them, the next scrape gets 503 (with gzip too), and once they go the budget is
+// free again.
+TEST_F(HttpServerTest, ScrapesBeyondTheBodyBudgetAre503UntilTheHeldBodiesGo) {
+  body_ = LargeBody(16'000'000);  // inflated, more than loopback's socket buffers hold
+  HttpServerOptions options = LoopbackOptions();
+  options.max_metrics_body_bytes = 1;
+  ASSERT_EQ(server_->Reconfigure(options), "");
+  auto response = Send(port_, "GET", "/metrics");  // alone: served whatever its size
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, body_);
+  std::vector<int> stalled;
+  for (int i = 0; i < 2; ++i) {
+    const int fd = SendWithoutReading(port_);
+    ASSERT_GE(fd, 0);
+    stalled.push_back(fd);
+    EXPECT_EQ(FirstBytesOfResponse(fd).substr(0, 12), "HTTP/1.1 200") << i;
+  }
+  response = Send(port_, "GET", "/metrics", "Accept-Encoding: gzip\r\n");
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 503);
+  EXPECT_THAT(response->body, HasSubstr("try again later"));
+  for (const int fd : stalled) ::close(fd);
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    response = Send(port_, "GET", "/metrics");
+    ASSERT_TRUE(response.has_value());
+    if (response->status == 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, body_);
 }
 
 TEST_F(HttpServerTest, ListenAddressesCannotChangeOnReload) {

@@ -83,7 +83,7 @@ class HttpTlsTest : public ::testing::Test {
 
   void StartServer(std::optional<HttpTlsOptions> tls) {
     HttpCallbacks callbacks;
-    callbacks.render_metrics = [](SegmentedBody& out) { out.text().Append("up 1\n"); };
+    callbacks.render_metrics = [this](SegmentedBody& out) { out.text().Append(body_); };
     options_.listen_addresses = {"127.0.0.1:0"};
     options_.tls = std::move(tls);
     auto started = HttpServer::Start(options_, std::move(callbacks));
@@ -105,6 +105,7 @@ class HttpTlsTest : public ::testing::Test {
   }
 
   static Certificates* certificates_;
+  std::string body_ = "up 1\n";
   HttpServerOptions options_;
   std::unique_ptr<HttpServer> server_;
   int port_ = 0;
@@ -117,6 +118,24 @@ TEST_F(HttpTlsTest, ServesHttpsAndNotPlainHttp) {
   EXPECT_EQ(Curl(""), "200");
   EXPECT_EQ(Curl("--tls-max 1.2"), "200");  // the default minimum is TLS 1.2
   EXPECT_NE(Curl("", "http"), "200");
+}
+
+// A body too large to render as it is goes to a client without gzip inflated piece by piece from
+// the compressed one the server holds; over TLS it arrives whole, with HTTP/1.0 and 1.1.
+TEST_F(HttpTlsTest, ALargeBodyWithoutGzipArrivesWhole) {
+  for (int i = 0; body_.size() < 3'000'000; ++i) {
+    body_ += "netif_up{device=\"veth" + std::to_string(i) + "\"} 1\n";
+  }
+  StartServer(Tls());
+  const testing_support::TempDir dir;
+  for (const std::string version : {"--http1.0", "--http1.1"}) {
+    const std::string file = dir.path() + "/body";
+    const auto result = RunCommand("curl -s -f --max-time 20 " + version + " --cacert " +
+                                   certificates_->Path("ca.pem") + " -o " + file +
+                                   " https://127.0.0.1:" + std::to_string(port_) + "/metrics");
+    ASSERT_EQ(result.status, 0) << version;
+    EXPECT_TRUE(testing_support::ReadFileOrThrow(file) == body_) << version;
+  }
 }
 
 TEST_F(HttpTlsTest, MinimumVersionRefusesOlderClients) {

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Issue 16: scrape latency of two exporter binaries, A and B, side by side on the same host.
+
+Both run at once on one generated fixture tree of INTERFACES interfaces (bench/http/memory.py's,
+netlink off) and are scraped in alternation, A then B, SCRAPES times each, over one keep-alive
+connection per binary: first as Prometheus scrapes (HTTP/1.1, Accept-Encoding: gzip), then without
+gzip. Alternating makes a busy machine slow both alike. Prints one JSON object: p50 and p90 in
+ms (request sent to last byte read) per binary and mode, and the body sizes. Python standard
+library only; loopback only; children killed and the fixture removed on exit.
+
+  bench/http/latency_ab.py OLD_BINARY NEW_BINARY --interfaces 5000 --scrapes 200
+"""
+import argparse, http.client, json, os, shutil, signal, statistics, subprocess, sys, tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from memory import write_fixture  # noqa: E402
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("a")
+    ap.add_argument("b")
+    ap.add_argument("--interfaces", type=int, default=5000)
+    ap.add_argument("--scrapes", type=int, default=200)
+    ap.add_argument("--ports", default="10196,10197")
+    args = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    work = tempfile.mkdtemp(prefix="netif-http-ab-",
+                            dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+    procs = []
+    try:
+        write_fixture(f"{work}/fixture", args.interfaces)
+        with open(f"{work}/config.yml", "w") as f:
+            f.write("local:\n  netlink: false\n")
+        ports = [int(p) for p in args.ports.split(",")]
+        for binary, port in zip((args.a, args.b), ports):
+            procs.append(subprocess.Popen(
+                [binary, "--config.file", f"{work}/config.yml", "--path.procfs",
+                 f"{work}/fixture/proc", "--path.sysfs", f"{work}/fixture/sys",
+                 f"--web.listen-address=127.0.0.1:{port}", "--log.level=warn"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        time.sleep(5)
+        result = {"interfaces": args.interfaces, "scrapes": args.scrapes}
+        for mode, headers in (("gzip", {"Accept-Encoding": "gzip"}), ("plain", {})):
+            conns = [http.client.HTTPConnection("127.0.0.1", p, timeout=30) for p in ports]
+            times = [[], []]
+            sizes = [0, 0]
+            for i in range(args.scrapes + 5):
+                for k, conn in enumerate(conns):
+                    start = time.perf_counter()
+                    conn.request("GET", "/metrics", headers=headers)
+                    response = conn.getresponse()
+                    body = response.read()
+                    took = (time.perf_counter() - start) * 1000
+                    if response.status != 200:
+                        raise SystemExit(f"{mode} scrape of {(args.a, args.b)[k]}: "
+                                         f"{response.status}")
+                    sizes[k] = len(body)
+                    if i >= 5:
+                        times[k].append(took)
+            for conn in conns:
+                conn.close()
+            for k, name in enumerate(("a", "b")):
+                result[f"{name}_{mode}"] = {
+                    "p50_ms": round(statistics.median(times[k]), 1),
+                    "p90_ms": round(percentile(times[k], 0.9), 1), "bytes": sizes[k]}
+        result["a"], result["b"] = args.a, args.b
+        print(json.dumps(result), flush=True)
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
