@@ -71,7 +71,10 @@ TEST(StalenessTest, AFrozenSourceIsReportedStuckAndRecovers) {
 
   {
     ThreadFreezer frozen(exporter.process().pid(), "netif-local");
-    scrape = ScrapeUntil(exporter, [](const Exposition& s) { return Success(s, "procfs") == 0; });
+    // One pass records procfs, then sysfs: sysfs goes stale a few milliseconds later.
+    scrape = ScrapeUntil(exporter, [](const Exposition& s) {
+      return Success(s, "procfs") == 0 && Success(s, "sysfs") == 0;
+    });
     ASSERT_TRUE(scrape.has_value());
     EXPECT_EQ(Success(*scrape, "procfs"), 0) << "a frozen local pass still reports success";
     EXPECT_EQ(Success(*scrape, "sysfs"), 0);
