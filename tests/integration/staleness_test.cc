@@ -83,7 +83,9 @@ TEST(StalenessTest, AFrozenSourceIsReportedStuckAndRecovers) {
         << exporter.Stderr();
   }  // thawed
 
-  scrape = ScrapeUntil(exporter, [](const Exposition& s) { return Success(s, "procfs") == 1; });
+  scrape = ScrapeUntil(exporter, [](const Exposition& s) {
+    return Success(s, "procfs") == 1 && Success(s, "sysfs") == 1;
+  });
   ASSERT_TRUE(scrape.has_value());
   EXPECT_EQ(Success(*scrape, "procfs"), 1) << "a thawed source does not recover";
   EXPECT_EQ(ReadyStatus(exporter), 200);
