@@ -154,8 +154,7 @@ std::string Exporter::Start() {
     // Self metrics are read before the store snapshot is taken: a poller stores its sample
     // before it marks its target up, so a scrape that says a target is up also holds that
     // target's series. The other order let a target come up between the two reads.
-    std::string self_metrics;                  // a few kilobytes
-    p.self_metrics.collectors().CheckStuck();  // a scrape never shows a stuck collector as fine
+    std::string self_metrics;  // a few kilobytes
     p.CountDroppedLogLines();
     restored.Set(static_cast<double>(p.store->RestoredInterfaces()));
     p.self_metrics.Render(self_metrics);

@@ -50,13 +50,13 @@ void CollectorRuns::Record(const Status& status, double duration_seconds,
   {
     std::lock_guard lock(mutex_);
     EnsureSeries();
+    const bool was_healthy = last_ok_ && !stuck_;
     stuck_ = false;
     last_ok_ = status.ok();
     success_->Set(status.ok() ? 1 : 0);
     duration_->Set(duration_seconds);
     if (status.ok()) last_success_->Set(UnixSeconds());
-    if (status.ok() == healthy_) return;
-    healthy_ = status.ok();
+    if (status.ok() == was_healthy) return;  // logs only changes
   }
   if (status.ok()) {
     LogInfo("collector recovered", {{"collector", collector_}});
@@ -78,8 +78,7 @@ void CollectorRuns::Progress() {
     // for a long time).
     stuck_ = false;
     success_->Set(last_ok_ ? 1 : 0);
-    if (!last_ok_) return;
-    healthy_ = true;
+    if (!last_ok_) return;  // still failed: nothing recovered
   }
   LogInfo("collector recovered", {{"collector", collector_}});
 }
@@ -98,8 +97,7 @@ bool CollectorRuns::CheckStuck(double now_monotonic) {
   {
     std::lock_guard lock(mutex_);
     if (stuck_) return true;
-    stuck_ = true;
-    healthy_ = false;  // the run that ends it logs "collector recovered"
+    stuck_ = true;  // the run or progress that ends it logs "collector recovered"
     EnsureSeries();
     success_->Set(0);
   }

@@ -80,7 +80,6 @@ class CollectorRuns {
   prometheus::Gauge* duration_ = nullptr;
   prometheus::Gauge* last_success_ = nullptr;
   prometheus::Counter* overruns_ = nullptr;
-  bool healthy_ = true;  // logs only changes: a collector that stays down is logged once
   bool stuck_ = false;
   bool last_ok_ =
       true;  // the last run's outcome, which a stuck collector that moves again gets back

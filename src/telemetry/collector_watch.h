@@ -1,6 +1,6 @@
 // The collectors watched for staleness (CollectorRuns built with a `stale_after` bound) and the
-// check run over them from a thread that is not theirs: the app's watch thread every second, each
-// scrape, each /-/ready.
+// check run over them from a thread that is not theirs: the app's watch thread every second and
+// each /-/ready.
 //
 // Thread-safety: safe for concurrent use by multiple threads.
 #pragma once
