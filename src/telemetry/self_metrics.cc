@@ -143,18 +143,26 @@ prometheus::Gauge& SelfMetrics::Gauge(std::string_view name, const prometheus::L
   return it->second->Add(labels);
 }
 
+namespace {
+
+// Drops the series with `labels` from the family `name` of `families`, if both exist.
+template <typename Families>
+void RemoveSeries(Families& families, std::string_view name, const prometheus::Labels& labels) {
+  auto it = families.find(name);
+  if (it == families.end() || !it->second->Has(labels)) return;
+  it->second->Remove(&it->second->Add(labels));
+}
+
+}  // namespace
+
 void SelfMetrics::RemoveGauge(std::string_view name, const prometheus::Labels& labels) {
   std::lock_guard lock(mutex_);
-  auto it = gauges_.find(name);
-  if (it == gauges_.end() || !it->second->Has(labels)) return;
-  it->second->Remove(&it->second->Add(labels));
+  RemoveSeries(gauges_, name, labels);
 }
 
 void SelfMetrics::RemoveCounter(std::string_view name, const prometheus::Labels& labels) {
   std::lock_guard lock(mutex_);
-  auto it = counters_.find(name);
-  if (it == counters_.end() || !it->second->Has(labels)) return;
-  it->second->Remove(&it->second->Add(labels));
+  RemoveSeries(counters_, name, labels);
 }
 
 void SelfMetrics::Render(std::string& out) const {

@@ -72,13 +72,20 @@ void LocalSource::ReportParseErrors(const std::vector<std::string>& errors) {
   }
 }
 
-void LocalSource::ReportRefusedReads(std::string_view collector,
-                                     const std::vector<RefusedRead>& refused) {
+void LocalSource::CountRefusedReads(std::string_view collector,
+                                    const std::vector<RefusedRead>& refused) {
   for (const auto& read : refused) {
     self_metrics_
         .Counter("netif_file_read_errors_total",
                  {{"collector", std::string(collector)}, {"reason", std::string(read.reason)}})
         .Increment();
+  }
+}
+
+void LocalSource::ReportRefusedReads(std::string_view collector,
+                                     const std::vector<RefusedRead>& refused) {
+  CountRefusedReads(collector, refused);
+  for (const auto& read : refused) {
     if (reported_refused_paths_.size() >= kMaxRememberedRefusedPaths) continue;
     if (reported_refused_paths_.insert(read.path).second) {
       LogWarn("refused to read file",
@@ -182,12 +189,7 @@ bool LocalSource::RunOnce() {
       procfs_runs_.Time([&] { return procfs_.Collect(records, parse_errors, &refused); });
   ReportParseErrors(parse_errors);
   // Not logged here: the procfs collector's failure line already names the file and the reason.
-  for (const auto& read : refused) {
-    self_metrics_
-        .Counter("netif_file_read_errors_total",
-                 {{"collector", "procfs"}, {"reason", std::string(read.reason)}})
-        .Increment();
-  }
+  CountRefusedReads("procfs", refused);
   if (!status.ok()) return false;
 
   std::unordered_set<std::string> dirty;

@@ -98,6 +98,8 @@ class LocalSource final : public Source {
   };
 
   void ReportParseErrors(const std::vector<std::string>& errors);
+  // Counts each refused read in netif_file_read_errors_total{collector,reason}.
+  void CountRefusedReads(std::string_view collector, const std::vector<RefusedRead>& refused);
   // Counts each refused read and logs it once per path.
   void ReportRefusedReads(std::string_view collector, const std::vector<RefusedRead>& refused);
   // Reads the sysfs part of each record the filter keeps; drops the others and the vanished.
