@@ -91,6 +91,16 @@ void LinkAttributes::MergeFrom(const LinkAttributes& newer) {
   Overwrite(kind, newer.kind);
   Overwrite(is_virtual, newer.is_virtual);
   Overwrite(last_change_seconds, newer.last_change_seconds);
+  Overwrite(master, newer.master);
+  Overwrite(broadcast, newer.broadcast);
+  Overwrite(tx_queue_len, newer.tx_queue_len);
+  Overwrite(flags, newer.flags);
+  Overwrite(dormant, newer.dormant);
+  Overwrite(link_mode, newer.link_mode);
+  Overwrite(addr_assign_type, newer.addr_assign_type);
+  Overwrite(name_assign_type, newer.name_assign_type);
+  Overwrite(group, newer.group);
+  Overwrite(dev_id, newer.dev_id);
 }
 
 }  // namespace netif

@@ -126,6 +126,21 @@ struct LinkAttributes {
   std::optional<bool> is_virtual;
   std::optional<double> last_change_seconds;  // device-reported (SNMP ifLastChange), unix seconds
 
+  // What node_exporter's netclass collector serves beside the above (issue 17). Locally each is
+  // the sysfs file of the same name's value (/sys/class/net/<dev>/<file>), however the source
+  // learns it: a netlink source reports what sysfs would show.
+  std::optional<std::string> master;        // name of the bridge/bond/VRF/OVS device enslaving it
+  std::optional<std::string> broadcast;     // "ff:ff:ff:ff:ff:ff" (sysfs broadcast)
+  std::optional<uint32_t> tx_queue_len;     // tx_queue_len, IFLA_TXQLEN
+  std::optional<uint32_t> flags;            // sysfs flags: dev->flags (no IFF_RUNNING/LOWER_UP)
+  std::optional<bool> dormant;              // sysfs dormant (IF_OPER_DORMANT requested by driver)
+  std::optional<uint8_t> link_mode;         // sysfs link_mode, IFLA_LINKMODE
+  std::optional<uint8_t> addr_assign_type;  // sysfs addr_assign_type (NET_ADDR_*)
+  std::optional<uint8_t> name_assign_type;  // sysfs name_assign_type (NET_NAME_*); absent when
+                                            // the kernel refuses the read (NET_NAME_UNKNOWN)
+  std::optional<uint32_t> group;            // sysfs netdev_group, IFLA_GROUP
+  std::optional<uint32_t> dev_id;           // sysfs dev_id (printed in hex there)
+
   // Fields present in `newer` overwrite ours; the others are kept.
   void MergeFrom(const LinkAttributes& newer);
   bool operator==(const LinkAttributes&) const = default;
