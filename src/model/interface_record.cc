@@ -101,6 +101,10 @@ void LinkAttributes::MergeFrom(const LinkAttributes& newer) {
   Overwrite(name_assign_type, newer.name_assign_type);
   Overwrite(group, newer.group);
   Overwrite(dev_id, newer.dev_id);
+  Overwrite(driver, newer.driver);
+  Overwrite(driver_version, newer.driver_version);
+  Overwrite(firmware_version, newer.firmware_version);
+  Overwrite(bus_info, newer.bus_info);
 }
 
 }  // namespace netif

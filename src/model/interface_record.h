@@ -141,6 +141,13 @@ struct LinkAttributes {
   std::optional<uint32_t> group;            // sysfs netdev_group, IFLA_GROUP
   std::optional<uint32_t> dev_id;           // sysfs dev_id (printed in hex there)
 
+  // The driver behind a host link (ethtool's ETHTOOL_GDRVINFO), for the ethtool info family;
+  // absent for drivers that do not answer and for remote ports.
+  std::optional<std::string> driver;
+  std::optional<std::string> driver_version;
+  std::optional<std::string> firmware_version;
+  std::optional<std::string> bus_info;
+
   // Fields present in `newer` overwrite ours; the others are kept.
   void MergeFrom(const LinkAttributes& newer);
   bool operator==(const LinkAttributes&) const = default;
