@@ -38,9 +38,11 @@ class RecordSink {
   virtual void ApplySample(std::string_view source, InterfaceRecords records,
                            const SampleTime& time) = 0;
 
-  // One interface changed, as told by an event source. Attributes present in `record` overwrite;
-  // counters present feed the analytics. A record whose ifindex is already known under another
-  // name is a rename. Returns the oper-state change this event made, if any.
+  // One interface changed, as told by an event source. Attributes present in `record` overwrite,
+  // except those an event states whenever they hold (model/link_facts.h, ForEachFactEventsClear),
+  // which an event without them clears; counters present feed the analytics. A record whose ifindex
+  // is already known under another name is a rename. Returns the oper-state change this event made,
+  // if any.
   virtual std::optional<LinkChange> ApplyLinkEvent(InterfaceRecord record,
                                                    const SampleTime& time) = 0;
 

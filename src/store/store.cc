@@ -188,10 +188,11 @@ std::optional<LinkChange> Store::ApplyLinkEvent(InterfaceRecord record, const Sa
     merged = entry.record();
     merged.name = std::move(record.name);
     merged.labels = std::move(record.labels);
-    // An event states the alias whenever the link has one: absent means it was cleared.
-    std::optional<std::string> alias = std::move(record.attributes.alias);
     merged.attributes.MergeFrom(record.attributes);
-    merged.attributes.alias = std::move(alias);
+    // An event states the alias, the master and the bond port state whenever the link has them:
+    // absent means there is none (model/link_facts.h).
+    ForEachFactEventsClear(
+        [&](auto field) { merged.attributes.*field = std::move(record.attributes.*field); });
     merged.counters.MergeFrom(record.counters);
     merged.extra_counters.MergeFrom(record.extra_counters);
   } else {

@@ -90,8 +90,9 @@ class Store final : public RecordSink {
                    const SampleTime& time) override;
 
   // One interface changed, as told by an event source (netlink). Attributes present in `record`
-  // overwrite, and the alias is taken as it is (an RTM_NEWLINK carries it whenever the link has
-  // one); counters present feed the analytics. From then on the event source owns the interface's
+  // overwrite, and those an RTM_NEWLINK carries whenever the link has them (alias, master, bond
+  // port state: ForEachFactEventsClear) are taken as they are, absent clearing them; counters
+  // present feed the analytics. From then on the event source owns the interface's
   // link settings (model/link_facts.h): a sample that lacks them keeps the last event's. A record
   // whose ifindex is already known under another name is a rename: the interface keeps its history
   // and moves to its new name. Returns the oper-state change this event made, if any.

@@ -106,6 +106,33 @@ TEST_F(StoreTest, SamplesWithoutLinkSettingsKeepTheLastEventsAndEventsClearTheAl
   EXPECT_EQ(attributes().mtu, 9000u);
 }
 
+TEST_F(StoreTest, APortThatLeavesItsMasterLosesItAtOnceAndSamplesDoNotBringItBack) {
+  auto event = WithState(Local("veth1", 5), OperState::kUp);
+  event.attributes.mtu = 1500;
+  event.attributes.master_ifindex = 4;
+  event.attributes.master = "bond0";
+  event.attributes.bond_slave = BondSlave{.active = true, .mii_status = kBondLinkUp};
+  store_.ApplyLinkEvent(event, {1, 1});
+  const auto attributes = [&] { return store_.Current()->interfaces.at(0)->record.attributes; };
+  EXPECT_EQ(attributes().master, "bond0");
+  EXPECT_EQ(attributes().master_ifindex, 4u);
+  ASSERT_TRUE(attributes().bond_slave.has_value());
+  EXPECT_EQ(attributes().bond_slave->active, true);
+  store_.ApplySample(kLocalSource, {Local("veth1")}, {2, 2});  // carries no settings
+  EXPECT_EQ(attributes().master, "bond0");
+  // The next RTM_NEWLINK has no IFLA_MASTER and no slave data: released.
+  event.attributes.master_ifindex.reset();
+  event.attributes.master.reset();
+  event.attributes.bond_slave.reset();
+  store_.ApplyLinkEvent(event, {3, 3});
+  EXPECT_FALSE(attributes().master.has_value());
+  EXPECT_FALSE(attributes().master_ifindex.has_value());
+  EXPECT_FALSE(attributes().bond_slave.has_value());
+  EXPECT_EQ(attributes().mtu, 1500u);
+  store_.ApplySample(kLocalSource, {Local("veth1")}, {4, 4});
+  EXPECT_FALSE(attributes().master.has_value());
+}
+
 TEST_F(StoreTest, WithoutEventsASampleDecidesTheLinkSettings) {
   auto sample = Local("eth0");
   sample.attributes.mtu = 1500;
