@@ -152,21 +152,45 @@ LinkStats64 ReadStats64(std::span<const uint8_t> payload) {
   return s;
 }
 
-// IFLA_LINKINFO is a nest; only IFLA_INFO_KIND is read from it.
-bool ReadLinkInfoKind(std::span<const uint8_t> nest, std::optional<std::string>& kind,
-                      ParseError* error) {
+// A string attribute kept only when it is not empty.
+void ReadOptionalString(std::span<const uint8_t> payload, std::optional<std::string>& out) {
+  const std::string_view text = StringPayload(payload);
+  if (text.empty()) {
+    out.reset();
+  } else {
+    out.emplace(text);
+  }
+}
+
+// IFLA_LINKINFO is a nest; IFLA_INFO_KIND, IFLA_INFO_SLAVE_KIND and, for a bond's port,
+// IFLA_INFO_SLAVE_DATA are read from it.
+bool ReadLinkInfo(std::span<const uint8_t> nest, LinkMessage& link, ParseError* error) {
   std::vector<Attribute> inner;
   if (!SplitAttributes(nest, inner, error)) return false;
+  std::optional<std::span<const uint8_t>> slave_data;
   for (const Attribute& attribute : inner) {
-    if (attribute.type != IFLA_INFO_KIND) continue;
-    const std::string_view text = StringPayload(attribute.payload);
-    if (text.empty()) {
-      kind.reset();
-    } else {
-      kind.emplace(text);
+    switch (attribute.type) {
+      case IFLA_INFO_KIND:
+        ReadOptionalString(attribute.payload, link.kind);
+        break;
+      case IFLA_INFO_SLAVE_KIND:
+        ReadOptionalString(attribute.payload, link.slave_kind);
+        break;
+      case IFLA_INFO_SLAVE_DATA:
+        slave_data = attribute.payload;
+        break;
+      default:
+        break;
     }
   }
-  return true;
+  // The kernel puts the slave kind before its data, but nothing here depends on that.
+  if (link.slave_kind != "bond") return true;
+  if (!slave_data) {
+    link.bond_slave.emplace();
+    return true;
+  }
+  link.bond_slave = ParseBondSlaveData(*slave_data, error);
+  return link.bond_slave.has_value();
 }
 
 // Reads the attributes this exporter uses; others are skipped. Returns false on a bad one.
@@ -217,17 +241,25 @@ bool ReadLinkAttribute(const Attribute& attribute, LinkMessage& link, bool* has_
         link.address = FormatAddress(payload);
       }
       return true;
-    case IFLA_IFALIAS: {
-      const std::string_view alias = StringPayload(payload);
-      if (alias.empty()) {
-        link.alias.reset();
+    case IFLA_IFALIAS:
+      ReadOptionalString(payload, link.alias);
+      return true;
+    case IFLA_LINKINFO:
+      return ReadLinkInfo(payload, link, error);
+    case IFLA_TXQLEN:
+      return ReadExact(payload, link.tx_queue_len) || wrong_size();
+    case IFLA_LINKMODE:
+      return ReadExact(payload, link.link_mode) || wrong_size();
+    case IFLA_GROUP:
+      return ReadExact(payload, link.group) || wrong_size();
+    case IFLA_BROADCAST:
+      if (payload.size() > kMaxAddressBytes) return wrong_size();
+      if (payload.empty()) {
+        link.broadcast.reset();
       } else {
-        link.alias.emplace(alias);
+        link.broadcast = FormatAddress(payload);
       }
       return true;
-    }
-    case IFLA_LINKINFO:
-      return ReadLinkInfoKind(payload, link.kind, error);
     case IFLA_STATS64:
       // Longer is fine (newer kernels append fields); shorter is not a rtnl_link_stats64.
       if (payload.size() < kLinkStats64MinBytes) return wrong_size();
@@ -285,6 +317,53 @@ CounterSet ProcNetDevCounters(const LinkStats64& s) {
         s.tx_carrier_errors + s.tx_aborted_errors + s.tx_window_errors + s.tx_heartbeat_errors);
   c.Set(Counter::kTransmitCompressed, s.tx_compressed);
   return c;
+}
+
+std::optional<BondSlave> ParseBondSlaveData(std::span<const uint8_t> nest, ParseError* error) {
+  std::vector<Attribute> attributes;
+  if (!SplitAttributes(nest, attributes, error)) return std::nullopt;
+  BondSlave slave;
+  for (const Attribute& attribute : attributes) {
+    bool fits = true;
+    switch (attribute.type) {
+      case IFLA_BOND_SLAVE_STATE: {
+        std::optional<uint8_t> state;
+        fits = ReadExact(attribute.payload, state);
+        // BOND_STATE_ACTIVE 0, BOND_STATE_BACKUP 1; another value is not one we can name.
+        if (fits && *state <= 1) slave.active = *state == 0;
+        break;
+      }
+      case IFLA_BOND_SLAVE_MII_STATUS:
+        fits = ReadExact(attribute.payload, slave.mii_status);
+        break;
+      case IFLA_BOND_SLAVE_LINK_FAILURE_COUNT:
+        fits = ReadExact(attribute.payload, slave.link_failure_count);
+        break;
+      case IFLA_BOND_SLAVE_QUEUE_ID:
+        fits = ReadExact(attribute.payload, slave.queue_id);
+        break;
+      case IFLA_BOND_SLAVE_AD_AGGREGATOR_ID:
+        fits = ReadExact(attribute.payload, slave.ad_aggregator_id);
+        break;
+      case IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE:
+        fits = ReadExact(attribute.payload, slave.ad_actor_port_state);
+        break;
+      case IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE: {
+        // A u16 on the wire holding the partner's 8-bit LACP state.
+        std::optional<uint16_t> state;
+        fits = ReadExact(attribute.payload, state) && *state <= 0xFF;
+        if (fits) slave.ad_partner_port_state = static_cast<uint8_t>(*state);
+        break;
+      }
+      default:
+        break;
+    }
+    if (!fits) {
+      *error = ParseError::kMalformed;
+      return std::nullopt;
+    }
+  }
+  return slave;
 }
 
 std::optional<LinkMessage> ParseLinkPayload(std::span<const uint8_t> payload, bool deleted,
@@ -397,7 +476,8 @@ InterfaceRecord ToInterfaceRecord(const LinkMessage& link) {
   // sysfs' iflink is the link's own index when it has no parent; the kernel leaves IFLA_LINK out
   // in exactly that case. Same value from either source.
   a.iflink = link.link.value_or(link.ifindex);
-  a.master_ifindex = link.master;
+  // IFLA_MASTER 0 is no master, as its absence is.
+  if (link.master && *link.master != 0) a.master_ifindex = link.master;
   a.mtu = link.mtu;
   a.type = link.link_type;
   a.oper_state = link.oper_state;
@@ -414,6 +494,11 @@ InterfaceRecord ToInterfaceRecord(const LinkMessage& link) {
   a.address = link.address;
   a.alias = link.alias;
   a.kind = link.kind;
+  a.broadcast = link.broadcast;
+  a.tx_queue_len = link.tx_queue_len;
+  a.link_mode = link.link_mode;
+  a.group = link.group;
+  a.bond_slave = link.bond_slave;
   return record;
 }
 

@@ -35,7 +35,8 @@ enum class ParseError : uint8_t {
   // A length or value no kernel sends: nlmsg_len or rta_len smaller than its own header; an
   // attribute whose payload has the wrong size for its type (IFLA_MTU not 4 bytes, IFLA_STATS64
   // shorter than the 23 counters every kernel since 2.6.35 sends); a link message without
-  // IFLA_IFNAME, with an invalid interface name or with ifindex <= 0.
+  // IFLA_IFNAME, with an invalid interface name or with ifindex <= 0. The same holds inside the
+  // nests that are read (IFLA_LINKINFO, a bond port's IFLA_INFO_SLAVE_DATA).
   kMalformed,
 };
 std::string_view ParseErrorReason(ParseError error);  // "truncated" | "malformed"
@@ -106,6 +107,14 @@ struct LinkMessage {
   std::optional<uint32_t> carrier_up_count;    // IFLA_CARRIER_UP_COUNT
   std::optional<uint32_t> carrier_down_count;  // IFLA_CARRIER_DOWN_COUNT
   std::optional<LinkStats64> stats64;          // IFLA_STATS64
+  std::optional<uint32_t> tx_queue_len;        // IFLA_TXQLEN
+  std::optional<uint8_t> link_mode;            // IFLA_LINKMODE
+  std::optional<uint32_t> group;               // IFLA_GROUP
+  std::optional<std::string> broadcast;        // IFLA_BROADCAST, formatted like the address
+  // IFLA_LINKINFO / IFLA_INFO_SLAVE_KIND: what enslaves the link ("bridge", "bond", ...).
+  std::optional<std::string> slave_kind;
+  // IFLA_INFO_SLAVE_DATA of a bond's port (slave kind "bond"): the IFLA_BOND_SLAVE_* attributes.
+  std::optional<BondSlave> bond_slave;
 };
 
 // One netlink message of a datagram, in the order it came.
@@ -144,9 +153,18 @@ DatagramParseResult ParseDatagram(std::span<const uint8_t> bytes);
 std::optional<LinkMessage> ParseLinkPayload(std::span<const uint8_t> payload, bool deleted,
                                             ParseError* error);
 
+// A bond port's IFLA_INFO_SLAVE_DATA nest: IFLA_BOND_SLAVE_STATE (u8, 0 active, 1 backup),
+// _MII_STATUS (u8), _LINK_FAILURE_COUNT (u32), _QUEUE_ID (u16), _AD_AGGREGATOR_ID (u16),
+// _AD_ACTOR_OPER_PORT_STATE (u8) and _AD_PARTNER_OPER_PORT_STATE (u16 on the wire, an 8-bit LACP
+// state). Others are skipped; a state other than active or backup is left out. nullopt, with
+// `error` set, when an attribute does not fit or has the wrong size. Exposed for tests.
+std::optional<BondSlave> ParseBondSlaveData(std::span<const uint8_t> nest, ParseError* error);
+
 // The interface record netlink contributes: key {kLocalSource, name}, labels
-// LocalDeviceLabels(name), and the link attributes the message carries (ifindex, iflink, master,
-// mtu, type, oper_state, admin_up = IFF_UP, carrier, carrier counts, address, alias, kind).
+// LocalDeviceLabels(name), and the link attributes the message carries (ifindex, iflink,
+// master_ifindex, mtu, type, oper_state, admin_up = IFF_UP, carrier, carrier counts, address,
+// alias, kind, broadcast, tx_queue_len, link_mode, group, bond_slave). The master's name is the
+// caller's to fill in: the message has only its ifindex (LinkStateSync knows the names).
 // Counters are deliberately NOT set, even when IFLA_STATS64 is present: the procfs sampler owns
 // counters, and feeding readings taken at irregular event times into the rate analytics would
 // distort them (see README.md).

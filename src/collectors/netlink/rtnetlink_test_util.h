@@ -65,6 +65,7 @@ class MessageBuilder {
     return Attr(type, with_nul.data(), with_nul.size());
   }
   MessageBuilder& U8(uint16_t type, uint8_t value) { return Attr(type, &value, 1); }
+  MessageBuilder& U16(uint16_t type, uint16_t value) { return Attr(type, &value, 2); }
   MessageBuilder& U32(uint16_t type, uint32_t value) { return Attr(type, &value, 4); }
   MessageBuilder& I32(int32_t value) {  // a bare s32 payload (NLMSG_ERROR, NLMSG_DONE)
     Append32(static_cast<uint32_t>(value));
@@ -113,6 +114,36 @@ inline Bytes LinkMessageBytes(uint16_t type, int32_t index, std::string_view nam
       .String(IFLA_IFNAME, name)
       .U8(IFLA_OPERSTATE, operstate)
       .U8(IFLA_CARRIER, operstate == 6 ? 1 : 0)
+      .Finish();
+}
+
+// An RTM_NEWLINK of a bond's port as the kernel's bond_fill_slave_info() sends it: IFLA_MASTER,
+// then IFLA_LINKINFO with the link's own kind, IFLA_INFO_SLAVE_KIND "bond" and the slave data
+// (state, MII status, link failures, permanent address, queue id and, in 802.3ad mode, the
+// aggregator and both LACP port states). `backup` and `mii_status` vary the state.
+inline Bytes BondPortMessageBytes(int32_t index, std::string_view name, uint32_t master,
+                                  bool backup = false, uint8_t mii_status = 0, uint32_t seq = 0,
+                                  uint16_t nlmsg_flags = 0, uint32_t pid = 0) {
+  const uint8_t perm_hwaddr[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+  return MessageBuilder(RTM_NEWLINK, nlmsg_flags, seq, pid)
+      .Ifinfo(index, 0x11803)  // IFF_UP|BROADCAST|SLAVE|MULTICAST|LOWER_UP
+      .String(IFLA_IFNAME, name)
+      .U32(IFLA_MASTER, master)
+      .U8(IFLA_OPERSTATE, 6)
+      .BeginNest(IFLA_LINKINFO)
+      .String(IFLA_INFO_KIND, "veth")
+      .String(IFLA_INFO_SLAVE_KIND, "bond")
+      .BeginNest(IFLA_INFO_SLAVE_DATA)
+      .U8(IFLA_BOND_SLAVE_STATE, backup ? 1 : 0)
+      .U8(IFLA_BOND_SLAVE_MII_STATUS, mii_status)
+      .U32(IFLA_BOND_SLAVE_LINK_FAILURE_COUNT, 3)
+      .Attr(IFLA_BOND_SLAVE_PERM_HWADDR, perm_hwaddr, sizeof perm_hwaddr)
+      .U16(IFLA_BOND_SLAVE_QUEUE_ID, 2)
+      .U16(IFLA_BOND_SLAVE_AD_AGGREGATOR_ID, 1)
+      .U8(IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE, 61)
+      .U16(IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE, 63)
+      .EndNest()
+      .EndNest()
       .Finish();
 }
 
