@@ -24,6 +24,28 @@ constexpr std::size_t kMaxDevicesPerLine = 10;
 
 }  // namespace
 
+void LocalSource::KeepMedium(const LinkAttributes& read, CachedAttributes& entry) {
+  entry.speed_bps = read.speed_bps;
+  entry.duplex = read.duplex;
+  entry.is_virtual = read.is_virtual;
+  entry.flags = read.flags;
+  entry.dormant = read.dormant;
+  entry.addr_assign_type = read.addr_assign_type;
+  entry.name_assign_type = read.name_assign_type;
+  entry.dev_id = read.dev_id;
+}
+
+void LocalSource::RestoreMedium(const CachedAttributes& entry, LinkAttributes& attributes) {
+  attributes.speed_bps = entry.speed_bps;
+  attributes.duplex = entry.duplex;
+  attributes.is_virtual = entry.is_virtual;
+  attributes.flags = entry.flags;
+  attributes.dormant = entry.dormant;
+  attributes.addr_assign_type = entry.addr_assign_type;
+  attributes.name_assign_type = entry.name_assign_type;
+  attributes.dev_id = entry.dev_id;
+}
+
 LocalSource::LocalSource(Options options, const FileReader& fs, RecordSink& sink,
                          SelfMetrics& self_metrics, std::function<void()> after_pass)
     : options_(std::move(options)),
@@ -133,9 +155,7 @@ LocalSource::SysfsPresence LocalSource::ReadAttributes(InterfaceRecord& record, 
   if (!due) {
     const CachedAttributes& entry = cached->second;
     record.attributes = entry.others ? *entry.others : LinkAttributes{};
-    record.attributes.speed_bps = entry.speed_bps;
-    record.attributes.duplex = entry.duplex;
-    record.attributes.is_virtual = entry.is_virtual;
+    RestoreMedium(entry, record.attributes);
     // With netlink nothing is read between refreshes: link state and settings come from events.
     if (netlink) return SysfsPresence::kRead;
   }
@@ -162,9 +182,7 @@ LocalSource::SysfsPresence LocalSource::ReadAttributes(InterfaceRecord& record, 
         cached == attribute_cache_.end() ? std::hash<std::string>{}(record.name) % every : 0;
     CachedAttributes entry;
     entry.read_at_pass = pass_ - offset;
-    entry.speed_bps = record.attributes.speed_bps;
-    entry.duplex = record.attributes.duplex;
-    entry.is_virtual = record.attributes.is_virtual;
+    KeepMedium(record.attributes, entry);
     LinkAttributes others = record.attributes;
     ClearFacts(LinkFacts::kMedium, others);  // kept in the compact fields above
     // Link state is never served from the cache: a read that fails (no carrier while down) must

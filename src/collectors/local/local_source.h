@@ -6,9 +6,10 @@
 // Which sysfs attributes it reads is the ownership table's word (model/link_facts.h):
 //  - Without netlink, sysfs owns every group: link state every pass; settings and medium every
 //    attribute_refresh_passes and at a device's first sight.
-//  - With netlink (netlink_runs), only the medium (speed, duplex, virtual), at a device's first
-//    sight, after a link event for it (OnLinkEvent marks it dirty: speed and duplex change with
-//    the carrier) and every attribute_refresh_passes as a safety net. A pass then reads
+//  - With netlink (netlink_runs), only the medium (speed, duplex, virtual, flags, dormant, the
+//    assign types, dev id), at a device's first sight, after a link event for it (OnLinkEvent
+//    marks it dirty: speed, duplex and dormant change with the carrier, the flags with IFF_UP)
+//    and every attribute_refresh_passes as a safety net. A pass then reads
 //    /proc/net/dev and no sysfs file at all; the store keeps the last event's state and settings.
 //
 // An interface /proc/net/dev lists but sysfs does not (a host's /proc with the container's /sys,
@@ -128,19 +129,29 @@ class LocalSource final : public Source {
   std::unique_ptr<PeriodicThread> thread_;
 
   // Source thread only. What the last due read gave, without link state, kept compact: with
-  // netlink that is speed, duplex and virtual only, and a full LinkAttributes per device was a
-  // sizeable share of the exporter's heap at thousands of interfaces.
+  // netlink that is the medium only, and a full LinkAttributes per device was a sizeable share
+  // of the exporter's heap at thousands of interfaces.
   struct CachedAttributes {
     uint64_t read_at_pass = 0;
+    // The medium (model/link_facts.h).
     std::optional<uint64_t> speed_bps;
     std::optional<Duplex> duplex;
     std::optional<bool> is_virtual;
+    std::optional<uint32_t> flags;
+    std::optional<bool> dormant;
+    std::optional<uint8_t> addr_assign_type;
+    std::optional<uint8_t> name_assign_type;
+    std::optional<uint32_t> dev_id;
     // The other attributes the read gave (without netlink: ifindex, mtu, address, ...); null
     // when there are none.
     std::unique_ptr<const LinkAttributes> others;
     // The device has no sysfs directory (kKnownMissing); checked again when due.
     bool sysfs_missing = false;
   };
+  // The medium between the compact cache and a record; every field of the group, both ways.
+  static void KeepMedium(const LinkAttributes& read, CachedAttributes& entry);
+  static void RestoreMedium(const CachedAttributes& entry, LinkAttributes& attributes);
+
   std::unordered_map<std::string, CachedAttributes> attribute_cache_;
   uint64_t pass_ = 0;
   std::set<std::string> reported_parse_errors_;   // log each distinct malformed line once

@@ -50,6 +50,9 @@ class ChangingNetDev final : public FileReader {
     return inner_.ListDirectory(path);
   }
   bool Exists(const std::string& path) const override { return inner_.Exists(path); }
+  std::optional<std::string> ReadLink(const std::string& path) const override {
+    return inner_.ReadLink(path);
+  }
   std::size_t net_dev_reads() const { return reads_; }
 
  private:
@@ -63,6 +66,17 @@ constexpr char kNetDev[] =
     " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs "
     "drop fifo colls carrier compressed\n"
     "  eth0: 100 1 0 0 0 0 0 0 200 2 0 0 0 0 0 0\n";
+
+// What a pass reads of eth0 when its medium is due (model/link_facts.h), in order.
+const std::vector<std::string> kEth0MediumReads = {
+    "/sys/class/net/eth0/speed",
+    "/sys/class/net/eth0/duplex",
+    "/sys/class/net/eth0/dormant",
+    "/sys/class/net/eth0/addr_assign_type",
+    "/sys/class/net/eth0/name_assign_type",
+    "/sys/class/net/eth0/dev_id",
+    "/sys/class/net/eth0/flags",
+};
 
 class LocalSourceTest : public ::testing::Test {
  protected:
@@ -135,6 +149,23 @@ TEST_F(LocalSourceTest, StaticAttributesAreReReadOnlyWhenDue) {
   EXPECT_LE(passes_until_new_speed, 3);
 }
 
+TEST_F(LocalSourceTest, WithoutNetlinkSysfsGivesTheMasterAndTheNetclassFacts) {
+  fs_.AddSymlink("/sys/class/net/eth0/master", "../br0");
+  fs_.AddFile("/sys/class/net/eth0/tx_queue_len", "1234\n");
+  fs_.AddFile("/sys/class/net/eth0/netdev_group", "7\n");
+  fs_.AddFile("/sys/class/net/eth0/flags", "0x1003\n");
+  auto sampler = MakeSource(/*netlink_runs=*/false, /*refresh_passes=*/3);
+  ASSERT_TRUE(sampler->RunOnce());
+  EXPECT_EQ(Eth0().master, "br0");
+  EXPECT_EQ(Eth0().tx_queue_len, 1234u);
+  EXPECT_EQ(Eth0().group, 7u);
+  EXPECT_EQ(Eth0().flags, 0x1003u);
+  EXPECT_EQ(Eth0().admin_up, true);
+  ASSERT_TRUE(sampler->RunOnce());  // not due: from the cache
+  EXPECT_EQ(Eth0().master, "br0");
+  EXPECT_EQ(Eth0().flags, 0x1003u);
+}
+
 TEST_F(LocalSourceTest, EveryPassReadsEverythingByDefault) {
   auto sampler = MakeSource(false, 1);
   ASSERT_TRUE(sampler->RunOnce());
@@ -143,12 +174,16 @@ TEST_F(LocalSourceTest, EveryPassReadsEverythingByDefault) {
   EXPECT_EQ(Eth0().speed_bps, 100'000'000u);
 }
 
-TEST_F(LocalSourceTest, WithNetlinkOnlySpeedDuplexAndVirtualAreReadAndOnlyAtFirstSight) {
+TEST_F(LocalSourceTest, WithNetlinkOnlyTheMediumIsReadAndOnlyAtFirstSight) {
+  fs_.AddFile("/sys/class/net/eth0/flags", "0x1303\n");
+  fs_.AddFile("/sys/class/net/eth0/dormant", "0\n");
+  fs_.AddFile("/sys/class/net/eth0/addr_assign_type", "3\n");
+  fs_.AddFile("/sys/class/net/eth0/name_assign_type", "4\n");
+  fs_.AddFile("/sys/class/net/eth0/dev_id", "0x2\n");
   RecordingFileReader fs(fs_);
   auto sampler = MakeSource(/*netlink_runs=*/true, /*refresh_passes=*/100, &fs);
   ASSERT_TRUE(sampler->RunOnce());
-  EXPECT_THAT(fs.TakeSysfsReads(),
-              ::testing::ElementsAre("/sys/class/net/eth0/speed", "/sys/class/net/eth0/duplex"));
+  EXPECT_EQ(fs.TakeSysfsReads(), kEth0MediumReads);
   EXPECT_EQ(Eth0().speed_bps, 1'000'000'000u);
   EXPECT_EQ(Eth0().duplex, Duplex::kFull);
   EXPECT_EQ(Eth0().is_virtual, false);
@@ -158,7 +193,14 @@ TEST_F(LocalSourceTest, WithNetlinkOnlySpeedDuplexAndVirtualAreReadAndOnlyAtFirs
   EXPECT_FALSE(Eth0().oper_state.has_value());
   for (int pass = 0; pass < 5; ++pass) ASSERT_TRUE(sampler->RunOnce());
   EXPECT_THAT(fs.TakeSysfsReads(), ::testing::IsEmpty());
-  EXPECT_EQ(Eth0().speed_bps, 1'000'000'000u);  // from the cache
+  // From the cache: the whole medium.
+  EXPECT_EQ(Eth0().speed_bps, 1'000'000'000u);
+  EXPECT_EQ(Eth0().flags, 0x1303u);
+  EXPECT_EQ(Eth0().dormant, false);
+  EXPECT_EQ(Eth0().addr_assign_type, 3u);
+  EXPECT_EQ(Eth0().name_assign_type, 4u);
+  EXPECT_EQ(Eth0().dev_id, 2u);
+  EXPECT_FALSE(Eth0().admin_up.has_value()) << "IFF_UP is netlink's";
 }
 
 TEST_F(LocalSourceTest, ALinkEventMakesTheNextPassReReadSpeedAndDuplex) {
@@ -171,8 +213,7 @@ TEST_F(LocalSourceTest, ALinkEventMakesTheNextPassReReadSpeedAndDuplex) {
   EXPECT_EQ(Eth0().speed_bps, 1'000'000'000u);  // not due, no event: not read
   sampler->OnLinkEvent(Eth0Event(1500));
   ASSERT_TRUE(sampler->RunOnce());
-  EXPECT_THAT(fs.TakeSysfsReads(),
-              ::testing::ElementsAre("/sys/class/net/eth0/speed", "/sys/class/net/eth0/duplex"));
+  EXPECT_EQ(fs.TakeSysfsReads(), kEth0MediumReads);
   EXPECT_EQ(Eth0().speed_bps, 10'000'000'000u);
   ASSERT_TRUE(sampler->RunOnce());  // the mark is spent
   EXPECT_THAT(fs.TakeSysfsReads(), ::testing::IsEmpty());
