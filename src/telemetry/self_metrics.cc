@@ -46,7 +46,9 @@ constexpr SelfMetricDefinition kSelfMetrics[] = {
     {"netif_netlink_events_total", MetricType::kCounter,
      "Link messages received from rtnetlink (dumps and events).", ""},
     {"netif_netlink_resyncs_total", MetricType::kCounter,
-     "Full RTM_GETLINK dumps taken (at start and after each socket overflow).", ""},
+     "Full RTM_GETLINK dumps taken (at start, after each socket overflow, and to name a master "
+     "listed after its ports or renamed).",
+     ""},
     {"netif_netlink_errors_total", MetricType::kCounter,
      "Netlink problems by reason (enobufs, truncated, malformed, socket).", "reason"},
     {"netif_snmp_targets", MetricType::kGauge,
