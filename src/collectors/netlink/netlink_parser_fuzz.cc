@@ -1,7 +1,8 @@
 // libFuzzer entry point: ParseDatagram must accept any bytes without crashing or reading outside
 // them (AddressSanitizer watches), and what it returns must keep the promises of its header: a
 // link message has a valid kernel interface name and an ifindex > 0, converts to a record keyed
-// by that name without counters, and its IFLA_STATS64 maps to all 16 /proc/net/dev counters. A
+// by that name without counters (a bond port's slave data carried whole, no master index 0), and
+// its IFLA_STATS64 maps to all 16 /proc/net/dev counters. A
 // broken promise aborts, which libFuzzer reports.
 #include <cstddef>
 #include <cstdint>
@@ -30,10 +31,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Check(netif::rtnl::IsKernelInterfaceName(link.name));
     Check(link.ifindex > 0);
     if (link.address) Check(link.address->size() <= 32 * 3);
+    if (link.broadcast) Check(link.broadcast->size() <= 32 * 3);
+    // Slave data is read only for a bond's port, and reaches the record whole.
+    if (link.bond_slave) Check(link.slave_kind == "bond");
     const netif::InterfaceRecord record = netif::rtnl::ToInterfaceRecord(link);
     Check(record.key.id == link.name && record.name == link.name);
     Check(record.counters.Empty());
     Check(record.attributes.ifindex == link.ifindex);
+    Check(record.attributes.bond_slave == link.bond_slave);
+    Check(!record.attributes.master_ifindex || *record.attributes.master_ifindex != 0);
     if (link.stats64) {
       const netif::CounterSet counters = netif::rtnl::ProcNetDevCounters(*link.stats64);
       for (std::size_t i = 0; i < netif::kProcNetDevCounterCount; ++i) {
