@@ -227,18 +227,20 @@ bool LocalSource::ReadNetlinkCounters(InterfaceRecords& records) {
   std::vector<LinkStatsReader::LinkCounters> links;
   std::vector<rtnl::ParseError> parse_errors;
   const Status status = stats_reader_->Read(links, parse_errors);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - now).count();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - now).count();
+  };
   ReportNetlinkParseErrors(parse_errors);
   if (!status.ok()) {
     // Logged once per change by CollectorRuns; /proc/net/dev serves meanwhile.
     netlink_retry_at_ = now + options_.netlink_retry_after;
-    netlink_stats_runs_->Record(status, seconds, options_.netlink_retry_after);
+    netlink_stats_runs_->Record(status, elapsed(), options_.netlink_retry_after);
     return false;
   }
-  netlink_stats_runs_->Record(status, seconds);
   records.reserve(links.size());
   for (const auto& link : links) AppendNetlinkRecord(link, records);
+  // Like procfs's, the duration covers making the records.
+  netlink_stats_runs_->Record(status, elapsed());
   return true;
 }
 

@@ -95,6 +95,7 @@ class LinkStatsReader {
   std::unique_ptr<RtnetlinkSocket> socket_;
   uint32_t seq_ = 0;
   uint64_t name_dumps_ = 0;
+  std::size_t last_link_count_ = 0;  // of the last complete stats dump
   // ifindex -> name, sorted by ifindex (dumps list links in ifindex order, so a rebuild appends).
   std::vector<std::pair<uint32_t, std::string>> names_;
   // False until an RTM_GETLINK dump completed on this socket, and again once events were lost.

@@ -358,22 +358,22 @@ std::optional<StatsMessage> ParseStatsPayload(std::span<const uint8_t> payload, 
   return stats;
 }
 
-DatagramParseResult ParseDatagram(std::span<const uint8_t> bytes) {
-  DatagramParseResult result;
+void WalkDatagram(std::span<const uint8_t> bytes, const MessageVisitor& visit,
+                  std::vector<ParseError>& errors) {
   std::size_t offset = 0;
   while (offset < bytes.size()) {
     const std::size_t left = bytes.size() - offset;
     if (left < kNlmsghdrBytes) {
-      result.errors.push_back(ParseError::kTruncated);
+      errors.push_back(ParseError::kTruncated);
       break;
     }
     const auto length = Read<uint32_t>(bytes, offset);
     if (length < kNlmsghdrBytes) {
-      result.errors.push_back(ParseError::kMalformed);
+      errors.push_back(ParseError::kMalformed);
       break;
     }
     if (length > left) {
-      result.errors.push_back(ParseError::kTruncated);
+      errors.push_back(ParseError::kTruncated);
       break;
     }
     Message message;
@@ -390,7 +390,7 @@ DatagramParseResult ParseDatagram(std::span<const uint8_t> bytes) {
         ParseError error = ParseError::kMalformed;
         auto link = ParseLinkPayload(payload, message.type == RTM_DELLINK, &error);
         if (!link) {
-          result.errors.push_back(error);
+          errors.push_back(error);
           continue;
         }
         message.kind = Message::Kind::kLink;
@@ -401,7 +401,7 @@ DatagramParseResult ParseDatagram(std::span<const uint8_t> bytes) {
         ParseError error = ParseError::kMalformed;
         auto stats = ParseStatsPayload(payload, &error);
         if (!stats) {
-          result.errors.push_back(error);
+          errors.push_back(error);
           continue;
         }
         message.kind = Message::Kind::kStats;
@@ -411,7 +411,7 @@ DatagramParseResult ParseDatagram(std::span<const uint8_t> bytes) {
       case NLMSG_ERROR:
         // struct nlmsgerr: s32 error, then the offending request's header (possibly capped).
         if (payload.size() < sizeof(int32_t)) {
-          result.errors.push_back(ParseError::kTruncated);
+          errors.push_back(ParseError::kTruncated);
           continue;
         }
         message.kind = Message::Kind::kError;
@@ -429,8 +429,15 @@ DatagramParseResult ParseDatagram(std::span<const uint8_t> bytes) {
         message.kind = Message::Kind::kOther;
         break;
     }
-    result.messages.push_back(std::move(message));
+    visit(message);
   }
+}
+
+DatagramParseResult ParseDatagram(std::span<const uint8_t> bytes) {
+  DatagramParseResult result;
+  WalkDatagram(
+      bytes, [&](Message& message) { result.messages.push_back(std::move(message)); },
+      result.errors);
   return result;
 }
 

@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -156,6 +157,13 @@ struct DatagramParseResult {
 // Parses every message of one datagram. Accepts any bytes without crashing or reading outside
 // `bytes`.
 DatagramParseResult ParseDatagram(std::span<const uint8_t> bytes);
+
+// The same walk without collecting: calls `visit` with each message in order (it may move from
+// it) and appends each rejection to `errors`. For a reader of thousands of messages a datagram
+// (an RTM_GETSTATS dump), where a vector of Message would cost more than the parsing.
+using MessageVisitor = std::function<void(Message& message)>;
+void WalkDatagram(std::span<const uint8_t> bytes, const MessageVisitor& visit,
+                  std::vector<ParseError>& errors);
 
 // Parses the payload of one RTM_NEWLINK/RTM_DELLINK message (ifinfomsg and attributes, without
 // the nlmsghdr). Exposed for tests and the fuzzer.
