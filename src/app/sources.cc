@@ -17,7 +17,7 @@ namespace netif {
 constexpr SourceEntry kSources[] = {
     {MakeSnmpSource},
     {MakeNetlinkSource},
-    {MakeLocalSource},
+    {MakeLocalSource, LocalExtraCounters},
 };
 
 std::span<const SourceEntry> SourceList() { return kSources; }

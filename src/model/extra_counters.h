@@ -13,6 +13,7 @@
 // Thread-safety: definitions are immutable static data; ExtraCounters is a plain value.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -39,6 +40,8 @@ class ExtraCounters {
   void Set(const ExtraCounterDefinition& definition, uint64_t value);
   std::optional<uint64_t> Get(const ExtraCounterDefinition& definition) const;
   bool Empty() const { return values_.empty(); }
+  // Room for `count` values, so a source that sets several per record allocates once.
+  void Reserve(std::size_t count) { values_.reserve(count); }
   // Values present in `newer` overwrite ours; the others are kept.
   void MergeFrom(const ExtraCounters& newer);
   // Sorted by definition address (for lookups), not by name.

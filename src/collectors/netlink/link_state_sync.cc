@@ -118,6 +118,7 @@ LinkStateSync::Outcome LinkStateSync::OnDatagram(std::span<const uint8_t> bytes,
       case rtnl::Message::Kind::kOverrun:
         OnLostEvents("enobufs");  // the kernel's other way of saying "receive buffer overrun"
         break;
+      case rtnl::Message::Kind::kStats:  // never asked for on this socket
       case rtnl::Message::Kind::kOther:
         break;
     }

@@ -16,7 +16,9 @@ namespace {
 constexpr std::size_t kNlmsghdrBytes = 16;
 constexpr std::size_t kIfinfomsgBytes = 16;
 constexpr std::size_t kRtattrBytes = 4;
+constexpr std::size_t kIfStatsMsgBytes = 12;
 static_assert(sizeof(nlmsghdr) == kNlmsghdrBytes);
+static_assert(sizeof(if_stats_msg) == kIfStatsMsgBytes);
 static_assert(sizeof(ifinfomsg) == kIfinfomsgBytes);
 static_assert(sizeof(rtattr) == kRtattrBytes);
 static_assert(sizeof(rtnl_link_stats64) >= kLinkStats64MinBytes);
@@ -122,8 +124,9 @@ std::optional<OperState> OperStateFromKernel(uint8_t value) {
 }
 
 LinkStats64 ReadStats64(std::span<const uint8_t> payload) {
-  // Field order of struct rtnl_link_stats64; the caller checked that all 23 are there.
+  // Field order of struct rtnl_link_stats64; the caller checked that the first 23 are there.
   LinkStats64 s;
+  const std::size_t fields = payload.size() / sizeof(uint64_t);
   std::size_t i = 0;
   auto next = [&] { return Read<uint64_t>(payload, 8 * i++); };
   s.rx_packets = next();
@@ -149,7 +152,18 @@ LinkStats64 ReadStats64(std::span<const uint8_t> payload) {
   s.tx_window_errors = next();
   s.rx_compressed = next();
   s.tx_compressed = next();
+  // Appended by later kernels: read only what this one sent.
+  if (fields > i) s.rx_nohandler = next();
+  if (fields > i) s.rx_otherhost_dropped = next();
   return s;
+}
+
+// IFLA_STATS64 and IFLA_STATS_LINK_64: longer is fine (newer kernels append fields); shorter is
+// not a rtnl_link_stats64.
+bool ReadStatsAttribute(std::span<const uint8_t> payload, std::optional<LinkStats64>& out) {
+  if (payload.size() < kLinkStats64MinBytes) return false;
+  out = ReadStats64(payload);
+  return true;
 }
 
 // A string attribute kept only when it is not empty.
@@ -261,10 +275,7 @@ bool ReadLinkAttribute(const Attribute& attribute, LinkMessage& link, bool* has_
       }
       return true;
     case IFLA_STATS64:
-      // Longer is fine (newer kernels append fields); shorter is not a rtnl_link_stats64.
-      if (payload.size() < kLinkStats64MinBytes) return wrong_size();
-      link.stats64 = ReadStats64(payload);
-      return true;
+      return ReadStatsAttribute(payload, link.stats64) || wrong_size();
     default:
       return true;
   }
@@ -401,22 +412,47 @@ std::optional<LinkMessage> ParseLinkPayload(std::span<const uint8_t> payload, bo
   return link;
 }
 
-DatagramParseResult ParseDatagram(std::span<const uint8_t> bytes) {
-  DatagramParseResult result;
+std::optional<StatsMessage> ParseStatsPayload(std::span<const uint8_t> payload, ParseError* error) {
+  if (payload.size() < kIfStatsMsgBytes) {
+    *error = ParseError::kTruncated;
+    return std::nullopt;
+  }
+  // struct if_stats_msg: u8 family, u8 pad1, u16 pad2, u32 ifindex, u32 filter_mask.
+  const auto index = Read<int32_t>(payload, 4);
+  if (index <= 0) {
+    *error = ParseError::kMalformed;
+    return std::nullopt;
+  }
+  StatsMessage stats;
+  stats.ifindex = static_cast<uint32_t>(index);
+  std::vector<Attribute> attributes;
+  if (!SplitAttributes(payload.subspan(kIfStatsMsgBytes), attributes, error)) return std::nullopt;
+  for (const Attribute& attribute : attributes) {
+    if (attribute.type != IFLA_STATS_LINK_64) continue;
+    if (!ReadStatsAttribute(attribute.payload, stats.stats64)) {
+      *error = ParseError::kMalformed;
+      return std::nullopt;
+    }
+  }
+  return stats;
+}
+
+void WalkDatagram(std::span<const uint8_t> bytes, const MessageVisitor& visit,
+                  std::vector<ParseError>& errors) {
   std::size_t offset = 0;
   while (offset < bytes.size()) {
     const std::size_t left = bytes.size() - offset;
     if (left < kNlmsghdrBytes) {
-      result.errors.push_back(ParseError::kTruncated);
+      errors.push_back(ParseError::kTruncated);
       break;
     }
     const auto length = Read<uint32_t>(bytes, offset);
     if (length < kNlmsghdrBytes) {
-      result.errors.push_back(ParseError::kMalformed);
+      errors.push_back(ParseError::kMalformed);
       break;
     }
     if (length > left) {
-      result.errors.push_back(ParseError::kTruncated);
+      errors.push_back(ParseError::kTruncated);
       break;
     }
     Message message;
@@ -433,17 +469,28 @@ DatagramParseResult ParseDatagram(std::span<const uint8_t> bytes) {
         ParseError error = ParseError::kMalformed;
         auto link = ParseLinkPayload(payload, message.type == RTM_DELLINK, &error);
         if (!link) {
-          result.errors.push_back(error);
+          errors.push_back(error);
           continue;
         }
         message.kind = Message::Kind::kLink;
         message.link = std::move(*link);
         break;
       }
+      case RTM_NEWSTATS: {
+        ParseError error = ParseError::kMalformed;
+        auto stats = ParseStatsPayload(payload, &error);
+        if (!stats) {
+          errors.push_back(error);
+          continue;
+        }
+        message.kind = Message::Kind::kStats;
+        message.stats = *stats;
+        break;
+      }
       case NLMSG_ERROR:
         // struct nlmsgerr: s32 error, then the offending request's header (possibly capped).
         if (payload.size() < sizeof(int32_t)) {
-          result.errors.push_back(ParseError::kTruncated);
+          errors.push_back(ParseError::kTruncated);
           continue;
         }
         message.kind = Message::Kind::kError;
@@ -461,8 +508,15 @@ DatagramParseResult ParseDatagram(std::span<const uint8_t> bytes) {
         message.kind = Message::Kind::kOther;
         break;
     }
-    result.messages.push_back(std::move(message));
+    visit(message);
   }
+}
+
+DatagramParseResult ParseDatagram(std::span<const uint8_t> bytes) {
+  DatagramParseResult result;
+  WalkDatagram(
+      bytes, [&](Message& message) { result.messages.push_back(std::move(message)); },
+      result.errors);
   return result;
 }
 

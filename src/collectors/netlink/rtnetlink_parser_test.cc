@@ -8,6 +8,7 @@
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <fstream>
 #include <map>
@@ -38,6 +39,7 @@ const char* const kAllFixtures[] = {
     "ev_delete_00.bin",  "ev_delete_01.bin",  "ev_flap_00.bin",    "ev_flap_01.bin",
     "ev_flap_02.bin",    "ev_flap_03.bin",    "ev_flap_04.bin",    "ev_rename_00.bin",
     "stats_dump_00.bin", "stats_dump_01.bin", "stats_dump_02.bin", "bond_port_00.bin",
+    "getstats_dump_00.bin",
 };
 
 DatagramParseResult ParseFile(const char* name) {
@@ -205,6 +207,138 @@ TEST(RtnetlinkParserTest, CapturedStats64AgreeWithProcNetDevTakenAtTheSameTime) 
   EXPECT_EQ(compared, 4u);
 }
 
+// The RTM_GETSTATS dump captured with `ip -s -s -j link` (getstats_ip_link.json) and
+// /proc/net/dev read at the same moment: a0 had received 4 frames of an EtherType nothing
+// handles (rx dropped 4 on this kernel; rx_nohandler counts only exact-match deliveries to bond
+// and team ports).
+TEST(RtnetlinkParserTest, CapturedGetStatsDumpEqualsIpLinkAndProcNetDevTakenAtTheSameTime) {
+  const auto result = ParseFile("getstats_dump_00.bin");
+  EXPECT_TRUE(result.errors.empty());
+  ASSERT_EQ(result.messages.size(), 5u);
+  EXPECT_EQ(result.messages.back().kind, Message::Kind::kDone);
+  std::map<uint32_t, LinkStats64> by_index;
+  for (std::size_t i = 0; i < 4; ++i) {
+    const Message& message = result.messages[i];
+    ASSERT_EQ(message.kind, Message::Kind::kStats);
+    EXPECT_EQ(message.type, RTM_NEWSTATS);
+    EXPECT_TRUE(message.flags & NLM_F_MULTI);
+    ASSERT_TRUE(message.stats.stats64.has_value());
+    by_index[message.stats.ifindex] = *message.stats.stats64;
+  }
+  // ifindex -> name as getstats_ip_link.json lists them.
+  const std::map<uint32_t, std::string> names = {{1, "lo"}, {2, "a1"}, {3, "a0"}, {4, "br0"}};
+  ASSERT_EQ(by_index.size(), 4u);
+  // The values of getstats_ip_link.json (stats64.rx / .tx); every key not named here is 0 there.
+  const LinkStats64& a0 = by_index.at(3);
+  EXPECT_EQ(a0.rx_bytes, 240u);
+  EXPECT_EQ(a0.rx_packets, 4u);
+  EXPECT_EQ(a0.rx_dropped, 4u);
+  EXPECT_EQ(a0.tx_bytes, 42u);
+  EXPECT_EQ(a0.tx_packets, 1u);
+  EXPECT_EQ(a0.tx_dropped, 3u);
+  const LinkStats64& a1 = by_index.at(2);
+  EXPECT_EQ(a1.rx_bytes, 42u);
+  EXPECT_EQ(a1.rx_packets, 1u);
+  EXPECT_EQ(a1.tx_bytes, 240u);
+  EXPECT_EQ(a1.tx_packets, 4u);
+  EXPECT_EQ(by_index.at(1).rx_bytes, 748u);
+  EXPECT_EQ(by_index.at(1).tx_packets, 13u);
+  EXPECT_EQ(by_index.at(4).tx_bytes, 108u);
+  for (const auto& [index, stats] : by_index) {
+    SCOPED_TRACE(names.at(index));
+    for (const uint64_t error :
+         {stats.rx_errors, stats.tx_errors, stats.multicast, stats.collisions,
+          stats.rx_length_errors, stats.rx_over_errors, stats.rx_crc_errors, stats.rx_frame_errors,
+          stats.rx_fifo_errors, stats.rx_missed_errors, stats.tx_aborted_errors,
+          stats.tx_carrier_errors, stats.tx_fifo_errors, stats.tx_heartbeat_errors,
+          stats.tx_window_errors, stats.rx_compressed, stats.tx_compressed}) {
+      EXPECT_EQ(error, 0u);
+    }
+    // Linux 6.18 sends all 25 fields: nohandler (absent from ip's JSON when 0) and otherhost.
+    EXPECT_THAT(stats.rx_nohandler, Optional(0u));
+    EXPECT_THAT(stats.rx_otherhost_dropped, Optional(0u));
+  }
+
+  std::ifstream in(testing::TestdataPath("getstats_proc_net_dev.txt"));
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto procfs = ParseNetDev(text.str());
+  ASSERT_EQ(procfs.records.size(), 4u);
+  for (const auto& record : procfs.records) {
+    const auto it = std::find_if(names.begin(), names.end(),
+                                 [&](const auto& entry) { return entry.second == record.name; });
+    ASSERT_NE(it, names.end()) << record.name;
+    EXPECT_EQ(ProcNetDevCounters(by_index.at(it->first)), record.counters) << record.name;
+  }
+}
+
+TEST(RtnetlinkParserTest, StatsPayloadsThatNoKernelSendsAreRejected) {
+  const uint64_t full[25] = {};
+  const uint64_t short_struct[22] = {};
+  ParseError error = ParseError::kMalformed;
+  // Shorter than if_stats_msg.
+  const Bytes tiny = {0, 0, 0, 0, 1, 0, 0};
+  EXPECT_FALSE(ParseStatsPayload(tiny, &error).has_value());
+  EXPECT_EQ(error, ParseError::kTruncated);
+  auto payload = [](const Bytes& message) { return Bytes(message.begin() + 16, message.end()); };
+  // ifindex 0 or negative.
+  for (const int32_t index : {0, -3}) {
+    const Bytes bytes = payload(MessageBuilder(RTM_NEWSTATS).IfStats(index).Finish());
+    error = ParseError::kTruncated;
+    EXPECT_FALSE(ParseStatsPayload(bytes, &error).has_value()) << index;
+    EXPECT_EQ(error, ParseError::kMalformed);
+  }
+  // IFLA_STATS_LINK_64 shorter than the 23 counters.
+  const Bytes short_stats = payload(MessageBuilder(RTM_NEWSTATS)
+                                        .IfStats(2)
+                                        .Attr(IFLA_STATS_LINK_64, short_struct, sizeof short_struct)
+                                        .Finish());
+  error = ParseError::kTruncated;
+  EXPECT_FALSE(ParseStatsPayload(short_stats, &error).has_value());
+  EXPECT_EQ(error, ParseError::kMalformed);
+  // An attribute running past the message.
+  Bytes overrun = payload(
+      MessageBuilder(RTM_NEWSTATS).IfStats(2).Attr(IFLA_STATS_LINK_64, full, sizeof full).Finish());
+  overrun.resize(overrun.size() - 8);
+  error = ParseError::kMalformed;
+  EXPECT_FALSE(ParseStatsPayload(overrun, &error).has_value());
+  EXPECT_EQ(error, ParseError::kTruncated);
+  // No IFLA_STATS_LINK_64 (not asked for), other attributes skipped: parsed, without stats.
+  const Bytes other = payload(
+      MessageBuilder(RTM_NEWSTATS).IfStats(7).Attr(IFLA_STATS_LINK_XSTATS, full, 16).Finish());
+  const auto parsed = ParseStatsPayload(other, &error);
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->ifindex, 7u);
+  EXPECT_FALSE(parsed->stats64.has_value());
+  // In a datagram, a rejected stats message is skipped and the walk goes on.
+  const auto result = ParseDatagram(Concat(
+      {MessageBuilder(RTM_NEWSTATS).IfStats(0).Finish(), testing::StatsMessageBytes(5, 10)}));
+  EXPECT_THAT(result.errors, ElementsAre(ParseError::kMalformed));
+  ASSERT_EQ(result.messages.size(), 1u);
+  EXPECT_EQ(result.messages[0].stats.ifindex, 5u);
+  EXPECT_EQ(result.messages[0].stats.stats64->rx_packets, 10u);
+}
+
+TEST(RtnetlinkParserTest, EveryPrefixOfARealStatsPayloadIsRejectedOrComplete) {
+  const Bytes full = ReadTestdata("getstats_dump_00.bin");
+  ASSERT_GT(full.size(), 232u);
+  const std::span<const uint8_t> payload(full.data() + 16, 232 - 16);  // the first message
+  ParseError error;
+  ASSERT_TRUE(ParseStatsPayload(payload, &error).has_value());
+  for (std::size_t length = 0; length < payload.size(); ++length) {
+    const Bytes prefix(payload.begin(), payload.begin() + static_cast<std::ptrdiff_t>(length));
+    error = ParseError::kMalformed;
+    const auto stats = ParseStatsPayload(prefix, &error);
+    if (length == 12) {
+      ASSERT_TRUE(stats.has_value());  // if_stats_msg alone: a link without the attribute
+      EXPECT_FALSE(stats->stats64.has_value());
+    } else {
+      EXPECT_FALSE(stats.has_value()) << length;
+      EXPECT_EQ(error, ParseError::kTruncated) << length;
+    }
+  }
+}
+
 // --- the /proc/net/dev mapping ------------------------------------------------------------------
 
 TEST(RtnetlinkParserTest, ProcNetDevCountersFollowDevSeqPrintfStats) {
@@ -255,8 +389,8 @@ TEST(RtnetlinkParserTest, ProcNetDevSumsWrapLikeTheKernelsU64) {
 }
 
 TEST(RtnetlinkParserTest, Stats64ReadsFieldsInKernelOrderAndAcceptsLongerStructs) {
-  uint64_t raw[25];
-  for (int i = 0; i < 25; ++i) raw[i] = 1000 + i;
+  uint64_t raw[27];
+  for (int i = 0; i < 27; ++i) raw[i] = 1000 + i;
   const Bytes bytes = MessageBuilder(RTM_NEWLINK)
                           .Ifinfo(5)
                           .String(IFLA_IFNAME, "x")
@@ -270,6 +404,29 @@ TEST(RtnetlinkParserTest, Stats64ReadsFieldsInKernelOrderAndAcceptsLongerStructs
   EXPECT_EQ(stats.multicast, 1008u);
   EXPECT_EQ(stats.rx_missed_errors, 1015u);
   EXPECT_EQ(stats.tx_compressed, 1022u);
+  EXPECT_EQ(stats.rx_nohandler, 1023u);
+  EXPECT_EQ(stats.rx_otherhost_dropped, 1024u);
+}
+
+TEST(RtnetlinkParserTest, Stats64FromOlderKernelsLeavesTheAppendedFieldsAbsent) {
+  uint64_t raw[25];
+  for (int i = 0; i < 25; ++i) raw[i] = 1000 + i;
+  // 23 fields (before 4.6), 24 (4.6 to 5.18), and a trailing partial field, which is ignored.
+  for (const std::size_t bytes : {std::size_t{23 * 8}, std::size_t{23 * 8 + 4}, std::size_t{24 * 8},
+                                  std::size_t{24 * 8 + 7}}) {
+    const Bytes message = MessageBuilder(RTM_NEWLINK)
+                              .Ifinfo(5)
+                              .String(IFLA_IFNAME, "x")
+                              .Attr(IFLA_STATS64, raw, bytes)
+                              .Finish();
+    const auto result = ParseDatagram(message);
+    ASSERT_EQ(result.messages.size(), 1u) << bytes;
+    const auto& stats = *result.messages[0].link.stats64;
+    EXPECT_EQ(stats.tx_compressed, 1022u);
+    EXPECT_EQ(stats.rx_nohandler, bytes >= 24 * 8 ? std::optional<uint64_t>(1023) : std::nullopt)
+        << bytes;
+    EXPECT_EQ(stats.rx_otherhost_dropped, std::nullopt);
+  }
 }
 
 // --- synthetic messages: control messages ------------------------------------------------------

@@ -51,6 +51,13 @@ class MessageBuilder {
     Append32(0);  // ifi_change
     return *this;
   }
+  // struct if_stats_msg (RTM_NEWSTATS): family, pads, ifindex, filter_mask.
+  MessageBuilder& IfStats(int32_t index, uint32_t filter_mask = 1u << (IFLA_STATS_LINK_64 - 1)) {
+    bytes_.insert(bytes_.end(), {0, 0, 0, 0});
+    Append32(static_cast<uint32_t>(index));
+    Append32(filter_mask);
+    return *this;
+  }
   MessageBuilder& Attr(uint16_t type, const void* data, std::size_t size) {
     Append16(static_cast<uint16_t>(4 + size));
     Append16(type);
@@ -144,6 +151,18 @@ inline Bytes BondPortMessageBytes(int32_t index, std::string_view name, uint32_t
       .U16(IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE, 63)
       .EndNest()
       .EndNest()
+      .Finish();
+}
+
+// An RTM_NEWSTATS reply with IFLA_STATS_LINK_64 of `fields` counters: field i holds base + i
+// (so rx_packets = base, rx_bytes = base + 2, rx_nohandler = base + 23, ...).
+inline Bytes StatsMessageBytes(int32_t index, uint64_t base, std::size_t fields = 25,
+                               uint32_t seq = 0, uint16_t nlmsg_flags = 0, uint32_t pid = 0) {
+  std::vector<uint64_t> raw(fields);
+  for (std::size_t i = 0; i < fields; ++i) raw[i] = base + i;
+  return MessageBuilder(RTM_NEWSTATS, nlmsg_flags, seq, pid)
+      .IfStats(index)
+      .Attr(IFLA_STATS_LINK_64, raw.data(), raw.size() * sizeof(uint64_t))
       .Finish();
 }
 
