@@ -131,6 +131,15 @@ struct StorageConfig {
   bool operator==(const StorageConfig&) const = default;
 };
 
+// What the exporter serves besides its own families.
+struct CompatConfig {
+  // node_exporter 1.5's netdev and netclass families (node_network_*), for the host's own
+  // interfaces, alongside the netif_* families.
+  bool node_exporter = false;
+
+  bool operator==(const CompatConfig&) const = default;
+};
+
 struct Config {
   // From the YAML file, or from the flags that override it.
   WebConfig web;
@@ -140,6 +149,7 @@ struct Config {
   AnalyticsConfig analytics;
   SnmpConfig snmp;  // config/snmp_config.h
   StorageConfig storage;
+  CompatConfig compat;
   // A new section is a struct here, a loader function and one row in LoadSections() in
   // config_yaml.cc, plus its docs and tests.
 

@@ -163,6 +163,13 @@ void LoadStorage(const Field& section, StorageConfig& storage) {
                       });
 }
 
+void LoadCompat(const Field& section, CompatConfig& compat) {
+  ForEachKey(section,
+             {
+                 {"node_exporter", [&](const Field& f) { compat.node_exporter = f.Bool(); }},
+             });
+}
+
 // The top-level sections. A new section is one row here.
 void LoadSections(const Field& root, Config& config) {
   ForEachKey(root,
@@ -174,6 +181,7 @@ void LoadSections(const Field& root, Config& config) {
                  {"analytics", [&](const Field& f) { LoadAnalytics(f, config.analytics); }},
                  {"snmp", [&](const Field& f) { LoadSnmp(f, config.snmp); }},
                  {"storage", [&](const Field& f) { LoadStorage(f, config.storage); }},
+                 {"compat", [&](const Field& f) { LoadCompat(f, config.compat); }},
              });
 }
 

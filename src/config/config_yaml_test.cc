@@ -143,7 +143,7 @@ TEST(ParseConfigYamlTest, UnknownKeyAtEveryLevel) {
   EXPECT_EQ(ParseError("log:\n  level: info\nsmnp:\n  targets: []\n"),
             At(3,
                "smnp: unknown key; known top-level keys: web, log, collection, local, "
-               "analytics, snmp, storage"));
+               "analytics, snmp, storage, compat"));
   EXPECT_EQ(ParseError("web:\n  listen_adress: \":1\"\n"),
             At(2, "web.listen_adress: unknown key; known keys in web: listen_address"));
   EXPECT_EQ(ParseError("log:\n  lvl: info\n"),
@@ -172,6 +172,14 @@ TEST(ParseConfigYamlTest, UnknownKeyAtEveryLevel) {
                "enabled, ratio, min_bps"));
 }
 
+TEST(ParseConfigYamlTest, Compat) {
+  EXPECT_FALSE(Config{}.compat.node_exporter);
+  EXPECT_TRUE(ParseOk("compat:\n  node_exporter: true\n").compat.node_exporter);
+  EXPECT_FALSE(ParseOk("compat:\n  node_exporter: false\n").compat.node_exporter);
+  EXPECT_EQ(ParseError("compat:\n  node-exporter: true\n"),
+            At(2, "compat.node-exporter: unknown key; known keys in compat: node_exporter"));
+}
+
 TEST(ParseConfigYamlTest, DuplicateKey) {
   EXPECT_EQ(ParseError("log:\n  level: info\n  format: json\n  level: debug\n"),
             At(4, "log.level: duplicate key (first set on line 2)"));
@@ -184,11 +192,11 @@ TEST(ParseConfigYamlTest, NonMapRoot) {
   EXPECT_EQ(ParseError("- web\n- log\n"),
             At(1,
                "the top level must be a map of sections (keys: web, log, collection, local, "
-               "analytics, snmp, storage), got a list"));
+               "analytics, snmp, storage, compat), got a list"));
   EXPECT_EQ(ParseError("just text\n"),
             At(1,
                "the top level must be a map of sections (keys: web, log, collection, local, "
-               "analytics, snmp, storage), got a single value"));
+               "analytics, snmp, storage, compat), got a single value"));
 }
 
 TEST(ParseConfigYamlTest, WrongTypes) {

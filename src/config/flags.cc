@@ -57,8 +57,8 @@ std::string Quoted(std::string_view text) { return "\"" + std::string(text) + "\
 
 // Every flag, in --help order. A new flag is one row here, one field in CommandLine, and (when it
 // overrides a YAML key) one line in LoadConfig().
-const std::array<FlagSpec, 14>& Flags() {
-  static const std::array<FlagSpec, 14> flags = {{
+const std::array<FlagSpec, 15>& Flags() {
+  static const std::array<FlagSpec, 15> flags = {{
       {"help", "", "Show this help and exit.", nullptr,
        [](std::string_view, CommandLine& cli) -> std::optional<std::string> {
          cli.show_help = true;
@@ -122,6 +122,14 @@ const std::array<FlagSpec, 14>& Flags() {
          return c.storage.path.empty() ? std::string("none, not kept") : c.storage.path;
        },
        [](std::string_view v, CommandLine& cli) { return StorePath(v, cli.storage_path); }},
+      {"compat.node-exporter", "",
+       "Also serve node_exporter's netdev and netclass families (node_network_*) for local "
+       "interfaces (compat.node_exporter).",
+       nullptr,
+       [](std::string_view, CommandLine& cli) -> std::optional<std::string> {
+         cli.compat_node_exporter = true;
+         return std::nullopt;
+       }},
   }};
   return flags;
 }

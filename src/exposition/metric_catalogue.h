@@ -57,4 +57,8 @@ std::span<const MetricDefinition> CounterMetricDefinitions();    // catalogue_co
 std::span<const MetricDefinition> LinkMetricDefinitions();       // catalogue_link.cc
 std::span<const MetricDefinition> AnalyticsMetricDefinitions();  // catalogue_analytics.cc
 
+// node_exporter 1.5's netdev and netclass families (node_network_*) for local interfaces, which
+// the renderer adds after the others when asked to (RenderOptions::node_exporter_compat).
+std::span<const MetricDefinition> NodeExporterCompatDefinitions();  // catalogue_node_compat.cc
+
 }  // namespace netif

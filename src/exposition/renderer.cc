@@ -189,11 +189,15 @@ std::vector<MetricDefinition> ExtraCounterFamilies(const Snapshot& snapshot) {
   return families;
 }
 
-// Calls fn(definition) for the catalogue's families, then for `extra`'s.
+// Calls fn(definition) for the catalogue's families, then for `extra`'s, then for the
+// compatibility families `options` asks for.
 template <typename Fn>
-void ForEachFamily(std::span<const MetricDefinition> extra, Fn&& fn) {
+void ForEachFamily(std::span<const MetricDefinition> extra, const RenderOptions& options, Fn&& fn) {
   for (const MetricDefinition& definition : InterfaceMetricCatalogue()) fn(definition);
   for (const MetricDefinition& definition : extra) fn(definition);
+  if (options.node_exporter_compat) {
+    for (const MetricDefinition& definition : NodeExporterCompatDefinitions()) fn(definition);
+  }
 }
 
 constexpr std::size_t kMinInterfacesForParallelRender = 256;
@@ -205,26 +209,26 @@ constexpr std::size_t kInterfacesPerSegment = 2560;
 
 }  // namespace
 
-void RenderInterfaces(const Snapshot& snapshot, ChunkedBuffer& out) {
+void RenderInterfaces(const Snapshot& snapshot, ChunkedBuffer& out, const RenderOptions& options) {
   std::vector<std::string> made_here;
   const auto label_blocks = LabelBlocks(snapshot, made_here);
   const std::vector<MetricDefinition> extra = ExtraCounterFamilies(snapshot);
-  ForEachFamily(extra, [&](const MetricDefinition& definition) {
+  ForEachFamily(extra, options, [&](const MetricDefinition& definition) {
     if (!FamilyHasSamples(definition, snapshot)) return;
     WriteHeader(definition, out);
     RenderSamples(definition, snapshot, label_blocks, 0, snapshot.interfaces.size(), out);
   });
 }
 
-void RenderInterfaces(const Snapshot& snapshot, SegmentedBody& out) {
+void RenderInterfaces(const Snapshot& snapshot, SegmentedBody& out, const RenderOptions& options) {
   if (snapshot.interfaces.size() < kMinInterfacesForParallelRender) {
-    return RenderInterfaces(snapshot, out.text());
+    return RenderInterfaces(snapshot, out.text(), options);
   }
   std::vector<std::string> made_here;
   const auto label_blocks = LabelBlocks(snapshot, made_here);
   const std::size_t count = snapshot.interfaces.size();
   const std::vector<MetricDefinition> extra = ExtraCounterFamilies(snapshot);
-  ForEachFamily(extra, [&](const MetricDefinition& definition) {
+  ForEachFamily(extra, options, [&](const MetricDefinition& definition) {
     // Decided here, not in the segments: an empty family gets none at all.
     if (!FamilyHasSamples(definition, snapshot)) return;
     for (std::size_t begin = 0; begin < count; begin += kInterfacesPerSegment) {
@@ -238,10 +242,10 @@ void RenderInterfaces(const Snapshot& snapshot, SegmentedBody& out) {
   out.Drain();  // the segments read the snapshot and the label blocks
 }
 
-void RenderInterfaces(const Snapshot& snapshot, std::string& out) {
+void RenderInterfaces(const Snapshot& snapshot, std::string& out, const RenderOptions& options) {
   constexpr std::size_t kChunkBytes = 64 * 1024;
   ChunkedBuffer buffer(kChunkBytes, [&out](std::string_view piece) { out.append(piece); });
-  RenderInterfaces(snapshot, buffer);
+  RenderInterfaces(snapshot, buffer, options);
   buffer.Flush();
 }
 

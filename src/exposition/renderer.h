@@ -12,20 +12,29 @@
 
 namespace netif {
 
+// What a scrape serves beside the per-interface catalogue and the extra counters.
+struct RenderOptions {
+  // node_exporter's node_network_* families (NodeExporterCompatDefinitions()), after the others.
+  bool node_exporter_compat = false;
+};
+
 // Writes every per-interface family with at least one sample to `out`, families in catalogue
 // order and interfaces in snapshot order. `out` hands the text on in chunks as it fills, so the
 // scrape never holds the whole body.
-void RenderInterfaces(const Snapshot& snapshot, ChunkedBuffer& out);
+void RenderInterfaces(const Snapshot& snapshot, ChunkedBuffer& out,
+                      const RenderOptions& options = {});
 
 // The same, each family cut into segments of `out` (2,560 interfaces each) rendered, and
 // encoded, on its pool several at once, and sent in catalogue order: byte for byte the serial form,
 // in a fraction of the time on a machine with idle cores. Returns once every segment is sent. Below
 // a few hundred interfaces it renders serially into out.text() (handing work between threads
 // would cost more than it saves).
-void RenderInterfaces(const Snapshot& snapshot, SegmentedBody& out);
+void RenderInterfaces(const Snapshot& snapshot, SegmentedBody& out,
+                      const RenderOptions& options = {});
 
 // The same, appended to a string (tests, tools).
-void RenderInterfaces(const Snapshot& snapshot, std::string& out);
+void RenderInterfaces(const Snapshot& snapshot, std::string& out,
+                      const RenderOptions& options = {});
 
 // The escaped label block of an interface, e.g. `device="eth0"` (no braces). The store caches it
 // in each InterfaceView, so a scrape does not escape 5,000 names again.

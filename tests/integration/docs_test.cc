@@ -1,6 +1,6 @@
 // docs/metrics.md against the declarations and against the running exporter. Fails when:
-//  - a per-interface family (InterfaceMetricCatalogue()) or a self-metric (SelfMetricCatalogue())
-//    has no row in the docs;
+//  - a per-interface family (InterfaceMetricCatalogue(), NodeExporterCompatDefinitions()) or a
+//    self-metric (SelfMetricCatalogue()) has no row in the docs;
 //  - a row names a family declared in neither catalogue;
 //  - a row's type or label list differs from the declaration;
 //  - the exporter, run on the fixture host, serves a family the docs do not list, or serves it
@@ -147,14 +147,16 @@ class DocsTest : public ::testing::Test {
   MetricsDoc doc_;
 };
 
-// The catalogue's families and one per extra counter a listed source declares, as the renderer
-// makes them (ExtraCounterFamily).
+// The catalogue's families, one per extra counter a listed source declares, as the renderer
+// makes them (ExtraCounterFamily), and the node_exporter compatibility families.
 std::vector<MetricDefinition> InterfaceFamilies() {
   const auto catalogue = InterfaceMetricCatalogue();
   std::vector<MetricDefinition> families(catalogue.begin(), catalogue.end());
   for (const ExtraCounterDefinition* counter : DeclaredExtraCounters()) {
     families.push_back(ExtraCounterFamily(*counter));
   }
+  const auto compat = NodeExporterCompatDefinitions();
+  families.insert(families.end(), compat.begin(), compat.end());
   return families;
 }
 
@@ -201,9 +203,9 @@ TEST_F(DocsTest, EveryFamilyTheExporterServesIsDocumented) {
   }
   TempDir dir;
   // A fast interval, and scrapes spread over a second: families that need two samples (rates
-  // and other analytics) show up too.
-  ExporterProcess exporter(
-      FixtureExporterOptions(dir, kFixtureConfigYaml, {"--collection.interval", "100ms"}));
+  // and other analytics) show up too; the node_exporter families need the compatibility mode.
+  ExporterProcess exporter(FixtureExporterOptions(
+      dir, kFixtureConfigYaml, {"--collection.interval", "100ms", "--compat.node-exporter"}));
   // Per family: its TYPE, and every distinct set of label names its samples carried (minus the
   // interface's own `device` label on per-interface families).
   std::map<std::string, std::string> served_types;
