@@ -75,6 +75,17 @@ void EmitInfo(const InterfaceView& view, SampleWriter& out) {
             uint64_t{1});
 }
 
+// Only for a device whose driver the ethtool source identified (the facts come together).
+void EmitEthtoolInfo(const InterfaceView& view, SampleWriter& out) {
+  const auto& a = Attributes(view);
+  if (!a.driver) return;
+  out.Write({{"driver", *a.driver},
+             {"driver_version", OrEmpty(a.driver_version)},
+             {"firmware_version", OrEmpty(a.firmware_version)},
+             {"bus_info", OrEmpty(a.bus_info)}},
+            uint64_t{1});
+}
+
 void EmitTransitions(const InterfaceView& view, SampleWriter& out) {
   if (!Attributes(view).oper_state) return;
   out.Write({{"direction", "up"}}, view.link.transitions_up);
@@ -123,6 +134,9 @@ constexpr MetricDefinition kLinkMetrics[] = {
     {"netif_last_change_timestamp_seconds", MetricType::kGauge,
      "Unix time of the last oper-state change seen (or reported by the device).", "",
      EmitLastChange},
+    {"netif_ethtool_info", MetricType::kGauge,
+     "The device's driver as ethtool reports it (ETHTOOL_GDRVINFO); the value is always 1.",
+     "driver,driver_version,firmware_version,bus_info", EmitEthtoolInfo},
 };
 
 }  // namespace
