@@ -64,6 +64,22 @@ void LoadCollection(const Field& section, CollectionConfig& collection) {
                       });
 }
 
+void LoadEthtool(const Field& section, EthtoolConfig& ethtool) {
+  ForEachKey(
+      section,
+      {
+          {"enabled", [&](const Field& f) { ethtool.enabled = f.Bool(); }},
+          {"device_include",
+           [&](const Field& f) { ethtool.device_include = f.Parse(AnchoredRegex::Compile); }},
+          {"device_exclude",
+           [&](const Field& f) { ethtool.device_exclude = f.Parse(AnchoredRegex::Compile); }},
+          {"interval",
+           [&](const Field& f) {
+             ethtool.interval = f.Duration(kMinEthtoolInterval, kMaxEthtoolInterval);
+           }},
+      });
+}
+
 void LoadLocal(const Field& section, LocalConfig& local) {
   ForEachKey(section,
              {
@@ -75,6 +91,7 @@ void LoadLocal(const Field& section, LocalConfig& local) {
                   [&](const Field& f) { local.device_include = f.Parse(AnchoredRegex::Compile); }},
                  {"device_exclude",
                   [&](const Field& f) { local.device_exclude = f.Parse(AnchoredRegex::Compile); }},
+                 {"ethtool", [&](const Field& f) { LoadEthtool(f, local.ethtool); }},
              });
 }
 

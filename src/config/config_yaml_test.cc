@@ -42,6 +42,10 @@ TEST(ParseConfigYamlTest, DefaultsAreTheDocumentedOnes) {
   EXPECT_EQ(c.local.path_sysfs, "/sys");
   EXPECT_TRUE(c.local.device_include.empty());
   EXPECT_TRUE(c.local.device_exclude.empty());
+  EXPECT_TRUE(c.local.ethtool.enabled);
+  EXPECT_TRUE(c.local.ethtool.device_include.empty());
+  EXPECT_TRUE(c.local.ethtool.device_exclude.empty());
+  EXPECT_EQ(c.local.ethtool.interval, seconds(30));
   EXPECT_EQ(c.analytics.windows, (std::vector<milliseconds>{minutes(1), minutes(5), hours(1)}));
   EXPECT_TRUE(c.analytics.capacity_bps.empty());
   EXPECT_EQ(c.analytics.health.window, minutes(5));
@@ -72,6 +76,11 @@ local:
   path_sysfs: /host/sys
   device_include: "eth.*|wlan[0-9]"
   device_exclude: eth9
+  ethtool:
+    enabled: false
+    device_include: "veth.*"
+    device_exclude: veth9
+    interval: 1m
 analytics:
   windows: [10s, 2m, 24h]
   capacity_bps:
@@ -106,6 +115,10 @@ analytics:
   EXPECT_TRUE(c.local.DeviceSelected("wlan1"));
   EXPECT_FALSE(c.local.DeviceSelected("eth9"));
   EXPECT_FALSE(c.local.DeviceSelected("lo"));
+  EXPECT_FALSE(c.local.ethtool.enabled);
+  EXPECT_EQ(c.local.ethtool.device_include.pattern(), "veth.*");
+  EXPECT_EQ(c.local.ethtool.device_exclude.pattern(), "veth9");
+  EXPECT_EQ(c.local.ethtool.interval, minutes(1));
   EXPECT_EQ(c.analytics.windows, (std::vector<milliseconds>{seconds(10), minutes(2), hours(24)}));
   EXPECT_EQ(c.analytics.capacity_bps,
             (std::map<std::string, uint64_t, std::less<>>{
@@ -153,7 +166,11 @@ TEST(ParseConfigYamlTest, UnknownKeyAtEveryLevel) {
   EXPECT_EQ(ParseError("local:\n  enabled: true\n  device_excludes: x\n"),
             At(3,
                "local.device_excludes: unknown key; known keys in local: enabled, netlink, "
-               "path_procfs, path_sysfs, device_include, device_exclude"));
+               "path_procfs, path_sysfs, device_include, device_exclude, ethtool"));
+  EXPECT_EQ(ParseError("local:\n  ethtool:\n    devices: x\n"),
+            At(3,
+               "local.ethtool.devices: unknown key; known keys in local.ethtool: enabled, "
+               "device_include, device_exclude, interval"));
   EXPECT_EQ(ParseError("analytics:\n  window: [1m]\n"),
             At(2,
                "analytics.window: unknown key; known keys in analytics: windows, "
@@ -243,11 +260,15 @@ TEST(ParseConfigYamlTest, BadDuration) {
                "\"1s\", \"1m30s\", \"2d\""));
   EXPECT_EQ(ParseError("analytics:\n  health:\n    window: 9s\n"),
             At(3, "analytics.health.window: 9s is below the minimum 10s"));
+  EXPECT_EQ(ParseError("local:\n  ethtool:\n    interval: 500ms\n"),
+            At(3, "local.ethtool.interval: 500ms is below the minimum 1s"));
 }
 
 TEST(ParseConfigYamlTest, BadRegex) {
   EXPECT_THAT(ParseError("local:\n  device_include: eth.*\n  device_exclude: \"([\"\n"),
               StartsWith(At(3, "local.device_exclude: invalid regular expression \"([\": ")));
+  EXPECT_THAT(ParseError("local:\n  ethtool:\n    device_include: \"([\"\n"),
+              StartsWith(At(3, "local.ethtool.device_include: invalid regular expression")));
   EXPECT_THAT(ParseError("local:\n  device_include: \"*\"\n"),
               StartsWith(At(2, "local.device_include: invalid regular expression \"*\": ")));
 }

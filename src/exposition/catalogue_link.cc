@@ -77,6 +77,17 @@ void EmitInfo(const InterfaceView& view, SampleWriter& out) {
             uint64_t{1});
 }
 
+// Only for a device whose driver the ethtool source identified (the facts come together).
+void EmitEthtoolInfo(const InterfaceView& view, SampleWriter& out) {
+  const auto& a = Attributes(view);
+  if (!a.driver) return;
+  out.Write({{"driver", *a.driver},
+             {"driver_version", OrEmpty(a.driver_version)},
+             {"firmware_version", OrEmpty(a.firmware_version)},
+             {"bus_info", OrEmpty(a.bus_info)}},
+            uint64_t{1});
+}
+
 void EmitTransitions(const InterfaceView& view, SampleWriter& out) {
   if (!Attributes(view).oper_state) return;
   out.Write({{"direction", "up"}}, view.link.transitions_up);
@@ -240,6 +251,9 @@ constexpr MetricDefinition kLinkMetrics[] = {
     {"netif_bond_slave_lacp_port_state", MetricType::kGauge,
      "802.3ad LACP port state bits of the actor (this end) and the partner.", "side",
      EmitBondSlaveLacpPortState},
+    {"netif_ethtool_info", MetricType::kGauge,
+     "The device's driver as ethtool reports it (ETHTOOL_GDRVINFO); the value is always 1.",
+     "driver,driver_version,firmware_version,bus_info", EmitEthtoolInfo},
 };
 
 }  // namespace

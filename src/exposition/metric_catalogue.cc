@@ -17,7 +17,7 @@ std::span<const MetricDefinition> InterfaceMetricCatalogue() {
 }
 
 MetricDefinition ExtraCounterFamily(const ExtraCounterDefinition& counter) {
-  return MetricDefinition{counter.name, MetricType::kCounter, counter.help, "", nullptr, &counter};
+  return MetricDefinition{counter.name, counter.type, counter.help, "", nullptr, &counter};
 }
 
 }  // namespace netif

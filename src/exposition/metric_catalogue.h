@@ -46,7 +46,7 @@ struct MetricDefinition {
   const ExtraCounterDefinition* extra_counter = nullptr;
 };
 
-// The family of one extra counter: a counter with the counter's name and help.
+// The family of one extra counter: the counter's name, type and help.
 MetricDefinition ExtraCounterFamily(const ExtraCounterDefinition& counter);
 
 // The per-interface families in exposition order, assembled from the parts below.

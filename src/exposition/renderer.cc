@@ -99,12 +99,14 @@ class SampleProbe final : public SampleWriter {
 // A family without samples is left out entirely, header included. Usually the first interface
 // answers; a family no interface has (IF-MIB-only counters on a host without SNMP targets) costs
 // one pass of calls that write nothing, instead of rendering segments that would stay empty.
-bool FamilyHasSamples(const MetricDefinition& definition, const Snapshot& snapshot) {
+// `carriers`: the interfaces with extra counters (ExtraCounterCarriers), the only ones an extra
+// counter's family looks at.
+bool FamilyHasSamples(const MetricDefinition& definition, const Snapshot& snapshot,
+                      std::span<const std::size_t> carriers) {
   if (definition.extra_counter) {
-    return std::any_of(snapshot.interfaces.begin(), snapshot.interfaces.end(),
-                       [&](const auto& view) {
-                         return view->record.extra_counters.Get(*definition.extra_counter);
-                       });
+    return std::any_of(carriers.begin(), carriers.end(), [&](std::size_t i) {
+      return snapshot.interfaces[i]->record.extra_counters.Get(*definition.extra_counter);
+    });
   }
   SampleProbe probe;
   for (const auto& view : snapshot.interfaces) {
@@ -158,11 +160,14 @@ std::vector<std::string_view> LabelBlocks(const Snapshot& snapshot,
 
 // The samples of interfaces [begin, end) of one family.
 void RenderSamples(const MetricDefinition& definition, const Snapshot& snapshot,
-                   std::span<const std::string_view> label_blocks, std::size_t begin,
-                   std::size_t end, ChunkedBuffer& out) {
+                   std::span<const std::string_view> label_blocks,
+                   std::span<const std::size_t> carriers, std::size_t begin, std::size_t end,
+                   ChunkedBuffer& out) {
   FamilyWriter writer(definition, out);
   if (definition.extra_counter) {
-    for (std::size_t i = begin; i < end; ++i) {
+    for (auto it = std::lower_bound(carriers.begin(), carriers.end(), begin);
+         it != carriers.end() && *it < end; ++it) {
+      const std::size_t i = *it;
       const auto value =
           snapshot.interfaces[i]->record.extra_counters.Get(*definition.extra_counter);
       if (!value) continue;
@@ -175,6 +180,18 @@ void RenderSamples(const MetricDefinition& definition, const Snapshot& snapshot,
     writer.SetInterfaceLabels(label_blocks[i]);
     definition.emit(*snapshot.interfaces[i], writer);
   }
+}
+
+// The indexes of the interfaces that carry extra counters, ascending: an extra counter's family
+// (a driver's statistics: hundreds of them on a few physical devices) then costs its carriers,
+// not every interface of the host. Empty, and no allocation, without extra families.
+std::vector<std::size_t> ExtraCounterCarriers(const Snapshot& snapshot) {
+  std::vector<std::size_t> carriers;
+  if (snapshot.extra_counters.empty()) return carriers;
+  for (std::size_t i = 0; i < snapshot.interfaces.size(); ++i) {
+    if (!snapshot.interfaces[i]->record.extra_counters.Empty()) carriers.push_back(i);
+  }
+  return carriers;
 }
 
 // One family per extra counter the snapshot's interfaces carry (a source's own counters,
@@ -213,10 +230,11 @@ void RenderInterfaces(const Snapshot& snapshot, ChunkedBuffer& out, const Render
   std::vector<std::string> made_here;
   const auto label_blocks = LabelBlocks(snapshot, made_here);
   const std::vector<MetricDefinition> extra = ExtraCounterFamilies(snapshot);
+  const std::vector<std::size_t> carriers = ExtraCounterCarriers(snapshot);
   ForEachFamily(extra, options, [&](const MetricDefinition& definition) {
-    if (!FamilyHasSamples(definition, snapshot)) return;
+    if (!FamilyHasSamples(definition, snapshot, carriers)) return;
     WriteHeader(definition, out);
-    RenderSamples(definition, snapshot, label_blocks, 0, snapshot.interfaces.size(), out);
+    RenderSamples(definition, snapshot, label_blocks, carriers, 0, snapshot.interfaces.size(), out);
   });
 }
 
@@ -228,15 +246,19 @@ void RenderInterfaces(const Snapshot& snapshot, SegmentedBody& out, const Render
   const auto label_blocks = LabelBlocks(snapshot, made_here);
   const std::size_t count = snapshot.interfaces.size();
   const std::vector<MetricDefinition> extra = ExtraCounterFamilies(snapshot);
+  const std::vector<std::size_t> carriers = ExtraCounterCarriers(snapshot);
   ForEachFamily(extra, options, [&](const MetricDefinition& definition) {
     // Decided here, not in the segments: an empty family gets none at all.
-    if (!FamilyHasSamples(definition, snapshot)) return;
-    for (std::size_t begin = 0; begin < count; begin += kInterfacesPerSegment) {
-      const std::size_t end = std::min(count, begin + kInterfacesPerSegment);
-      out.Submit([&definition, &snapshot, &label_blocks, begin, end](ChunkedBuffer& segment) {
-        if (begin == 0) WriteHeader(definition, segment);
-        RenderSamples(definition, snapshot, label_blocks, begin, end, segment);
-      });
+    if (!FamilyHasSamples(definition, snapshot, carriers)) return;
+    // An extra counter's family is its carriers' lines only: one segment.
+    const std::size_t step = definition.extra_counter ? count : kInterfacesPerSegment;
+    for (std::size_t begin = 0; begin < count; begin += step) {
+      const std::size_t end = std::min(count, begin + step);
+      out.Submit(
+          [&definition, &snapshot, &label_blocks, &carriers, begin, end](ChunkedBuffer& segment) {
+            if (begin == 0) WriteHeader(definition, segment);
+            RenderSamples(definition, snapshot, label_blocks, carriers, begin, end, segment);
+          });
     }
   });
   out.Drain();  // the segments read the snapshot and the label blocks

@@ -33,12 +33,12 @@ using ::testing::Optional;
 // The captured datagrams (see testdata/README.md for how and in which namespace).
 const char* const kDumpFiles[] = {"dump_00.bin", "dump_01.bin", "dump_02.bin"};
 const char* const kAllFixtures[] = {
-    "dump_00.bin",       "dump_01.bin",       "dump_02.bin",       "ev_bridge_00.bin",
-    "ev_bridge_01.bin",  "ev_bridge_02.bin",  "ev_bridge_03.bin",  "ev_bridge_04.bin",
-    "ev_bridge_05.bin",  "ev_bridge_06.bin",  "ev_create_00.bin",  "ev_create_01.bin",
-    "ev_delete_00.bin",  "ev_delete_01.bin",  "ev_flap_00.bin",    "ev_flap_01.bin",
-    "ev_flap_02.bin",    "ev_flap_03.bin",    "ev_flap_04.bin",    "ev_rename_00.bin",
-    "stats_dump_00.bin", "stats_dump_01.bin", "stats_dump_02.bin", "bond_port_00.bin",
+    "dump_00.bin",          "dump_01.bin",       "dump_02.bin",       "ev_bridge_00.bin",
+    "ev_bridge_01.bin",     "ev_bridge_02.bin",  "ev_bridge_03.bin",  "ev_bridge_04.bin",
+    "ev_bridge_05.bin",     "ev_bridge_06.bin",  "ev_create_00.bin",  "ev_create_01.bin",
+    "ev_delete_00.bin",     "ev_delete_01.bin",  "ev_flap_00.bin",    "ev_flap_01.bin",
+    "ev_flap_02.bin",       "ev_flap_03.bin",    "ev_flap_04.bin",    "ev_rename_00.bin",
+    "stats_dump_00.bin",    "stats_dump_01.bin", "stats_dump_02.bin", "bond_port_00.bin",
     "getstats_dump_00.bin",
 };
 
