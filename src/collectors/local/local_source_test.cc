@@ -590,6 +590,10 @@ class TouchHook final : public FileReader {
     Touch(path);
     return inner_.Exists(path);
   }
+  std::optional<std::string> ReadLink(const std::string& path) const override {
+    Touch(path);
+    return inner_.ReadLink(path);
+  }
 
  private:
   void Touch(const std::string& path) const {
