@@ -249,6 +249,13 @@ bool LocalSource::ReadNetlinkCounters(InterfaceRecords& records) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - now).count();
   };
   ReportNetlinkParseErrors(parse_errors);
+  if (!status.ok() && stats_reader_->interrupted()) {
+    // Links are being created or deleted right now: no failure, /proc/net/dev serves this pass.
+    LogDebug("netlink stats dump interrupted twice; counters from /proc/net/dev for this pass",
+             {{"collector", "netlink_stats"}});
+    netlink_stats_runs_->Progress();
+    return false;
+  }
   if (!status.ok()) {
     // Logged once per change by CollectorRuns; /proc/net/dev serves meanwhile.
     netlink_retry_at_ = now + options_.netlink_retry_after;

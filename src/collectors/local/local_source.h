@@ -7,7 +7,9 @@
 // which also gives the detailed error counters (link_error_counters.h); else, and for any pass
 // whose dump fails, from /proc/net/dev (ProcfsReader, collector `procfs`). After a failed dump
 // /proc/net/dev serves until netlink_retry_after has passed; the failure is logged once (by
-// CollectorRuns) and shows as netif_scrape_collector_success{collector="netlink_stats"} 0. Both
+// CollectorRuns) and shows as netif_scrape_collector_success{collector="netlink_stats"} 0. A dump
+// that link changes interrupted twice (a storm of creations) is no failure: /proc/net/dev serves
+// that pass only. Both
 // give the 16 /proc/net/dev counters the same values (rtnl::ProcNetDevCounters mirrors the
 // kernel's arithmetic).
 //

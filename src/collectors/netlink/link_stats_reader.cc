@@ -38,6 +38,7 @@ LinkStatsReader::~LinkStatsReader() = default;
 Status LinkStatsReader::Read(std::vector<LinkCounters>& out,
                              std::vector<rtnl::ParseError>& parse_errors) {
   const Clock::time_point deadline = Clock::now() + options_.timeout;
+  interrupted_ = false;
   if (!socket_) {
     Status status;
     if (open_socket_) {
@@ -52,8 +53,9 @@ Status LinkStatsReader::Read(std::vector<LinkCounters>& out,
     names_valid_ = false;
   }
   Status status = ReadOpen(out, parse_errors, deadline);
-  if (!status.ok()) {
-    // A dump left half-read would make the next request EBUSY; a new socket starts clean.
+  if (!status.ok() && !interrupted_) {
+    // A dump left half-read would make the next request EBUSY; a new socket starts clean. (An
+    // interrupted dump was read to its end: the socket is fine.)
     socket_.reset();
     names_valid_ = false;
   }
@@ -188,6 +190,7 @@ Status LinkStatsReader::RefreshNames(std::vector<rtnl::ParseError>& parse_errors
     if (!dump.interrupted && names_valid_) return Status::Ok();
   }
   names_valid_ = false;
+  interrupted_ = true;
   return Status::Error("RTM_GETLINK dump interrupted twice by link changes");
 }
 
@@ -208,6 +211,7 @@ Status LinkStatsReader::DumpStats(std::vector<std::pair<uint32_t, rtnl::LinkStat
       return Status::Ok();
     }
   }
+  interrupted_ = true;
   return Status::Error("RTM_GETSTATS dump interrupted twice by link changes");
 }
 

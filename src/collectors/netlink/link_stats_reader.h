@@ -13,10 +13,11 @@
 //
 // Bounded: one Read() waits at most `timeout` in all (poll with the time left) and takes at most
 // `max_bytes` of replies. NLM_F_DUMP_INTR (links changed during the walk, which may have skipped
-// one) retakes the stats dump once; interrupted again, the read fails and the caller falls back.
-// Messages the parser rejects are skipped and returned for counting. Any failure closes the
-// socket (a dump left half-read would make the next request EBUSY); the next Read() opens a new
-// one and rebuilds the names.
+// one) retakes the dump once; interrupted again, the read fails with interrupted() true: links
+// are being created or deleted right now (a storm of them), nothing is wrong, and the caller reads
+// /proc/net/dev for this pass and tries again at the next. Messages the parser rejects are
+// skipped and returned for counting. Any other failure closes the socket (a dump left half-read
+// would make the next request EBUSY); the next Read() opens a new one and rebuilds the names.
 //
 // Thread-safety: REQUIRES external synchronization (the local source's thread owns it).
 #pragma once
@@ -63,6 +64,8 @@ class LinkStatsReader {
   // Appends one entry per link of the dump to `out`, in the dump's order, and one entry per
   // rejected message to `parse_errors`. On failure `out` is left as it was.
   Status Read(std::vector<LinkCounters>& out, std::vector<rtnl::ParseError>& parse_errors);
+  // The last Read() failed only because link changes interrupted its dump twice.
+  bool interrupted() const { return interrupted_; }
 
   // Fills `out` with the names of the links the kernel lists now, as the events queued so far
   // tell (they are read first: the kernel sends a link's RTM_DELLINK before its sysfs directory
@@ -100,6 +103,7 @@ class LinkStatsReader {
   std::vector<std::pair<uint32_t, std::string>> names_;
   // False until an RTM_GETLINK dump completed on this socket, and again once events were lost.
   bool names_valid_ = false;
+  bool interrupted_ = false;
 };
 
 }  // namespace netif

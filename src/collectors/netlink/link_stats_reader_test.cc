@@ -195,14 +195,29 @@ TEST_F(LinkStatsReaderTest, AnInterruptedStatsDumpIsRetakenOnce) {
   EXPECT_EQ(kernel_.stats_dumps, 2);
 }
 
-TEST_F(LinkStatsReaderTest, InterruptedTwiceFailsAndTheNextReadStartsOnANewSocket) {
+TEST_F(LinkStatsReaderTest, InterruptedTwiceFailsAsInterruptedAndKeepsTheSocket) {
   auto reader = MakeReader();
   kernel_.interrupt_stats_dumps = 2;
   std::vector<LinkStatsReader::LinkCounters> links;
   const Status status = reader.Read(links, errors_);
   ASSERT_FALSE(status.ok());
   EXPECT_THAT(status.message(), HasSubstr("interrupted twice"));
+  EXPECT_TRUE(reader.interrupted());
   EXPECT_TRUE(links.empty());
+  EXPECT_EQ(ReadOk(reader), (Counts{{"lo", 100}, {"eth0", 200}, {"eth1", 300}}));
+  EXPECT_FALSE(reader.interrupted());
+  EXPECT_EQ(opened_, 1) << "the dump was read to its end: the socket is fine";
+  EXPECT_EQ(kernel_.link_dumps, 1);
+}
+
+TEST_F(LinkStatsReaderTest, AnyOtherFailureStartsTheNextReadOnANewSocket) {
+  auto reader = MakeReader();
+  ReadOk(reader);
+  kernel_.Push(RtnetlinkSocket::ReceiveStatus::kError);
+  std::vector<LinkStatsReader::LinkCounters> links;
+  const Status status = reader.Read(links, errors_);
+  ASSERT_FALSE(status.ok());
+  EXPECT_FALSE(reader.interrupted());
   EXPECT_EQ(ReadOk(reader), (Counts{{"lo", 100}, {"eth0", 200}, {"eth1", 300}}));
   EXPECT_EQ(opened_, 2);
   EXPECT_EQ(kernel_.link_dumps, 2) << "a new socket starts with new names";
