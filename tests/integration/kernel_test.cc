@@ -52,19 +52,6 @@ std::string Describe(const Traffic& t) {
   return text.str();
 }
 
-std::optional<uint64_t> ScrapedCounter(const Exposition& scrape, const std::string& name,
-                                       const std::string& device) {
-  const auto found = scrape.Find(name, {{"device", device}});
-  if (found.size() != 1) return std::nullopt;
-  uint64_t value = 0;
-  const std::string& text = found[0]->value_text;
-  // Exact: counters are integers written as such; a double would round above 2^53.
-  if (std::from_chars(text.data(), text.data() + text.size(), value).ec != std::errc()) {
-    return std::nullopt;
-  }
-  return value;
-}
-
 std::optional<Traffic> ScrapedTraffic(const Exposition& scrape, const std::string& device) {
   const auto rx_bytes = ScrapedCounter(scrape, "netif_receive_bytes_total", device);
   const auto rx_packets = ScrapedCounter(scrape, "netif_receive_packets_total", device);

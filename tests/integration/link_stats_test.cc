@@ -91,19 +91,6 @@ uint64_t IpValue(const IpLinkStats& link, const Expected& expected) {
   return sum;
 }
 
-// The exact integer a counter sample carries; nullopt when the series is missing or not one.
-std::optional<uint64_t> Scraped(const Exposition& scrape, const std::string& family,
-                                const std::string& device) {
-  const auto found = scrape.Find(family, {{"device", device}});
-  if (found.size() != 1) return std::nullopt;
-  uint64_t value = 0;
-  const std::string& text = found[0]->value_text;
-  if (std::from_chars(text.data(), text.data() + text.size(), value).ec != std::errc()) {
-    return std::nullopt;
-  }
-  return value;
-}
-
 bool HasDevice(const Exposition& scrape, const std::string& device) {
   return !scrape.Find("netif_receive_bytes_total", {{"device", device}}).empty();
 }
@@ -153,7 +140,7 @@ class LinkStatsTest : public ::testing::Test {
         }
         for (const Expected& expected : families) {
           const uint64_t want = IpValue(is->second, expected);
-          const auto got = scrape ? Scraped(*scrape, expected.family, device) : std::nullopt;
+          const auto got = scrape ? ScrapedCounter(*scrape, expected.family, device) : std::nullopt;
           if (got != want) {
             difference += device + " " + expected.family + ": scraped " +
                           (got ? std::to_string(*got) : "nothing") + ", ip " +

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
 #include <string>
 #include <thread>
 #include <utility>
@@ -29,6 +30,18 @@ Exposition ScrapeUntil(const ExporterProcess& exporter,
     if (std::chrono::steady_clock::now() >= end) return last;
     std::this_thread::sleep_for(pause);
   }
+}
+
+std::optional<uint64_t> ScrapedCounter(const Exposition& scrape, const std::string& family,
+                                       const std::string& device) {
+  const auto found = scrape.Find(family, {{"device", device}});
+  if (found.size() != 1) return std::nullopt;
+  uint64_t value = 0;
+  const std::string& text = found[0]->value_text;
+  if (std::from_chars(text.data(), text.data() + text.size(), value).ec != std::errc()) {
+    return std::nullopt;
+  }
+  return value;
 }
 
 }  // namespace netif::testing_support

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 
 #include "support/exporter_process.h"
 #include "support/exposition_parser.h"
@@ -24,5 +26,11 @@ Exposition ScrapeUntil(const ExporterProcess& exporter,
                        const std::function<bool(const Exposition&)>& done,
                        std::chrono::milliseconds limit,
                        std::chrono::milliseconds pause = std::chrono::milliseconds(200));
+
+// The exact integer of the one sample of `family` labelled {device}; nullopt when there is not
+// exactly one, or its value is not an unsigned integer (counters are written as integers: parsing
+// a double would round above 2^53).
+std::optional<uint64_t> ScrapedCounter(const Exposition& scrape, const std::string& family,
+                                       const std::string& device);
 
 }  // namespace netif::testing_support
