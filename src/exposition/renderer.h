@@ -6,26 +6,37 @@
 
 #include <string>
 
+#include "exposition/family_filter.h"
 #include "model/snapshot.h"
 #include "util/chunked_buffer.h"
 #include "util/segmented_body.h"
 
 namespace netif {
 
-// Writes every per-interface family with at least one sample to `out`, families in catalogue
-// order and interfaces in snapshot order. `out` hands the text on in chunks as it fills, so the
+// Which families, and which interfaces' samples of them, a render writes (family_filter.h).
+struct RenderOptions {
+  const FamilyFilter* filter = nullptr;  // null: every family to every interface
+  ScrapeSelection selection;             // the scrape's collect[]
+};
+
+// Writes every per-interface family `options` selects that has at least one sample (of the
+// interfaces it is selected for) to `out`, families in catalogue order and interfaces in snapshot
+// order. `out` hands the text on in chunks as it fills, so the
 // scrape never holds the whole body.
-void RenderInterfaces(const Snapshot& snapshot, ChunkedBuffer& out);
+void RenderInterfaces(const Snapshot& snapshot, ChunkedBuffer& out,
+                      const RenderOptions& options = {});
 
 // The same, each family cut into segments of `out` (2,560 interfaces each) rendered, and
 // encoded, on its pool several at once, and sent in catalogue order: byte for byte the serial form,
 // in a fraction of the time on a machine with idle cores. Returns once every segment is sent. Below
 // a few hundred interfaces it renders serially into out.text() (handing work between threads
 // would cost more than it saves).
-void RenderInterfaces(const Snapshot& snapshot, SegmentedBody& out);
+void RenderInterfaces(const Snapshot& snapshot, SegmentedBody& out,
+                      const RenderOptions& options = {});
 
 // The same, appended to a string (tests, tools).
-void RenderInterfaces(const Snapshot& snapshot, std::string& out);
+void RenderInterfaces(const Snapshot& snapshot, std::string& out,
+                      const RenderOptions& options = {});
 
 // The escaped label block of an interface, e.g. `device="eth0"` (no braces). The store caches it
 // in each InterfaceView, so a scrape does not escape 5,000 names again.
