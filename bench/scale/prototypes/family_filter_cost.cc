@@ -7,9 +7,9 @@
 //   split    full for veths, default for lo: 26 families test each line's class
 //   default  the default profile
 //   compact  the compact profile
-// Build against a release tree:
-//   g++ -O2 -std=c++20 -Isrc bench/scale/prototypes/family_filter_cost.cc build/release/libnetif.a \
-//     build/release/libnetif_build_info.a -lprometheus-cpp-core -lyaml-cpp -lnetsnmp -lmicrohttpd \
+// Build against a release tree (B=build/release):
+//   g++ -O2 -std=c++20 -Isrc bench/scale/prototypes/family_filter_cost.cc $B/libnetif.a \
+//     $B/libnetif_build_info.a -lprometheus-cpp-core -lyaml-cpp -lnetsnmp -lmicrohttpd \
 //     -lgnutls -lre2 -lz -lcrypt -pthread -o /tmp/family_filter_cost
 //   /tmp/family_filter_cost [interfaces=5001] [runs=30]
 #include <time.h>
@@ -108,9 +108,8 @@ int main(int argc, char** argv) {
       std::size_t bytes = 0;
       for (int r = 0; r < runs; ++r) {
         bytes = 0;
-        netif::ChunkedBuffer out(64 * 1024, [&bytes](std::string_view piece) {
-          bytes += piece.size();
-        });
+        netif::ChunkedBuffer out(64 * 1024,
+                                 [&bytes](std::string_view piece) { bytes += piece.size(); });
         const double start = ThreadCpuMs();
         netif::RenderInterfaces(*snapshot, out, netif::RenderOptions{c.filter.get(), {}});
         out.Flush();
