@@ -13,7 +13,7 @@ build_packages=(
   googletest libgtest-dev libgmock-dev
 )
 test_packages=(
-  iproute2 procps python3 clang libclang-rt-14-dev clang-format
+  iproute2 ethtool procps python3 clang libclang-rt-14-dev clang-format
   prometheus snmpd snmp snmpsim
   prometheus-node-exporter prometheus-snmp-exporter
   yamllint wrk curl apache2-utils

@@ -57,6 +57,7 @@ bool SourceSettingsChanged(const Config& before, const Config& after) {
     c->analytics = {};
     c->storage = {};
     c->metrics = {};
+    c->compat = {};  // read by the renderer only
     c->config_file.reset();
     c->check_config = false;
     c->web_enable_lifecycle = false;
@@ -83,6 +84,8 @@ struct Exporter::Parts {
   std::vector<std::unique_ptr<Source>> sources;  // in start order
   std::unique_ptr<HttpServer> http;
   std::atomic<bool> ready{false};
+  // compat.node_exporter: read by each scrape, changed by a reload.
+  std::atomic<bool> node_exporter_compat{false};
   std::unique_ptr<StateSaver> saver;   // null without storage.path
   std::vector<std::thread> web_swaps;  // HTTP server changes a POST /-/reload asked for
   std::mutex dropped_mutex;            // one scrape at a time brings the counter up to date
@@ -155,6 +158,7 @@ std::string Exporter::Start() {
   const auto analytics_settings = AnalyticsSettingsFromConfig(config_.analytics);
   p.store = std::make_unique<Store>(analytics_settings, LogAnomalyEvent, RenderLabelBlock);
   p.saver = RestoreState(config_.storage, analytics_settings, *p.store);
+  p.node_exporter_compat = config_.compat.node_exporter;
   prometheus::Gauge& restored = p.self_metrics.Gauge("netif_state_restored_interfaces");
   StartSources();
   p.housekeeper.Start();
@@ -192,8 +196,10 @@ std::string Exporter::Start() {
     // The snapshot pointer is all a scrape takes from the store: rendering holds no lock and
     // never waits on collection.
     const auto snapshot = p.store->Current();
-    const auto filter = p.FamilyFilterNow();
-    RenderInterfaces(*snapshot, out, RenderOptions{filter.get(), selection});
+    const auto filter = p.FamilyFilterNow();  // held until the render ends: a reload swaps it
+    RenderOptions options{filter.get(), selection};
+    options.node_exporter_compat = p.node_exporter_compat.load();
+    RenderInterfaces(*snapshot, out, options);
     if (with_self) out.text().Append(self_metrics);
   };
   // Not ready while any source is stuck: a frozen exporter must not look healthy.
@@ -330,6 +336,10 @@ void Exporter::Apply(Config next) {
     p.saver = MakeSaver(next.storage, *AnalyticsSettingsFromConfig(next.analytics), *p.store);
     if (p.saver) p.saver->Start(next.storage.save_interval);
     note("storage");
+  }
+  if (next.compat != config_.compat) {
+    p.node_exporter_compat = next.compat.node_exporter;
+    note("compat");
   }
   const bool restart_sources = SourceSettingsChanged(config_, next);
   config_ = std::move(next);

@@ -1,5 +1,6 @@
 #include "app/sources.h"
 
+#include "collectors/ethtool/ethtool_source.h"
 #include "collectors/local/local_source.h"
 #include "collectors/netlink/netlink_source.h"
 #include "collectors/snmp/snmp_source.h"
@@ -14,10 +15,13 @@ namespace netif {
 //  - netlink before local: its Start() waits (bounded) for the first dump, so the local source's
 //    first sample already finds link state and settings in the store; and the local source
 //    subscribes to its link events while being built, before either starts.
+//  - ethtool after local: it only supplements interfaces the store holds, so its first pass needs
+//    the local source's (or netlink's) first.
 constexpr SourceEntry kSources[] = {
     {MakeSnmpSource},
     {MakeNetlinkSource},
-    {MakeLocalSource},
+    {MakeLocalSource, LocalExtraCounters},
+    {MakeEthtoolSource, EthtoolCounters},
 };
 
 std::span<const SourceEntry> SourceList() { return kSources; }

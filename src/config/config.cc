@@ -22,6 +22,8 @@ void ApplyFlags(const CommandLine& cli, Config& config) {
   if (cli.device_include) config.local.device_include = *cli.device_include;
   if (cli.device_exclude) config.local.device_exclude = *cli.device_exclude;
   if (cli.storage_path) config.storage.path = *cli.storage_path;
+  // A switch: it turns the mode on; without it the file decides.
+  if (cli.compat_node_exporter) config.compat.node_exporter = true;
   config.config_file = cli.config_file;
   config.web_config_file = cli.web_config_file;
   config.snmp_shard = cli.snmp_shard.value_or(Shard{});

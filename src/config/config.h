@@ -39,6 +39,8 @@ inline constexpr std::chrono::milliseconds kMinAnalyticsWindow = std::chrono::se
 inline constexpr std::chrono::milliseconds kMaxAnalyticsWindow = std::chrono::hours(24);
 inline constexpr std::size_t kMaxAnalyticsWindows = 8;
 
+inline constexpr std::chrono::milliseconds kMinEthtoolInterval = std::chrono::seconds(1);
+inline constexpr std::chrono::milliseconds kMaxEthtoolInterval = std::chrono::hours(1);
 inline constexpr std::chrono::milliseconds kMinStorageSaveInterval = std::chrono::seconds(1);
 inline constexpr std::chrono::milliseconds kMaxStorageSaveInterval = std::chrono::hours(24);
 
@@ -70,6 +72,20 @@ struct CollectionConfig {
   bool operator==(const CollectionConfig&) const = default;
 };
 
+// Driver statistics and facts of local devices through the ethtool ioctl (local.ethtool).
+struct EthtoolConfig {
+  bool enabled = true;
+  // Empty include: physical devices only (those with a parent device in sysfs,
+  // <sysfs>/class/net/<dev>/device). A non-empty include selects by name alone, whatever the
+  // class; exclude wins over either.
+  AnchoredRegex device_include;
+  AnchoredRegex device_exclude;
+  // Slower than collection.interval: a driver's statistics are many and rarely urgent.
+  std::chrono::milliseconds interval = std::chrono::seconds(30);
+
+  bool operator==(const EthtoolConfig&) const = default;
+};
+
 // The local host's interfaces: the procfs/sysfs sampler and the rtnetlink listener.
 struct LocalConfig {
   bool enabled = true;  // the procfs/sysfs sampler
@@ -80,6 +96,7 @@ struct LocalConfig {
   // empty exclude = no device. Use DeviceSelected() rather than the two patterns directly.
   AnchoredRegex device_include;
   AnchoredRegex device_exclude;
+  EthtoolConfig ethtool;
 
   // True when `device` matches the include pattern (or it is empty) and not the exclude pattern:
   // exclude wins over include.
@@ -132,6 +149,15 @@ struct StorageConfig {
   bool operator==(const StorageConfig&) const = default;
 };
 
+// What the exporter serves besides its own families.
+struct CompatConfig {
+  // node_exporter 1.5's netdev and netclass families (node_network_*), for the host's own
+  // interfaces, alongside the netif_* families.
+  bool node_exporter = false;
+
+  bool operator==(const CompatConfig&) const = default;
+};
+
 struct Config {
   // From the YAML file, or from the flags that override it.
   WebConfig web;
@@ -142,6 +168,7 @@ struct Config {
   SnmpConfig snmp;  // config/snmp_config.h
   StorageConfig storage;
   MetricsConfig metrics;  // config/metrics_config.h
+  CompatConfig compat;
   // A new section is a struct here, a loader function and one row in LoadSections() in
   // config_yaml.cc, plus its docs and tests.
 

@@ -64,6 +64,22 @@ void LoadCollection(const Field& section, CollectionConfig& collection) {
                       });
 }
 
+void LoadEthtool(const Field& section, EthtoolConfig& ethtool) {
+  ForEachKey(
+      section,
+      {
+          {"enabled", [&](const Field& f) { ethtool.enabled = f.Bool(); }},
+          {"device_include",
+           [&](const Field& f) { ethtool.device_include = f.Parse(AnchoredRegex::Compile); }},
+          {"device_exclude",
+           [&](const Field& f) { ethtool.device_exclude = f.Parse(AnchoredRegex::Compile); }},
+          {"interval",
+           [&](const Field& f) {
+             ethtool.interval = f.Duration(kMinEthtoolInterval, kMaxEthtoolInterval);
+           }},
+      });
+}
+
 void LoadLocal(const Field& section, LocalConfig& local) {
   ForEachKey(section,
              {
@@ -75,6 +91,7 @@ void LoadLocal(const Field& section, LocalConfig& local) {
                   [&](const Field& f) { local.device_include = f.Parse(AnchoredRegex::Compile); }},
                  {"device_exclude",
                   [&](const Field& f) { local.device_exclude = f.Parse(AnchoredRegex::Compile); }},
+                 {"ethtool", [&](const Field& f) { LoadEthtool(f, local.ethtool); }},
              });
 }
 
@@ -215,6 +232,13 @@ void LoadMetrics(const Field& section, MetricsConfig& metrics) {
       });
 }
 
+void LoadCompat(const Field& section, CompatConfig& compat) {
+  ForEachKey(section,
+             {
+                 {"node_exporter", [&](const Field& f) { compat.node_exporter = f.Bool(); }},
+             });
+}
+
 // The top-level sections. A new section is one row here.
 void LoadSections(const Field& root, Config& config) {
   ForEachKey(root,
@@ -227,6 +251,7 @@ void LoadSections(const Field& root, Config& config) {
                  {"snmp", [&](const Field& f) { LoadSnmp(f, config.snmp); }},
                  {"storage", [&](const Field& f) { LoadStorage(f, config.storage); }},
                  {"metrics", [&](const Field& f) { LoadMetrics(f, config.metrics); }},
+                 {"compat", [&](const Field& f) { LoadCompat(f, config.compat); }},
              });
 }
 

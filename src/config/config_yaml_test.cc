@@ -42,6 +42,10 @@ TEST(ParseConfigYamlTest, DefaultsAreTheDocumentedOnes) {
   EXPECT_EQ(c.local.path_sysfs, "/sys");
   EXPECT_TRUE(c.local.device_include.empty());
   EXPECT_TRUE(c.local.device_exclude.empty());
+  EXPECT_TRUE(c.local.ethtool.enabled);
+  EXPECT_TRUE(c.local.ethtool.device_include.empty());
+  EXPECT_TRUE(c.local.ethtool.device_exclude.empty());
+  EXPECT_EQ(c.local.ethtool.interval, seconds(30));
   EXPECT_EQ(c.analytics.windows, (std::vector<milliseconds>{minutes(1), minutes(5), hours(1)}));
   EXPECT_TRUE(c.analytics.capacity_bps.empty());
   EXPECT_EQ(c.analytics.health.window, minutes(5));
@@ -72,6 +76,11 @@ local:
   path_sysfs: /host/sys
   device_include: "eth.*|wlan[0-9]"
   device_exclude: eth9
+  ethtool:
+    enabled: false
+    device_include: "veth.*"
+    device_exclude: veth9
+    interval: 1m
 analytics:
   windows: [10s, 2m, 24h]
   capacity_bps:
@@ -106,6 +115,10 @@ analytics:
   EXPECT_TRUE(c.local.DeviceSelected("wlan1"));
   EXPECT_FALSE(c.local.DeviceSelected("eth9"));
   EXPECT_FALSE(c.local.DeviceSelected("lo"));
+  EXPECT_FALSE(c.local.ethtool.enabled);
+  EXPECT_EQ(c.local.ethtool.device_include.pattern(), "veth.*");
+  EXPECT_EQ(c.local.ethtool.device_exclude.pattern(), "veth9");
+  EXPECT_EQ(c.local.ethtool.interval, minutes(1));
   EXPECT_EQ(c.analytics.windows, (std::vector<milliseconds>{seconds(10), minutes(2), hours(24)}));
   EXPECT_EQ(c.analytics.capacity_bps,
             (std::map<std::string, uint64_t, std::less<>>{
@@ -143,7 +156,7 @@ TEST(ParseConfigYamlTest, UnknownKeyAtEveryLevel) {
   EXPECT_EQ(ParseError("log:\n  level: info\nsmnp:\n  targets: []\n"),
             At(3,
                "smnp: unknown key; known top-level keys: web, log, collection, local, "
-               "analytics, snmp, storage, metrics"));
+               "analytics, snmp, storage, metrics, compat"));
   EXPECT_EQ(ParseError("web:\n  listen_adress: \":1\"\n"),
             At(2, "web.listen_adress: unknown key; known keys in web: listen_address"));
   EXPECT_EQ(ParseError("log:\n  lvl: info\n"),
@@ -153,7 +166,11 @@ TEST(ParseConfigYamlTest, UnknownKeyAtEveryLevel) {
   EXPECT_EQ(ParseError("local:\n  enabled: true\n  device_excludes: x\n"),
             At(3,
                "local.device_excludes: unknown key; known keys in local: enabled, netlink, "
-               "path_procfs, path_sysfs, device_include, device_exclude"));
+               "path_procfs, path_sysfs, device_include, device_exclude, ethtool"));
+  EXPECT_EQ(ParseError("local:\n  ethtool:\n    devices: x\n"),
+            At(3,
+               "local.ethtool.devices: unknown key; known keys in local.ethtool: enabled, "
+               "device_include, device_exclude, interval"));
   EXPECT_EQ(ParseError("analytics:\n  window: [1m]\n"),
             At(2,
                "analytics.window: unknown key; known keys in analytics: windows, "
@@ -172,6 +189,14 @@ TEST(ParseConfigYamlTest, UnknownKeyAtEveryLevel) {
                "enabled, ratio, min_bps"));
 }
 
+TEST(ParseConfigYamlTest, Compat) {
+  EXPECT_FALSE(Config{}.compat.node_exporter);
+  EXPECT_TRUE(ParseOk("compat:\n  node_exporter: true\n").compat.node_exporter);
+  EXPECT_FALSE(ParseOk("compat:\n  node_exporter: false\n").compat.node_exporter);
+  EXPECT_EQ(ParseError("compat:\n  node-exporter: true\n"),
+            At(2, "compat.node-exporter: unknown key; known keys in compat: node_exporter"));
+}
+
 TEST(ParseConfigYamlTest, DuplicateKey) {
   EXPECT_EQ(ParseError("log:\n  level: info\n  format: json\n  level: debug\n"),
             At(4, "log.level: duplicate key (first set on line 2)"));
@@ -184,11 +209,11 @@ TEST(ParseConfigYamlTest, NonMapRoot) {
   EXPECT_EQ(ParseError("- web\n- log\n"),
             At(1,
                "the top level must be a map of sections (keys: web, log, collection, local, "
-               "analytics, snmp, storage, metrics), got a list"));
+               "analytics, snmp, storage, metrics, compat), got a list"));
   EXPECT_EQ(ParseError("just text\n"),
             At(1,
                "the top level must be a map of sections (keys: web, log, collection, local, "
-               "analytics, snmp, storage, metrics), got a single value"));
+               "analytics, snmp, storage, metrics, compat), got a single value"));
 }
 
 TEST(ParseConfigYamlTest, WrongTypes) {
@@ -235,11 +260,15 @@ TEST(ParseConfigYamlTest, BadDuration) {
                "\"1s\", \"1m30s\", \"2d\""));
   EXPECT_EQ(ParseError("analytics:\n  health:\n    window: 9s\n"),
             At(3, "analytics.health.window: 9s is below the minimum 10s"));
+  EXPECT_EQ(ParseError("local:\n  ethtool:\n    interval: 500ms\n"),
+            At(3, "local.ethtool.interval: 500ms is below the minimum 1s"));
 }
 
 TEST(ParseConfigYamlTest, BadRegex) {
   EXPECT_THAT(ParseError("local:\n  device_include: eth.*\n  device_exclude: \"([\"\n"),
               StartsWith(At(3, "local.device_exclude: invalid regular expression \"([\": ")));
+  EXPECT_THAT(ParseError("local:\n  ethtool:\n    device_include: \"([\"\n"),
+              StartsWith(At(3, "local.ethtool.device_include: invalid regular expression")));
   EXPECT_THAT(ParseError("local:\n  device_include: \"*\"\n"),
               StartsWith(At(2, "local.device_include: invalid regular expression \"*\": ")));
 }

@@ -43,6 +43,11 @@ std::optional<std::string> StorePath(std::string_view value, std::optional<std::
   return std::nullopt;
 }
 
+std::optional<std::string> SetCompatNodeExporter(std::string_view, CommandLine& cli) {
+  cli.compat_node_exporter = true;
+  return std::nullopt;
+}
+
 std::optional<std::string> StoreInterval(std::string_view value, CommandLine& cli) {
   OrError<std::chrono::milliseconds> parsed = ParseDuration(value);
   if (auto* interval = std::get_if<std::chrono::milliseconds>(&parsed)) {
@@ -57,8 +62,8 @@ std::string Quoted(std::string_view text) { return "\"" + std::string(text) + "\
 
 // Every flag, in --help order. A new flag is one row here, one field in CommandLine, and (when it
 // overrides a YAML key) one line in LoadConfig().
-const std::array<FlagSpec, 16>& Flags() {
-  static const std::array<FlagSpec, 16> flags = {{
+const std::array<FlagSpec, 17>& Flags() {
+  static const std::array<FlagSpec, 17> flags = {{
       {"help", "", "Show this help and exit.", nullptr,
        [](std::string_view, CommandLine& cli) -> std::optional<std::string> {
          cli.show_help = true;
@@ -136,6 +141,10 @@ const std::array<FlagSpec, 16>& Flags() {
          return c.storage.path.empty() ? std::string("none, not kept") : c.storage.path;
        },
        [](std::string_view v, CommandLine& cli) { return StorePath(v, cli.storage_path); }},
+      {"compat.node-exporter", "",
+       "Also serve node_exporter's netdev and netclass families (node_network_*) for local "
+       "interfaces (compat.node_exporter).",
+       nullptr, SetCompatNodeExporter},
   }};
   return flags;
 }

@@ -33,6 +33,7 @@ struct CommandLine {
   std::optional<Shard> snmp_shard;                               // --snmp.shard
   bool web_enable_lifecycle = false;                             // --web.enable-lifecycle
   std::optional<std::string> storage_path;                       // --storage.path
+  bool compat_node_exporter = false;                             // --compat.node-exporter
   bool check_config = false;                                     // --check-config
   bool show_version = false;                                     // --version
   bool show_help = false;                                        // --help, -h

@@ -69,6 +69,8 @@ TEST(ParseCommandLineTest, EveryValueFlagInBothSpellings) {
 TEST(ParseCommandLineTest, Switches) {
   EXPECT_TRUE(ParseOk({"--check-config"}).check_config);
   EXPECT_TRUE(ParseOk({"--web.enable-lifecycle"}).web_enable_lifecycle);
+  EXPECT_TRUE(ParseOk({"--compat.node-exporter"}).compat_node_exporter);
+  EXPECT_FALSE(ParseOk({}).compat_node_exporter);
   // The one repeatable value flag: each is one more address.
   EXPECT_EQ(
       ParseOk({"--web.listen-address=:1", "--web.listen-address", "[::1]:2"}).web_listen_addresses,
@@ -202,7 +204,7 @@ TEST(HelpTextTest, EveryListedFlagParses) {
     EXPECT_TRUE(std::holds_alternative<CommandLine>(ParseCommandLine(args))) << name;
     ++flags;
   }
-  EXPECT_EQ(flags, 15);  // plus -h, which shares the --help row
+  EXPECT_EQ(flags, 16);  // plus -h, which shares the --help row
 }
 
 TEST(ParseCommandLineTest, StoragePath) {

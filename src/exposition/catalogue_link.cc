@@ -68,7 +68,20 @@ void EmitInfo(const InterfaceView& view, SampleWriter& out) {
              {"duplex", a.duplex ? DuplexName(*a.duplex) : ""},
              {"operstate", a.oper_state ? OperStateName(*a.oper_state) : ""},
              {"ifalias", OrEmpty(a.alias)},
-             {"kind", OrEmpty(a.kind)}},
+             {"kind", OrEmpty(a.kind)},
+             {"master", OrEmpty(a.master)},
+             {"broadcast", OrEmpty(a.broadcast)}},
+            uint64_t{1});
+}
+
+// Only for a device whose driver the ethtool source identified (the facts come together).
+void EmitEthtoolInfo(const InterfaceView& view, SampleWriter& out) {
+  const auto& a = Attributes(view);
+  if (!a.driver) return;
+  out.Write({{"driver", *a.driver},
+             {"driver_version", OrEmpty(a.driver_version)},
+             {"firmware_version", OrEmpty(a.firmware_version)},
+             {"bus_info", OrEmpty(a.bus_info)}},
             uint64_t{1});
 }
 
@@ -83,6 +96,86 @@ void EmitLastChange(const InterfaceView& view, SampleWriter& out) {
     out.Write(*when);
   } else if (auto device_said = Attributes(view).last_change_seconds) {
     out.Write(*device_said);
+  }
+}
+
+void EmitTransmitQueueLength(const InterfaceView& view, SampleWriter& out) {
+  if (auto length = Attributes(view).tx_queue_len) out.Write(static_cast<uint64_t>(*length));
+}
+
+void EmitDormant(const InterfaceView& view, SampleWriter& out) {
+  if (auto dormant = Attributes(view).dormant) out.WriteBool(*dormant);
+}
+
+void EmitFlags(const InterfaceView& view, SampleWriter& out) {
+  if (auto flags = Attributes(view).flags) out.Write(static_cast<uint64_t>(*flags));
+}
+
+void EmitLinkMode(const InterfaceView& view, SampleWriter& out) {
+  if (auto mode = Attributes(view).link_mode) out.Write(static_cast<uint64_t>(*mode));
+}
+
+void EmitAddressAssignType(const InterfaceView& view, SampleWriter& out) {
+  if (auto type = Attributes(view).addr_assign_type) out.Write(static_cast<uint64_t>(*type));
+}
+
+void EmitNameAssignType(const InterfaceView& view, SampleWriter& out) {
+  if (auto type = Attributes(view).name_assign_type) out.Write(static_cast<uint64_t>(*type));
+}
+
+// The kernel's group is an int, and sysfs prints it signed: 4294967295 is -1 there.
+void EmitDeviceGroup(const InterfaceView& view, SampleWriter& out) {
+  if (auto group = Attributes(view).group)
+    out.Write(static_cast<double>(static_cast<int32_t>(*group)));
+}
+
+void EmitDeviceId(const InterfaceView& view, SampleWriter& out) {
+  if (auto id = Attributes(view).dev_id) out.Write(static_cast<uint64_t>(*id));
+}
+
+const BondSlave* BondPort(const InterfaceView& view) {
+  const auto& slave = Attributes(view).bond_slave;
+  return slave ? &*slave : nullptr;
+}
+
+void EmitBondSlaveActive(const InterfaceView& view, SampleWriter& out) {
+  if (const BondSlave* slave = BondPort(view); slave && slave->active) {
+    out.WriteBool(*slave->active);
+  }
+}
+
+void EmitBondSlaveMiiUp(const InterfaceView& view, SampleWriter& out) {
+  if (const BondSlave* slave = BondPort(view); slave && slave->mii_status) {
+    out.WriteBool(*slave->mii_status == kBondLinkUp);
+  }
+}
+
+void EmitBondSlaveLinkFailures(const InterfaceView& view, SampleWriter& out) {
+  if (const BondSlave* slave = BondPort(view); slave && slave->link_failure_count) {
+    out.Write(static_cast<uint64_t>(*slave->link_failure_count));
+  }
+}
+
+void EmitBondSlaveQueueId(const InterfaceView& view, SampleWriter& out) {
+  if (const BondSlave* slave = BondPort(view); slave && slave->queue_id) {
+    out.Write(static_cast<uint64_t>(*slave->queue_id));
+  }
+}
+
+void EmitBondSlaveAggregatorId(const InterfaceView& view, SampleWriter& out) {
+  if (const BondSlave* slave = BondPort(view); slave && slave->ad_aggregator_id) {
+    out.Write(static_cast<uint64_t>(*slave->ad_aggregator_id));
+  }
+}
+
+void EmitBondSlaveLacpPortState(const InterfaceView& view, SampleWriter& out) {
+  const BondSlave* slave = BondPort(view);
+  if (slave == nullptr) return;
+  if (slave->ad_actor_port_state) {
+    out.Write({{"side", "actor"}}, static_cast<uint64_t>(*slave->ad_actor_port_state));
+  }
+  if (slave->ad_partner_port_state) {
+    out.Write({{"side", "partner"}}, static_cast<uint64_t>(*slave->ad_partner_port_state));
   }
 }
 
@@ -111,13 +204,51 @@ constexpr MetricDefinition kLinkMetrics[] = {
     {"netif_carrier_down_changes_total", MetricType::kCounter,
      "Carrier down events counted by the kernel.", "", EmitCarrierDownChanges},
     {"netif_info", MetricType::kGauge, "Interface attributes as labels; the value is always 1.",
-     "address,duplex,operstate,ifalias,kind", EmitInfo},
+     "address,duplex,operstate,ifalias,kind,master,broadcast", EmitInfo},
     {"netif_link_transitions_total", MetricType::kCounter,
      "Oper-state transitions into (up) and out of (down) the up state seen by the exporter.",
      "direction", EmitTransitions},
     {"netif_last_change_timestamp_seconds", MetricType::kGauge,
      "Unix time of the last oper-state change seen (or reported by the device).", "",
      EmitLastChange},
+    // node_exporter's netclass facts (sysfs files of the same names).
+    {"netif_transmit_queue_length", MetricType::kGauge,
+     "Transmit queue length in packets (tx_queue_len, IFLA_TXQLEN).", "", EmitTransmitQueueLength},
+    {"netif_dormant", MetricType::kGauge,
+     "1 if the driver holds the link dormant (sysfs dormant); absent while the link is down.", "",
+     EmitDormant},
+    {"netif_flags", MetricType::kGauge,
+     "The device's IFF_* flags as sysfs shows them (dev->flags).", "", EmitFlags},
+    {"netif_link_mode", MetricType::kGauge,
+     "Link mode (IF_LINK_MODE_*: 0 default, 1 dormant, 2 testing).", "", EmitLinkMode},
+    {"netif_address_assign_type", MetricType::kGauge,
+     "How the MAC address was assigned (NET_ADDR_*: 0 permanent, 1 random, 2 stolen, 3 set).", "",
+     EmitAddressAssignType},
+    {"netif_name_assign_type", MetricType::kGauge,
+     "How the name was assigned (NET_NAME_*: 1 enum, 2 predictable, 3 user, 4 renamed); absent "
+     "when unknown.",
+     "", EmitNameAssignType},
+    {"netif_device_group", MetricType::kGauge, "Device group (netdev_group, IFLA_GROUP).", "",
+     EmitDeviceGroup},
+    {"netif_device_id", MetricType::kGauge,
+     "Device id telling apart ports that share an address (sysfs dev_id).", "", EmitDeviceId},
+    // A bond's ports (IFLA_INFO_SLAVE_DATA, bonding_slave/).
+    {"netif_bond_slave_active", MetricType::kGauge,
+     "1 if the bond port is active, 0 if it is a backup.", "", EmitBondSlaveActive},
+    {"netif_bond_slave_mii_up", MetricType::kGauge,
+     "1 if the bond sees the port's link up (MII status up), else 0.", "", EmitBondSlaveMiiUp},
+    {"netif_bond_slave_link_failures_total", MetricType::kCounter,
+     "Link failures the bond counted on the port.", "", EmitBondSlaveLinkFailures},
+    {"netif_bond_slave_queue_id", MetricType::kGauge, "Transmit queue id of the bond port.", "",
+     EmitBondSlaveQueueId},
+    {"netif_bond_slave_ad_aggregator_id", MetricType::kGauge,
+     "802.3ad aggregator the bond port belongs to.", "", EmitBondSlaveAggregatorId},
+    {"netif_bond_slave_lacp_port_state", MetricType::kGauge,
+     "802.3ad LACP port state bits of the actor (this end) and the partner.", "side",
+     EmitBondSlaveLacpPortState},
+    {"netif_ethtool_info", MetricType::kGauge,
+     "The device's driver as ethtool reports it (ETHTOOL_GDRVINFO); the value is always 1.",
+     "driver,driver_version,firmware_version,bus_info", EmitEthtoolInfo},
 };
 
 }  // namespace

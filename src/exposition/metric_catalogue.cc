@@ -31,7 +31,7 @@ FamilyGroup GroupOf(const MetricDefinition& definition) {
 }
 
 MetricDefinition ExtraCounterFamily(const ExtraCounterDefinition& counter) {
-  return MetricDefinition{counter.name, MetricType::kCounter, counter.help, "", nullptr, &counter};
+  return MetricDefinition{counter.name, counter.type, counter.help, "", nullptr, &counter};
 }
 
 }  // namespace netif

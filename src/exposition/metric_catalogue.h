@@ -65,7 +65,7 @@ struct MetricDefinition {
 // declared; otherwise `definition.group` (an extra counter's is kCounters).
 FamilyGroup GroupOf(const MetricDefinition& definition);
 
-// The family of one extra counter: a counter with the counter's name and help.
+// The family of one extra counter: the counter's name, type and help.
 MetricDefinition ExtraCounterFamily(const ExtraCounterDefinition& counter);
 
 // The per-interface families in exposition order, assembled from the parts below.
@@ -75,5 +75,9 @@ std::span<const MetricDefinition> InterfaceMetricCatalogue();
 std::span<const MetricDefinition> CounterMetricDefinitions();    // catalogue_counters.cc
 std::span<const MetricDefinition> LinkMetricDefinitions();       // catalogue_link.cc
 std::span<const MetricDefinition> AnalyticsMetricDefinitions();  // catalogue_analytics.cc
+
+// node_exporter 1.5's netdev and netclass families (node_network_*) for local interfaces, which
+// the renderer adds after the others when asked to (RenderOptions::node_exporter_compat).
+std::span<const MetricDefinition> NodeExporterCompatDefinitions();  // catalogue_node_compat.cc
 
 }  // namespace netif

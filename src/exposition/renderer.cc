@@ -105,16 +105,18 @@ bool Selected(const InterfaceView& view, DeviceClassMask classes) {
 // A family without samples is left out entirely, header included. Usually the first interface
 // answers; a family no interface has (IF-MIB-only counters on a host without SNMP targets) costs
 // one pass of calls that write nothing, instead of rendering segments that would stay empty.
-// Only interfaces of `classes` count; kAllDeviceClasses skips the test.
+// Only interfaces of `classes` count; kAllDeviceClasses skips the test. `carriers`: the
+// interfaces with extra counters (ExtraCounterCarriers), the only ones an extra counter's family
+// looks at.
 bool FamilyHasSamples(const MetricDefinition& definition, const Snapshot& snapshot,
-                      DeviceClassMask classes) {
+                      DeviceClassMask classes, std::span<const std::size_t> carriers) {
   const bool every_class = classes == kAllDeviceClasses;
   if (definition.extra_counter) {
-    return std::any_of(snapshot.interfaces.begin(), snapshot.interfaces.end(),
-                       [&](const auto& view) {
-                         return (every_class || Selected(*view, classes)) &&
-                                view->record.extra_counters.Get(*definition.extra_counter);
-                       });
+    return std::any_of(carriers.begin(), carriers.end(), [&](std::size_t i) {
+      const InterfaceView& view = *snapshot.interfaces[i];
+      return (every_class || Selected(view, classes)) &&
+             view.record.extra_counters.Get(*definition.extra_counter);
+    });
   }
   SampleProbe probe;
   for (const auto& view : snapshot.interfaces) {
@@ -174,11 +176,14 @@ std::vector<std::string_view> LabelBlocks(const Snapshot& snapshot,
 // (kAllDeviceClasses: every one, without a test per interface).
 void RenderSamples(const MetricDefinition& definition, const Snapshot& snapshot,
                    std::span<const std::string_view> label_blocks, DeviceClassMask classes,
-                   std::size_t begin, std::size_t end, ChunkedBuffer& out) {
+                   std::span<const std::size_t> carriers, std::size_t begin, std::size_t end,
+                   ChunkedBuffer& out) {
   FamilyWriter writer(definition, out);
   const bool every_class = classes == kAllDeviceClasses;
   if (definition.extra_counter) {
-    for (std::size_t i = begin; i < end; ++i) {
+    for (auto it = std::lower_bound(carriers.begin(), carriers.end(), begin);
+         it != carriers.end() && *it < end; ++it) {
+      const std::size_t i = *it;
       const InterfaceView& view = *snapshot.interfaces[i];
       if (!every_class && !Selected(view, classes)) continue;
       const auto value = view.record.extra_counters.Get(*definition.extra_counter);
@@ -202,14 +207,18 @@ struct SelectedFamily {
   DeviceClassMask classes;
 };
 
-// The families of this scrape, in order: the catalogue's, then one per extra counter the
-// snapshot's interfaces carry (a source's own counters, model/extra_counters.h), in name order.
-// A family no class of interface present is selected for is left out here. `classes` is
-// kAllDeviceClasses when every interface present is selected, so that no interface is tested.
+// The families of this scrape, in order: the catalogue's; one per extra counter the snapshot's
+// interfaces carry (a source's own counters, model/extra_counters.h), in name order; then the
+// node_exporter compatibility families when `options` asks for them. A family no class of
+// interface present is selected for is left out here. `classes` is kAllDeviceClasses when every
+// interface present is selected, so that no interface is tested.
 std::vector<SelectedFamily> SelectFamilies(const Snapshot& snapshot, const RenderOptions& options,
                                            DeviceClassMask present) {
   std::vector<SelectedFamily> families;
-  families.reserve(InterfaceMetricCatalogue().size() + snapshot.extra_counters.size());
+  const auto catalogue = InterfaceMetricCatalogue();
+  const auto compat = options.node_exporter_compat ? NodeExporterCompatDefinitions()
+                                                   : std::span<const MetricDefinition>();
+  families.reserve(catalogue.size() + snapshot.extra_counters.size() + compat.size());
   const auto add = [&](const MetricDefinition& definition, DeviceClassMask configured) {
     if (!options.selection.Includes(GroupOf(definition))) return;
     DeviceClassMask classes = configured & options.selection.classes & present;
@@ -217,15 +226,30 @@ std::vector<SelectedFamily> SelectFamilies(const Snapshot& snapshot, const Rende
     if (classes == present) classes = kAllDeviceClasses;
     families.push_back({definition, classes});
   };
-  const auto catalogue = InterfaceMetricCatalogue();
+  const auto by_name = [&](const MetricDefinition& definition) {
+    return options.filter ? options.filter->ForName(definition.name) : kAllDeviceClasses;
+  };
   for (std::size_t i = 0; i < catalogue.size(); ++i) {
     add(catalogue[i], options.filter ? options.filter->ForCatalogue(i) : kAllDeviceClasses);
   }
   for (const ExtraCounterDefinition* counter : snapshot.extra_counters) {
     const MetricDefinition definition = ExtraCounterFamily(*counter);
-    add(definition, options.filter ? options.filter->ForName(definition.name) : kAllDeviceClasses);
+    add(definition, by_name(definition));
   }
+  for (const MetricDefinition& definition : compat) add(definition, by_name(definition));
   return families;
+}
+
+// The indexes of the interfaces that carry extra counters, ascending: an extra counter's family
+// (a driver's statistics: hundreds of them on a few physical devices) then costs its carriers,
+// not every interface of the host. Empty, and no allocation, without extra families.
+std::vector<std::size_t> ExtraCounterCarriers(const Snapshot& snapshot) {
+  std::vector<std::size_t> carriers;
+  if (snapshot.extra_counters.empty()) return carriers;
+  for (std::size_t i = 0; i < snapshot.interfaces.size(); ++i) {
+    if (!snapshot.interfaces[i]->record.extra_counters.Empty()) carriers.push_back(i);
+  }
+  return carriers;
 }
 
 constexpr std::size_t kMinInterfacesForParallelRender = 256;
@@ -241,10 +265,11 @@ void RenderInterfaces(const Snapshot& snapshot, ChunkedBuffer& out, const Render
   std::vector<std::string> made_here;
   DeviceClassMask present = 0;
   const auto label_blocks = LabelBlocks(snapshot, made_here, present);
+  const std::vector<std::size_t> carriers = ExtraCounterCarriers(snapshot);
   for (const SelectedFamily& family : SelectFamilies(snapshot, options, present)) {
-    if (!FamilyHasSamples(family.definition, snapshot, family.classes)) continue;
+    if (!FamilyHasSamples(family.definition, snapshot, family.classes, carriers)) continue;
     WriteHeader(family.definition, out);
-    RenderSamples(family.definition, snapshot, label_blocks, family.classes, 0,
+    RenderSamples(family.definition, snapshot, label_blocks, family.classes, carriers, 0,
                   snapshot.interfaces.size(), out);
   }
 }
@@ -258,16 +283,20 @@ void RenderInterfaces(const Snapshot& snapshot, SegmentedBody& out, const Render
   const auto label_blocks = LabelBlocks(snapshot, made_here, present);
   const std::size_t count = snapshot.interfaces.size();
   const std::vector<SelectedFamily> families = SelectFamilies(snapshot, options, present);
+  const std::vector<std::size_t> carriers = ExtraCounterCarriers(snapshot);
   for (const SelectedFamily& family : families) {
     // Decided here, not in the segments: an empty family gets none at all.
-    if (!FamilyHasSamples(family.definition, snapshot, family.classes)) continue;
-    for (std::size_t begin = 0; begin < count; begin += kInterfacesPerSegment) {
-      const std::size_t end = std::min(count, begin + kInterfacesPerSegment);
-      out.Submit([&family, &snapshot, &label_blocks, begin, end](ChunkedBuffer& segment) {
-        if (begin == 0) WriteHeader(family.definition, segment);
-        RenderSamples(family.definition, snapshot, label_blocks, family.classes, begin, end,
-                      segment);
-      });
+    if (!FamilyHasSamples(family.definition, snapshot, family.classes, carriers)) continue;
+    // An extra counter's family is its carriers' lines only: one segment.
+    const std::size_t step = family.definition.extra_counter ? count : kInterfacesPerSegment;
+    for (std::size_t begin = 0; begin < count; begin += step) {
+      const std::size_t end = std::min(count, begin + step);
+      out.Submit(
+          [&family, &snapshot, &label_blocks, &carriers, begin, end](ChunkedBuffer& segment) {
+            if (begin == 0) WriteHeader(family.definition, segment);
+            RenderSamples(family.definition, snapshot, label_blocks, family.classes, carriers,
+                          begin, end, segment);
+          });
     }
   }
   out.Drain();  // the segments read the snapshot, the families and the label blocks

@@ -13,10 +13,14 @@
 
 namespace netif {
 
-// Which families, and which interfaces' samples of them, a render writes (family_filter.h).
+// What a scrape serves: which families, and which interfaces' samples of them
+// (family_filter.h), and whether node_exporter's families come beside the others.
 struct RenderOptions {
   const FamilyFilter* filter = nullptr;  // null: every family to every interface
   ScrapeSelection selection;             // the scrape's collect[]
+  // node_exporter's node_network_* families (NodeExporterCompatDefinitions()), after the others;
+  // chosen by `filter` and `selection` (group "compat") like every other family.
+  bool node_exporter_compat = false;
 };
 
 // Writes every per-interface family `options` selects that has at least one sample (of the

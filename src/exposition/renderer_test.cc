@@ -61,14 +61,65 @@ TEST(RendererTest, InfoMetricCarriesAttributesAsLabels) {
   view->record.attributes.address = "aa:bb:cc:dd:ee:ff";
   view->record.attributes.oper_state = OperState::kUp;
   view->record.attributes.duplex = Duplex::kFull;
+  view->record.attributes.master = "br0";
+  view->record.attributes.broadcast = "ff:ff:ff:ff:ff:ff";
   Snapshot snapshot;
   snapshot.interfaces = {view};
   std::string out;
   RenderInterfaces(snapshot, out);
   EXPECT_THAT(out, HasSubstr("netif_info{device=\"eth0\",address=\"aa:bb:cc:dd:ee:ff\","
-                             "duplex=\"full\",operstate=\"up\",ifalias=\"\",kind=\"\"} 1\n"));
+                             "duplex=\"full\",operstate=\"up\",ifalias=\"\",kind=\"\","
+                             "master=\"br0\",broadcast=\"ff:ff:ff:ff:ff:ff\"} 1\n"));
   EXPECT_THAT(out, HasSubstr("netif_oper_up{device=\"eth0\"} 1\n"));
   EXPECT_THAT(out, HasSubstr("netif_link_transitions_total{device=\"eth0\",direction=\"up\"} 0\n"));
+}
+
+TEST(RendererTest, NetclassFactsAndBondPortStateAreGaugesAbsentWhenUnknown) {
+  auto port = std::make_shared<InterfaceView>(*View("eth1", 1));
+  LinkAttributes& a = port->record.attributes;
+  a.tx_queue_len = 1234;
+  a.dormant = false;
+  a.flags = 0x1303;
+  a.link_mode = 1;
+  a.addr_assign_type = 3;
+  a.name_assign_type = 4;
+  a.group = 4294967295u;  // -1 as the kernel's int, as sysfs prints it
+  a.dev_id = 2;
+  a.bond_slave = BondSlave{.active = false,
+                           .mii_status = 2,
+                           .link_failure_count = 5,
+                           .queue_id = 0,
+                           .ad_aggregator_id = 1,
+                           .ad_actor_port_state = 61,
+                           .ad_partner_port_state = 63};
+  Snapshot snapshot;
+  snapshot.interfaces = {port, View("eth2", 1)};
+  std::string out;
+  RenderInterfaces(snapshot, out);
+  for (const char* line : {
+           "netif_transmit_queue_length{device=\"eth1\"} 1234\n",
+           "netif_dormant{device=\"eth1\"} 0\n",
+           "netif_flags{device=\"eth1\"} 4867\n",
+           "netif_link_mode{device=\"eth1\"} 1\n",
+           "netif_address_assign_type{device=\"eth1\"} 3\n",
+           "netif_name_assign_type{device=\"eth1\"} 4\n",
+           "netif_device_group{device=\"eth1\"} -1\n",
+           "netif_device_id{device=\"eth1\"} 2\n",
+           "netif_bond_slave_active{device=\"eth1\"} 0\n",
+           "netif_bond_slave_mii_up{device=\"eth1\"} 0\n",
+           "netif_bond_slave_link_failures_total{device=\"eth1\"} 5\n",
+           "netif_bond_slave_queue_id{device=\"eth1\"} 0\n",
+           "netif_bond_slave_ad_aggregator_id{device=\"eth1\"} 1\n",
+           "netif_bond_slave_lacp_port_state{device=\"eth1\",side=\"actor\"} 61\n",
+           "netif_bond_slave_lacp_port_state{device=\"eth1\",side=\"partner\"} 63\n",
+       }) {
+    EXPECT_THAT(out, HasSubstr(line));
+  }
+  for (const char* family :
+       {"netif_transmit_queue_length{device=\"eth2\"}", "netif_flags{device=\"eth2\"}",
+        "netif_device_group{device=\"eth2\"}", "netif_bond_slave_active{device=\"eth2\"}"}) {
+    EXPECT_THAT(out, Not(HasSubstr(family))) << "unknown: no sample";
+  }
 }
 
 TEST(RendererTest, SpeedIsRenderedInBytesPerSecond) {

@@ -30,4 +30,12 @@ void ExtraCounters::MergeFrom(const ExtraCounters& newer) {
   for (const auto& [definition, value] : newer.values_) Set(*definition, value);
 }
 
+void ExtraCounters::EraseDefinitionsOf(const ExtraCounters& other) {
+  if (other.values_.empty()) return;
+  std::erase_if(values_, [&](const Value& value) {
+    return std::binary_search(other.values_.begin(), other.values_.end(), value,
+                              [](const Value& a, const Value& b) { return a.first < b.first; });
+  });
+}
+
 }  // namespace netif

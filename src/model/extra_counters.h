@@ -13,6 +13,7 @@
 // Thread-safety: definitions are immutable static data; ExtraCounters is a plain value.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -20,11 +21,16 @@
 #include <utility>
 #include <vector>
 
+#include "model/metric_type.h"
+
 namespace netif {
 
 struct ExtraCounterDefinition {
   std::string_view name;  // the whole family name: "netif_receive_crc_errors_total"
   std::string_view help;
+  // Counter for a source's own counters; untyped for values whose kind the source cannot know (a
+  // driver's statistics: ethtool -S mixes counters and gauges).
+  MetricType type = MetricType::kCounter;
 };
 
 // A record's extra counters, keyed by the address of their definition: no registry, no ids to
@@ -39,8 +45,12 @@ class ExtraCounters {
   void Set(const ExtraCounterDefinition& definition, uint64_t value);
   std::optional<uint64_t> Get(const ExtraCounterDefinition& definition) const;
   bool Empty() const { return values_.empty(); }
+  // Room for `count` values, so a source that sets several per record allocates once.
+  void Reserve(std::size_t count) { values_.reserve(count); }
   // Values present in `newer` overwrite ours; the others are kept.
   void MergeFrom(const ExtraCounters& newer);
+  // Removes the values of the definitions `other` has (a supplier's withdrawn contribution).
+  void EraseDefinitionsOf(const ExtraCounters& other);
   // Sorted by definition address (for lookups), not by name.
   std::span<const Value> values() const { return values_; }
 

@@ -101,6 +101,7 @@ void LinkAttributes::MergeFrom(const LinkAttributes& newer) {
   Overwrite(name_assign_type, newer.name_assign_type);
   Overwrite(group, newer.group);
   Overwrite(dev_id, newer.dev_id);
+  Overwrite(bond_slave, newer.bond_slave);
   Overwrite(driver, newer.driver);
   Overwrite(driver_version, newer.driver_version);
   Overwrite(firmware_version, newer.firmware_version);

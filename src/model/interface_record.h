@@ -104,6 +104,22 @@ enum class Duplex : uint8_t { kUnknown, kHalf, kFull };
 std::string_view DuplexName(Duplex d);  // "unknown", "half", "full"
 std::optional<Duplex> ParseDuplex(std::string_view sysfs_text);
 
+// A bond port's state as its bond reports it (IFLA_INFO_SLAVE_DATA of a link whose slave kind is
+// "bond", or /sys/class/net/<dev>/bonding_slave/). Each field is optional: absent when the source
+// did not say; the 802.3ad fields exist only in that mode, once the port has an aggregator.
+// Each member has an initializer so that a designated initializer may name only some.
+struct BondSlave {
+  std::optional<bool> active{};                    // state: active (true) or backup (false)
+  std::optional<uint8_t> mii_status{};             // BOND_LINK_UP 0, FAIL 1, DOWN 2, BACK 3
+  std::optional<uint32_t> link_failure_count{};    // link_failure_count
+  std::optional<uint16_t> queue_id{};              // queue_id
+  std::optional<uint16_t> ad_aggregator_id{};      // ad_aggregator_id
+  std::optional<uint8_t> ad_actor_port_state{};    // ad_actor_oper_port_state (LACP bits)
+  std::optional<uint8_t> ad_partner_port_state{};  // ad_partner_oper_port_state (LACP bits)
+  bool operator==(const BondSlave&) const = default;
+};
+inline constexpr uint8_t kBondLinkUp = 0;  // BOND_LINK_UP, the MII status of a usable port
+
 // Slow-changing facts about a link. Every field is optional: absent means "this source does not
 // know", never "zero".
 struct LinkAttributes {
@@ -140,6 +156,8 @@ struct LinkAttributes {
                                             // the kernel refuses the read (NET_NAME_UNKNOWN)
   std::optional<uint32_t> group;            // sysfs netdev_group, IFLA_GROUP
   std::optional<uint32_t> dev_id;           // sysfs dev_id (printed in hex there)
+  // Present while the link is a bond's port; an event source states it whenever it holds.
+  std::optional<BondSlave> bond_slave;
 
   // The driver behind a host link (ethtool's ETHTOOL_GDRVINFO), for the ethtool info family;
   // absent for drivers that do not answer and for remote ports.

@@ -5,9 +5,14 @@
 //
 // The facts of a link come in groups that change together and are reported together:
 //   state     oper state, admin up, carrier, carrier change counts: change with every flap
-//   settings  ifindex, iflink, master, kind, mtu, type, address, alias: change when an
-//             administrator changes the link; every RTM_NEWLINK states them in full
-//   medium    speed, duplex, virtual: only sysfs (ethtool) knows them
+//   settings  ifindex, iflink, master, kind, mtu, type, address, alias, broadcast, tx queue
+//             length, link mode, group, bond port state: change when an administrator (or the
+//             bond) changes the link; every RTM_NEWLINK states them in full
+//   medium    speed, duplex, virtual, and the facts netlink does not carry or cannot state as
+//             sysfs shows them: flags (sysfs shows dev->flags; ifi_flags takes IFF_PROMISC and
+//             IFF_ALLMULTI from what user space asked, not from what the kernel set, and the
+//             kernel's own allmulti changes send no event), dormant, address and name assign
+//             type, dev id. Only sysfs knows them, so sysfs owns them whoever runs.
 // An SNMP target's ports are a source of their own, which owns every fact it reports.
 //
 // Thread-safety: constant data and pure functions.
@@ -67,10 +72,13 @@ struct LinkFactsOwnership {
 inline constexpr std::array<LinkFactsOwnership, 3> kLinkFactsOwnership = {{
     {LinkFacts::kState, "state", "oper state, admin up, carrier, carrier change counts", "netlink",
      "sysfs", WhenSampleLacks::kKeepLast},
-    {LinkFacts::kSettings, "settings", "ifindex, iflink, master, kind, mtu, type, address, alias",
+    {LinkFacts::kSettings, "settings",
+     "ifindex, iflink, master, kind, mtu, type, address, alias, broadcast, tx queue length, link "
+     "mode, group, bond port state",
      "netlink", "sysfs", WhenSampleLacks::kKeepEventValue},
-    {LinkFacts::kMedium, "medium", "speed, duplex, virtual", "sysfs", "sysfs",
-     WhenSampleLacks::kLeaveAbsent},
+    {LinkFacts::kMedium, "medium",
+     "speed, duplex, virtual, flags, dormant, address assign type, name assign type, dev id",
+     "sysfs", "sysfs", WhenSampleLacks::kLeaveAbsent},
 }};
 
 constexpr LinkFactsSet LinkFactsSet::All() {
@@ -112,13 +120,37 @@ constexpr void ForEachLinkFact(LinkFacts facts, Visit&& visit) {
       visit(&LinkAttributes::type);
       visit(&LinkAttributes::address);
       visit(&LinkAttributes::alias);
+      visit(&LinkAttributes::master);
+      visit(&LinkAttributes::broadcast);
+      visit(&LinkAttributes::tx_queue_len);
+      visit(&LinkAttributes::link_mode);
+      visit(&LinkAttributes::group);
+      visit(&LinkAttributes::bond_slave);
       return;
     case LinkFacts::kMedium:
       visit(&LinkAttributes::speed_bps);
       visit(&LinkAttributes::duplex);
       visit(&LinkAttributes::is_virtual);
+      visit(&LinkAttributes::flags);
+      visit(&LinkAttributes::dormant);
+      visit(&LinkAttributes::addr_assign_type);
+      visit(&LinkAttributes::name_assign_type);
+      visit(&LinkAttributes::dev_id);
       return;
   }
+}
+
+// Calls visit(&LinkAttributes::field) for each settings field an RTM_NEWLINK carries only while
+// the link has it (the kernel leaves IFLA_IFALIAS, IFLA_MASTER and the bond's slave data out when
+// there is none): in an event, absent means "none", and the store clears what the event lacks.
+// Everywhere else absent means "not said" and keeps the old value. The master's name belongs here
+// with its index: a port that left its bridge has neither.
+template <typename Visit>
+constexpr void ForEachFactEventsClear(Visit&& visit) {
+  visit(&LinkAttributes::alias);
+  visit(&LinkAttributes::master_ifindex);
+  visit(&LinkAttributes::master);
+  visit(&LinkAttributes::bond_slave);
 }
 
 // Sets each field of `facts` that `to` lacks to `from`'s value.

@@ -18,11 +18,11 @@ int CountFields(LinkFacts facts) {
 }
 
 TEST(LinkFactsTest, EveryAttributeBelongsToOneGroupOrIsDeviceReported) {
-  // LinkAttributes has 18 fields; last_change_seconds is an SNMP device's own report, outside the
-  // host's ownership table.
+  // LinkAttributes has 33 fields; last_change_seconds is an SNMP device's own report, and the
+  // four driver facts (driver, versions, bus info) are ethtool's, outside these groups.
   int total = 0;
   for (const LinkFacts facts : kAllLinkFacts) total += CountFields(facts);
-  EXPECT_EQ(total, 17);
+  EXPECT_EQ(total, 28);
   // Each field once: filling an empty set from a full one, group by group, never overwrites.
   LinkAttributes full;
   full.ifindex = 1;
@@ -42,11 +42,33 @@ TEST(LinkFactsTest, EveryAttributeBelongsToOneGroupOrIsDeviceReported) {
   full.alias = "uplink";
   full.kind = "veth";
   full.is_virtual = true;
+  full.master = "br0";
+  full.broadcast = "ff:ff:ff:ff:ff:ff";
+  full.tx_queue_len = 1000;
+  full.flags = 0x1003;
+  full.dormant = false;
+  full.link_mode = 0;
+  full.addr_assign_type = 0;
+  full.name_assign_type = 4;
+  full.group = 7;
+  full.dev_id = 0;
+  full.bond_slave = BondSlave{.active = true};
   LinkAttributes filled;
   for (const LinkFacts facts : kAllLinkFacts) FillMissingFacts(facts, full, filled);
   EXPECT_EQ(filled, full);
   for (const LinkFacts facts : kAllLinkFacts) ClearFacts(facts, filled);
   EXPECT_EQ(filled, LinkAttributes{});
+}
+
+TEST(LinkFactsTest, WhatAnEventClearsIsAmongTheSettingsItOwns) {
+  LinkAttributes settings;
+  ForEachLinkFact(LinkFacts::kSettings, [&](auto field) { (settings.*field).emplace(); });
+  int cleared = 0;
+  ForEachFactEventsClear([&](auto field) {
+    EXPECT_TRUE((settings.*field).has_value());
+    ++cleared;
+  });
+  EXPECT_EQ(cleared, 4);
 }
 
 TEST(LinkFactsTest, SysfsReadsEverythingWithoutNetlinkAndOnlyTheMediumWithIt) {

@@ -11,8 +11,10 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/interface_record.h"
+#include "model/interface_supplement.h"
 #include "model/sample_time.h"
 
 namespace netif {
@@ -38,9 +40,11 @@ class RecordSink {
   virtual void ApplySample(std::string_view source, InterfaceRecords records,
                            const SampleTime& time) = 0;
 
-  // One interface changed, as told by an event source. Attributes present in `record` overwrite;
-  // counters present feed the analytics. A record whose ifindex is already known under another
-  // name is a rename. Returns the oper-state change this event made, if any.
+  // One interface changed, as told by an event source. Attributes present in `record` overwrite,
+  // except those an event states whenever they hold (model/link_facts.h, ForEachFactEventsClear),
+  // which an event without them clears; counters present feed the analytics. A record whose ifindex
+  // is already known under another name is a rename. Returns the oper-state change this event made,
+  // if any.
   virtual std::optional<LinkChange> ApplyLinkEvent(InterfaceRecord record,
                                                    const SampleTime& time) = 0;
 
@@ -56,6 +60,15 @@ class RecordSink {
 
   // Removes every interface of `source` (an SNMP target that went stale).
   virtual void RemoveSource(std::string_view source) = 0;
+
+  // A complete pass of a supplier (model/interface_supplement.h: ethtool for local devices).
+  // Each supplement becomes `supplier`'s contribution to the interface of its key, replacing the
+  // previous one (a statistic the driver no longer reports goes with it); a key the store does not
+  // hold is skipped, never created. Interfaces the pass does not list lose `supplier`'s
+  // contribution, so an empty pass withdraws all of it (the supplier stopped). A contribution
+  // outlives the owner's samples and events; it goes with its interface. Runs no analytics.
+  virtual void ApplySupplements(std::string_view supplier,
+                                std::vector<InterfaceSupplement> supplements) = 0;
 
   // Updates between BeginBatch and the matching EndBatch are applied at once but published
   // together (a netlink datagram carries dozens of links). Batches nest. Use SinkBatch.

@@ -137,6 +137,7 @@ void Store::ApplySample(std::string_view source, InterfaceRecords records, const
     if (entry.view) {
       KeepLinkFacts(entry.record().attributes, entry.reported_by_events, record.attributes);
     }
+    for (const auto& [supplier, supplement] : entry.supplied) supplement.ApplyTo(record);
     auto view = StartView(entry, views.Take());
     entry.analytics.OnSample(record, time, view->derived);
     ReportAnomalies(view->derived, record, time);
@@ -189,10 +190,11 @@ std::optional<LinkChange> Store::ApplyLinkEvent(InterfaceRecord record, const Sa
     merged = entry.record();
     merged.name = std::move(record.name);
     merged.labels = std::move(record.labels);
-    // An event states the alias whenever the link has one: absent means it was cleared.
-    std::optional<std::string> alias = std::move(record.attributes.alias);
     merged.attributes.MergeFrom(record.attributes);
-    merged.attributes.alias = std::move(alias);
+    // An event states the alias, the master and the bond port state whenever the link has them:
+    // absent means there is none (model/link_facts.h).
+    ForEachFactEventsClear(
+        [&](auto field) { merged.attributes.*field = std::move(record.attributes.*field); });
     merged.counters.MergeFrom(record.counters);
     merged.extra_counters.MergeFrom(record.extra_counters);
   } else {
@@ -274,6 +276,48 @@ void Store::RemoveSource(std::string_view source) {
   Publish();
 }
 
+void Store::ApplySupplements(std::string_view supplier,
+                             std::vector<InterfaceSupplement> supplements) {
+  std::lock_guard lock(mutex_);
+  bool changed = false;
+  std::set<InterfaceKey> listed;
+  for (InterfaceSupplement& supplement : supplements) {
+    auto it = entries_.find(supplement.key);
+    if (it == entries_.end() || !it->second.view) continue;  // a supplier never creates one
+    listed.insert(supplement.key);
+    NoteExtraCounters(supplement.counters);
+    changed |= ReplaceSupplement(it->second, supplier, &supplement);
+  }
+  for (auto& [key, entry] : entries_) {
+    if (entry.supplied.empty() || listed.contains(key)) continue;
+    changed |= ReplaceSupplement(entry, supplier, nullptr);
+  }
+  if (changed) Publish();
+}
+
+bool Store::ReplaceSupplement(Entry& entry, std::string_view supplier, InterfaceSupplement* fresh) {
+  auto it = std::find_if(entry.supplied.begin(), entry.supplied.end(),
+                         [&](const auto& supplied) { return supplied.first == supplier; });
+  if (it == entry.supplied.end() && fresh == nullptr) return false;
+  if (it != entry.supplied.end() && fresh != nullptr && it->second == *fresh) return false;
+  // Published views are immutable: the new contribution goes into a copy.
+  auto view = std::make_shared<InterfaceView>(*entry.view);
+  if (it != entry.supplied.end()) {
+    it->second.WithdrawFrom(view->record);
+    if (fresh != nullptr) {
+      it->second = std::move(*fresh);
+    } else {
+      entry.supplied.erase(it);
+    }
+  } else {
+    entry.supplied.emplace_back(std::string(supplier), std::move(*fresh));
+  }
+  // All of them again, in order: the one withdrawn may have covered a fact another one sets.
+  for (const auto& [name, supplement] : entry.supplied) supplement.ApplyTo(view->record);
+  entry.view = std::move(view);
+  return true;
+}
+
 void Store::SetAnalyticsSettings(std::shared_ptr<const AnalyticsSettings> analytics_settings) {
   std::lock_guard lock(mutex_);
   analytics_settings_ = std::move(analytics_settings);
@@ -311,8 +355,12 @@ void Store::EndBatch() {
 }
 
 void Store::NoteExtraCounters(const InterfaceRecord& record) {
-  if (record.extra_counters.Empty()) return;  // the fixed counters' path pays one test
-  for (const auto& [definition, value] : record.extra_counters.values()) {
+  NoteExtraCounters(record.extra_counters);
+}
+
+void Store::NoteExtraCounters(const ExtraCounters& counters) {
+  if (counters.Empty()) return;  // the fixed counters' path pays one test
+  for (const auto& [definition, value] : counters.values()) {
     if (std::find(extra_counters_.begin(), extra_counters_.end(), definition) !=
         extra_counters_.end()) {
       continue;

@@ -90,8 +90,9 @@ class Store final : public RecordSink {
                    const SampleTime& time) override;
 
   // One interface changed, as told by an event source (netlink). Attributes present in `record`
-  // overwrite, and the alias is taken as it is (an RTM_NEWLINK carries it whenever the link has
-  // one); counters present feed the analytics. From then on the event source owns the interface's
+  // overwrite, and those an RTM_NEWLINK carries whenever the link has them (alias, master, bond
+  // port state: ForEachFactEventsClear) are taken as they are, absent clearing them; counters
+  // present feed the analytics. From then on the event source owns the interface's
   // link settings (model/link_facts.h): a sample that lacks them keeps the last event's. A record
   // whose ifindex is already known under another name is a rename: the interface keeps its history
   // and moves to its new name. Returns the oper-state change this event made, if any.
@@ -117,6 +118,13 @@ class Store final : public RecordSink {
 
   // Removes every interface of `source` (an SNMP target that went stale).
   void RemoveSource(std::string_view source) override;
+
+  // A supplier's complete pass (RecordSink::ApplySupplements): each listed interface's view is
+  // rebuilt with the new contribution in place of the old; each unlisted one that had one loses
+  // it. Costs one view copy per interface that changes; interfaces without contributions pay
+  // one test.
+  void ApplySupplements(std::string_view supplier,
+                        std::vector<InterfaceSupplement> supplements) override;
 
   // New analytics settings (a config reload): every interface keeps the state they leave
   // meaningful (InterfaceAnalytics::Reconfigure) and new interfaces start with them.
@@ -173,6 +181,9 @@ class Store final : public RecordSink {
     bool reported_by_events = false;
     // Restored state's derived metrics until the first view is made from them (then null).
     std::unique_ptr<DerivedMetrics> restored_derived = nullptr;
+    // Each supplier's latest contribution (ApplySupplements), by supplier name; laid over every
+    // record the owner applies. Usually empty.
+    std::vector<std::pair<std::string, InterfaceSupplement>> supplied = {};
 
     const InterfaceRecord& record() const { return view->record; }
   };
@@ -201,6 +212,10 @@ class Store final : public RecordSink {
   void DropStaged(std::string_view source, const SampleTime& time);
   // Adds the extra counters `record` carries to those the snapshots list.
   void NoteExtraCounters(const InterfaceRecord& record);
+  void NoteExtraCounters(const ExtraCounters& counters);
+  // Puts `fresh` (null: nothing) in place of `supplier`'s contribution to `entry` and rebuilds its
+  // view. Returns false when there was nothing to change.
+  bool ReplaceSupplement(Entry& entry, std::string_view supplier, InterfaceSupplement* fresh);
   void Publish();
   // Remembers that `key` left at `monotonic_seconds` (removed, or renamed away).
   void RecordDeparture(const InterfaceKey& key, double monotonic_seconds);

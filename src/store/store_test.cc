@@ -106,6 +106,33 @@ TEST_F(StoreTest, SamplesWithoutLinkSettingsKeepTheLastEventsAndEventsClearTheAl
   EXPECT_EQ(attributes().mtu, 9000u);
 }
 
+TEST_F(StoreTest, APortThatLeavesItsMasterLosesItAtOnceAndSamplesDoNotBringItBack) {
+  auto event = WithState(Local("veth1", 5), OperState::kUp);
+  event.attributes.mtu = 1500;
+  event.attributes.master_ifindex = 4;
+  event.attributes.master = "bond0";
+  event.attributes.bond_slave = BondSlave{.active = true, .mii_status = kBondLinkUp};
+  store_.ApplyLinkEvent(event, {1, 1});
+  const auto attributes = [&] { return store_.Current()->interfaces.at(0)->record.attributes; };
+  EXPECT_EQ(attributes().master, "bond0");
+  EXPECT_EQ(attributes().master_ifindex, 4u);
+  ASSERT_TRUE(attributes().bond_slave.has_value());
+  EXPECT_EQ(attributes().bond_slave->active, true);
+  store_.ApplySample(kLocalSource, {Local("veth1")}, {2, 2});  // carries no settings
+  EXPECT_EQ(attributes().master, "bond0");
+  // The next RTM_NEWLINK has no IFLA_MASTER and no slave data: released.
+  event.attributes.master_ifindex.reset();
+  event.attributes.master.reset();
+  event.attributes.bond_slave.reset();
+  store_.ApplyLinkEvent(event, {3, 3});
+  EXPECT_FALSE(attributes().master.has_value());
+  EXPECT_FALSE(attributes().master_ifindex.has_value());
+  EXPECT_FALSE(attributes().bond_slave.has_value());
+  EXPECT_EQ(attributes().mtu, 1500u);
+  store_.ApplySample(kLocalSource, {Local("veth1")}, {4, 4});
+  EXPECT_FALSE(attributes().master.has_value());
+}
+
 TEST_F(StoreTest, WithoutEventsASampleDecidesTheLinkSettings) {
   auto sample = Local("eth0");
   sample.attributes.mtu = 1500;
@@ -306,6 +333,70 @@ TEST(StoreExtraCountersTest, AnEventMergesExtraCountersIntoTheInterface) {
   const auto& counters = store.Current()->interfaces.at(0)->record.extra_counters;
   EXPECT_EQ(counters.Get(kAlpha), 1u);
   EXPECT_EQ(counters.Get(kZeta), 9u);
+}
+
+constexpr ExtraCounterDefinition kQueue{"netif_test_queue", "Q.", MetricType::kUntyped};
+
+InterfaceSupplement Supplied(std::string name, uint64_t queue) {
+  InterfaceSupplement supplement;
+  supplement.key = {std::string(kLocalSource), std::move(name)};
+  supplement.driver = "e1000e";
+  supplement.counters.Set(kQueue, queue);
+  return supplement;
+}
+
+TEST(StoreSupplementsTest, AContributionOutlivesTheOwnersSamplesAndEvents) {
+  Store store(std::make_shared<const AnalyticsSettings>());
+  store.ApplySample(kLocalSource, {Local("eth0", 2)}, {1, 1});
+  store.ApplySupplements("ethtool", {Supplied("eth0", 7)});
+  store.ApplySample(kLocalSource, {Local("eth0", 2)}, {2, 2});
+  store.ApplyLinkEvent(WithState(Local("eth0", 2), OperState::kUp), {3, 3});
+  store.ApplySample(kLocalSource, {Local("eth0", 2)}, {4, 4});
+  const auto& record = store.Current()->interfaces.at(0)->record;
+  EXPECT_EQ(record.attributes.driver, "e1000e");
+  EXPECT_EQ(record.extra_counters.Get(kQueue), 7u);
+  EXPECT_EQ(record.attributes.oper_state, OperState::kUp);
+  EXPECT_EQ(store.Current()->extra_counters, (std::vector<const ExtraCounterDefinition*>{&kQueue}));
+}
+
+TEST(StoreSupplementsTest, ASupplierNeverCreatesOrRemovesInterfaces) {
+  Store store(std::make_shared<const AnalyticsSettings>());
+  store.ApplySample(kLocalSource, {Local("eth0")}, {1, 1});
+  store.ApplySupplements("ethtool", {Supplied("eth9", 1)});
+  EXPECT_EQ(Names(store), (std::vector<std::string>{"eth0"}));
+  store.ApplySupplements("ethtool", {});
+  EXPECT_EQ(Names(store), (std::vector<std::string>{"eth0"}));
+}
+
+TEST(StoreSupplementsTest, ANewPassReplacesTheContributionAndAnUnlistedInterfaceLosesIt) {
+  Store store(std::make_shared<const AnalyticsSettings>());
+  store.ApplySample(kLocalSource, {Local("eth0"), Local("eth1")}, {1, 1});
+  store.ApplySupplements("ethtool", {Supplied("eth0", 1), Supplied("eth1", 2)});
+  InterfaceSupplement fewer = Supplied("eth0", 5);
+  fewer.driver.reset();
+  fewer.counters = {};  // the driver no longer reports the statistic
+  store.ApplySupplements("ethtool", {fewer});
+  const auto snapshot = store.Current();
+  const auto& eth0 = snapshot->interfaces.at(0)->record;
+  const auto& eth1 = snapshot->interfaces.at(1)->record;
+  EXPECT_FALSE(eth0.attributes.driver.has_value());
+  EXPECT_FALSE(eth0.extra_counters.Get(kQueue).has_value());
+  EXPECT_FALSE(eth1.attributes.driver.has_value());  // not listed: withdrawn
+  EXPECT_TRUE(eth1.extra_counters.Empty());
+  // The owner's next sample brings nothing back.
+  store.ApplySample(kLocalSource, {Local("eth0"), Local("eth1")}, {2, 2});
+  EXPECT_TRUE(store.Current()->interfaces.at(1)->record.extra_counters.Empty());
+}
+
+TEST(StoreSupplementsTest, AnUnchangedPassPublishesNothing) {
+  Store store(std::make_shared<const AnalyticsSettings>());
+  store.ApplySample(kLocalSource, {Local("eth0")}, {1, 1});
+  store.ApplySupplements("ethtool", {Supplied("eth0", 1)});
+  const uint64_t generation = store.Current()->generation;
+  store.ApplySupplements("ethtool", {Supplied("eth0", 1)});
+  EXPECT_EQ(store.Current()->generation, generation);
+  store.ApplySupplements("ethtool", {Supplied("eth0", 2)});
+  EXPECT_GT(store.Current()->generation, generation);
 }
 
 TEST_F(StoreTest, RetainSourcesRemovesOnlyTheOthers) {

@@ -46,9 +46,20 @@ constexpr SelfMetricDefinition kSelfMetrics[] = {
     {"netif_netlink_events_total", MetricType::kCounter,
      "Link messages received from rtnetlink (dumps and events).", ""},
     {"netif_netlink_resyncs_total", MetricType::kCounter,
-     "Full RTM_GETLINK dumps taken (at start and after each socket overflow).", ""},
+     "Full RTM_GETLINK dumps taken (at start, after each socket overflow, and to name a master "
+     "listed after its ports or renamed).",
+     ""},
     {"netif_netlink_errors_total", MetricType::kCounter,
      "Netlink problems by reason (enobufs, truncated, malformed, socket).", "reason"},
+    {"netif_ethtool_errors_total", MetricType::kCounter,
+     "Device reads the ethtool source failed, by reason: ioctl (the kernel refused a command "
+     "otherwise than unsupported or no such device), malformed (a reply the parser rejected), "
+     "too_many_stats (a device with more statistics than the per-device limit).",
+     "reason"},
+    {"netif_ethtool_stats_dropped", MetricType::kGauge,
+     "Driver statistics the last ethtool pass left out, by reason: collision (names that become "
+     "one family, or one of ours) or limit (new names past the process's family limit).",
+     "reason"},
     {"netif_snmp_targets", MetricType::kGauge,
      "SNMP targets this exporter polls (its --snmp.shard share of the configured ones).", ""},
     {"netif_snmp_target_up", MetricType::kGauge,

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdint>
 #include <cstring>
 #include <set>
@@ -148,6 +149,15 @@ bool RealFileReader::Exists(const std::string& path) const {
   return ::stat(path.c_str(), &st) == 0;
 }
 
+std::optional<std::string> RealFileReader::ReadLink(const std::string& path) const {
+  std::string target(PATH_MAX, '\0');
+  const ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
+  // n == size: the target may have been cut short, so it is not trusted.
+  if (n < 0 || static_cast<std::size_t>(n) >= target.size()) return std::nullopt;
+  target.resize(static_cast<std::size_t>(n));
+  return target;
+}
+
 void InMemoryFileReader::AddFile(const std::string& path, std::string contents) {
   files_[path] = std::move(contents);
   for (auto slash = path.rfind('/'); slash != std::string::npos && slash > 0;
@@ -166,6 +176,12 @@ void InMemoryFileReader::AddSpecialFile(const std::string& path, mode_t file_typ
   AddFile(path, "");
   files_.erase(path);
   special_files_[path] = file_type;
+}
+
+void InMemoryFileReader::AddSymlink(const std::string& path, std::string target) {
+  AddFile(path, "");
+  files_.erase(path);
+  symlinks_[path] = std::move(target);
 }
 
 FileRead InMemoryFileReader::Read(const std::string& path, std::size_t max_bytes) const {
@@ -201,12 +217,20 @@ std::optional<std::vector<std::string>> InMemoryFileReader::ListDirectory(
   };
   for (const auto& [file, unused] : files_) collect(file);
   for (const auto& [file, unused] : special_files_) collect(file);
+  for (const auto& [link, unused] : symlinks_) collect(link);
   for (const auto& [dir, unused] : directories_) collect(dir);
   return std::vector<std::string>(names.begin(), names.end());
 }
 
 bool InMemoryFileReader::Exists(const std::string& path) const {
-  return files_.contains(path) || special_files_.contains(path) || directories_.contains(path);
+  return files_.contains(path) || special_files_.contains(path) || directories_.contains(path) ||
+         symlinks_.contains(path);
+}
+
+std::optional<std::string> InMemoryFileReader::ReadLink(const std::string& path) const {
+  const auto link = symlinks_.find(path);
+  if (link == symlinks_.end()) return std::nullopt;
+  return link->second;
 }
 
 }  // namespace netif

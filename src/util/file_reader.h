@@ -80,6 +80,9 @@ class FileReader {
   // Names in a directory (without "." and ".."), or nullopt when it cannot be listed.
   virtual std::optional<std::vector<std::string>> ListDirectory(const std::string& path) const = 0;
   virtual bool Exists(const std::string& path) const = 0;
+  // The target of the symbolic link at `path` as it is written (readlink(2): "../br0"), or nullopt
+  // when `path` is no symbolic link, cannot be read, or holds a target longer than PATH_MAX.
+  virtual std::optional<std::string> ReadLink(const std::string& path) const = 0;
 
   // The contents of Read(), or nullopt for any failure, for callers that need no reason.
   std::optional<std::string> ReadFile(const std::string& path, std::size_t max_bytes) const {
@@ -94,6 +97,7 @@ class RealFileReader final : public FileReader {
   FileRead Read(const std::string& path, std::size_t max_bytes) const override;
   std::optional<std::vector<std::string>> ListDirectory(const std::string& path) const override;
   bool Exists(const std::string& path) const override;
+  std::optional<std::string> ReadLink(const std::string& path) const override;
 };
 
 // Files and directories held in memory; directories are implied by the files below them.
@@ -104,12 +108,17 @@ class InMemoryFileReader final : public FileReader {
   // A path that exists but is not a regular file (`file_type`, e.g. S_IFIFO or S_IFCHR): Read()
   // refuses it as RealFileReader refuses a FIFO or a device.
   void AddSpecialFile(const std::string& path, mode_t file_type);
+  // A symbolic link at `path` whose target is `target` (not resolved: ReadLink returns it as is,
+  // and Read() of the link finds nothing, as of a dangling link).
+  void AddSymlink(const std::string& path, std::string target);
   FileRead Read(const std::string& path, std::size_t max_bytes) const override;
   std::optional<std::vector<std::string>> ListDirectory(const std::string& path) const override;
   bool Exists(const std::string& path) const override;
+  std::optional<std::string> ReadLink(const std::string& path) const override;
 
  private:
   std::map<std::string, std::string> files_;
+  std::map<std::string, std::string> symlinks_;
   std::map<std::string, mode_t> special_files_;
   std::map<std::string, bool> directories_;
 };

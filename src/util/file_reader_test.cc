@@ -44,6 +44,32 @@ TEST(RealFileReaderTest, ReadsListsAndReportsMissingFiles) {
   EXPECT_FALSE(fs.ListDirectory(dir.string()).has_value());
 }
 
+TEST(RealFileReaderTest, ReadLinkGivesTheTargetAsWrittenAndNothingForOtherFiles) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("netif_rl_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "br0");
+  std::filesystem::create_directory_symlink("../br0", dir / "master");
+  std::filesystem::create_symlink("nowhere", dir / "dangling");
+  std::ofstream(dir / "plain") << "1\n";
+  RealFileReader fs;
+  EXPECT_EQ(fs.ReadLink((dir / "master").string()), "../br0");
+  EXPECT_EQ(fs.ReadLink((dir / "dangling").string()), "nowhere");
+  EXPECT_FALSE(fs.ReadLink((dir / "plain").string()).has_value());
+  EXPECT_FALSE(fs.ReadLink((dir / "missing").string()).has_value());
+  std::filesystem::remove_all(dir);
+}
+
+TEST(InMemoryFileReaderTest, ReadLinkGivesTheTargetOfASymlinkOnly) {
+  InMemoryFileReader fs;
+  fs.AddSymlink("/sys/class/net/veth0/master", "../br0");
+  fs.AddFile("/sys/class/net/veth0/mtu", "1500\n");
+  EXPECT_EQ(fs.ReadLink("/sys/class/net/veth0/master"), "../br0");
+  EXPECT_FALSE(fs.ReadLink("/sys/class/net/veth0/mtu").has_value());
+  EXPECT_FALSE(fs.ReadFile("/sys/class/net/veth0/master", 4096).has_value());
+  EXPECT_TRUE(fs.Exists("/sys/class/net/veth0/master"));
+  EXPECT_THAT(*fs.ListDirectory("/sys/class/net/veth0"), ElementsAre("master", "mtu"));
+}
+
 TEST(RealFileReaderTest, ReadsProcFilesWhoseSizeIsZeroInStat) {
   RealFileReader fs;
   const auto contents = fs.ReadFile("/proc/self/stat", 1 << 16);

@@ -242,8 +242,9 @@ TEST_F(KernelTest, DeletedVethDisappearsWithoutErrors) {
     EXPECT_FALSE(HasDevice(*later, "vC"));
     EXPECT_FALSE(HasDevice(*later, "vD"));
     EXPECT_TRUE(HasDevice(*later, "vA"));  // the others are still reported
-    EXPECT_EQ(later->Value("netif_scrape_collector_success", {{"collector", "procfs"}}), 1);
-    if (auto errors = later->Value("netif_parse_errors_total", {{"collector", "procfs"}})) {
+    // The real /proc: the counters come from the RTM_GETSTATS dump (link_stats_test.cc).
+    EXPECT_EQ(later->Value("netif_scrape_collector_success", {{"collector", "netlink_stats"}}), 1);
+    if (auto errors = later->Value("netif_parse_errors_total", {{"collector", "netlink_stats"}})) {
       EXPECT_EQ(*errors, 0);
     }
     std::this_thread::sleep_for(250ms);

@@ -8,6 +8,8 @@
 //   - an invalid file changes nothing: one error line, the old config keeps running,
 //     netif_exporter_config_last_reload_successful drops to 0 (and back to 1 on the next valid
 //     load, with a newer success timestamp);
+//   - compat.node_exporter switches the node_network_* families on and off in place, without
+//     rebuilding the sources;
 //   - SNMP targets are added and removed in place: a target the change keeps never loses its
 //     series, an added one appears, a removed one's series and target metrics vanish.
 //
@@ -133,6 +135,38 @@ TEST_F(ReloadTest, ValidFileIsAppliedInPlaceAndUntouchedInterfacesKeepTheirState
             loaded_at);
   // Flaps after the reload still count, on top of the kept count.
   FlapAndWait(1);
+  EXPECT_TRUE(exporter_->ErrorLines().empty()) << exporter_->Stderr();
+}
+
+TEST_F(ReloadTest, CompatModeIsSwitchedInPlace) {
+  const auto served = [](const Exposition& s) {
+    return !s.Find("node_network_up", {{"device", "vA"}}).empty();
+  };
+  const Exposition before = ScrapeUntil(
+      *exporter_, [](const Exposition& s) { return HasDevice(s, "vA"); }, kWaitLimit);
+  ASSERT_TRUE(HasDevice(before, "vA"));
+  EXPECT_FALSE(served(before));
+
+  Rewrite(ConfigExcluding("vB.*") + "compat:\n  node_exporter: true\n");
+  Hangup();
+  const Exposition on = ScrapeUntil(*exporter_, served, kWaitLimit);
+  EXPECT_TRUE(served(on));
+  EXPECT_TRUE(on.Find("node_network_up", {{"device", "vB"}}).empty()) << "vB is excluded";
+  EXPECT_TRUE(HasDevice(on, "vA")) << "the netif_* families stay";
+  // Only the renderer changed: the sources were not rebuilt.
+  EXPECT_TRUE(exporter_->process().WaitForOutput(
+      [](const std::string&, const std::string& err) {
+        return err.find("changed=compat\n") != std::string::npos;
+      },
+      kWaitLimit))
+      << exporter_->Stderr();
+
+  Rewrite(ConfigExcluding("vB.*"));
+  Hangup();
+  const Exposition off = ScrapeUntil(
+      *exporter_, [&](const Exposition& s) { return !served(s); }, kWaitLimit);
+  EXPECT_FALSE(served(off));
+  EXPECT_TRUE(HasDevice(off, "vA"));
   EXPECT_TRUE(exporter_->ErrorLines().empty()) << exporter_->Stderr();
 }
 

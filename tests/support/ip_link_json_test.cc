@@ -36,6 +36,11 @@ TEST(IpLinkJsonTest, ParsesNamesStateAndStats) {
   EXPECT_EQ(vb.tx_packets, 300u);
   EXPECT_EQ(vb.tx_errors, 3u);
   EXPECT_EQ(vb.tx_dropped, 4u);
+  EXPECT_EQ(lo.stats64.at("rx.over_errors"), 0u);
+  EXPECT_EQ(lo.stats64.at("tx.collisions"), 0u);
+  EXPECT_EQ(vb.stats64.at("rx.packets"), 400u);
+  EXPECT_EQ(vb.stats64.at("tx.dropped"), 4u);
+  EXPECT_EQ(vb.stats64.size(), 8u);
 }
 
 TEST(IpLinkJsonTest, MalformedOutputThrows) {

@@ -199,6 +199,16 @@ std::map<std::string, IpLinkStats> ParseIpLinkJson(const std::string& json) {
     link.tx_packets = NumberAt(entry, "tx", "packets");
     link.tx_errors = NumberAt(entry, "tx", "errors");
     link.tx_dropped = NumberAt(entry, "tx", "dropped");
+    if (const Json* stats = entry.Member("stats64")) {
+      for (const auto& [section, part] : stats->members) {
+        for (const auto& [key, number] : part.members) {
+          if (number.kind != Json::Kind::kNumber) continue;
+          uint64_t value = 0;
+          std::from_chars(number.text.data(), number.text.data() + number.text.size(), value);
+          link.stats64[section + "." + key] = value;
+        }
+      }
+    }
     links.emplace(link.name, std::move(link));
   }
   return links;
@@ -300,8 +310,10 @@ void NetworkNamespace::Delete(const std::string& device) const {
   RunOrThrow("ip link delete " + device);
 }
 
-std::map<std::string, IpLinkStats> NetworkNamespace::IpJsonLinkStats() const {
-  const CommandResult result = RunCommand({"ip", "-n", name_, "-s", "-j", "link", "show"}, 30s);
+std::map<std::string, IpLinkStats> NetworkNamespace::IpJsonLinkStats(bool detailed) const {
+  std::vector<std::string> command = {"ip", "-n", name_, "-s", "-j", "link", "show"};
+  if (detailed) command.insert(command.begin() + 3, "-s");
+  const CommandResult result = RunCommand(command, 30s);
   if (result.exit_code != 0) {
     throw std::runtime_error("ip -s -j link in " + name_ + ": " + result.Describe());
   }

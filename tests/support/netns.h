@@ -38,6 +38,9 @@ struct IpLinkStats {
   uint64_t tx_packets = 0;
   uint64_t tx_errors = 0;
   uint64_t tx_dropped = 0;
+  // Every number under "stats64" by path, as `ip -s -s -j link` prints them: "rx.bytes",
+  // "rx.length_errors", "tx.aborted_errors", ... (iproute2 leaves some out when 0: "rx.nohandler").
+  std::map<std::string, uint64_t> stats64;
 };
 
 // Parses the JSON `ip -s -j link` prints into devices by name; throws std::runtime_error on
@@ -73,8 +76,9 @@ class NetworkNamespace {
   void SetDown(const std::string& device) const;
   void Delete(const std::string& device) const;
 
-  // `ip -s -j link` inside the namespace, by device name.
-  std::map<std::string, IpLinkStats> IpJsonLinkStats() const;
+  // `ip -s -j link` inside the namespace, by device name (`ip -s -s -j link` with `detailed`: the
+  // error counters in `stats64` too).
+  std::map<std::string, IpLinkStats> IpJsonLinkStats(bool detailed = false) const;
 
   // Sends `count` raw Ethernet frames of exactly `frame_size` bytes (header included, no FCS;
   // 60..1514) with EtherType 0x88B5 (IEEE local experimental) out of `device` via AF_PACKET,

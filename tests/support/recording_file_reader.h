@@ -28,6 +28,11 @@ class RecordingFileReader final : public FileReader {
     exists_checks.push_back(path);
     return inner_.Exists(path);
   }
+  // Recorded with the reads: following a link is reading the file system too.
+  std::optional<std::string> ReadLink(const std::string& path) const override {
+    reads.push_back(path);
+    return inner_.ReadLink(path);
+  }
 
   // The files under /sys/ read since the last call; forgets every read.
   std::vector<std::string> TakeSysfsReads() {
@@ -39,7 +44,7 @@ class RecordingFileReader final : public FileReader {
     return sysfs;
   }
 
-  mutable std::vector<std::string> reads;          // Read() paths, in order
+  mutable std::vector<std::string> reads;          // Read() and ReadLink() paths, in order
   mutable std::vector<std::string> exists_checks;  // Exists() paths, in order
 
  private:

@@ -7,6 +7,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "collectors/local/link_error_counters.h"
 #include "model/link_facts.h"
 #include "model/sample_time.h"
 #include "util/clock.h"
@@ -22,7 +23,47 @@ constexpr std::size_t kMaxRememberedSysfsMissing = 10000;
 // Devices named in one "no sysfs directory" line; the rest are only counted in it.
 constexpr std::size_t kMaxDevicesPerLine = 10;
 
+// The record /proc/net/dev would give for the device, plus the detailed error counters.
+void AppendNetlinkRecord(const LinkStatsReader::LinkCounters& link, InterfaceRecords& records) {
+  InterfaceRecord& record = records.emplace_back();
+  record.name = link.name;
+  record.key.source.assign(kLocalSource);
+  record.key.id = link.name;
+  record.labels = LocalDeviceLabels(link.name);
+  record.counters = rtnl::ProcNetDevCounters(link.stats);
+  SetLinkErrorCounters(link.stats, record.extra_counters);
+}
+
+// Whether `procfs_root` is this process's own /proc ("/proc", "/proc/"): the network namespace
+// netlink answers for. A fixture tree or a host's /proc mounted elsewhere is read as files.
+bool IsOwnProcfs(std::string_view procfs_root) {
+  while (procfs_root.size() > 1 && procfs_root.back() == '/') procfs_root.remove_suffix(1);
+  return procfs_root == "/proc";
+}
+
 }  // namespace
+
+void LocalSource::KeepMedium(const LinkAttributes& read, CachedAttributes& entry) {
+  entry.speed_bps = read.speed_bps;
+  entry.duplex = read.duplex;
+  entry.is_virtual = read.is_virtual;
+  entry.flags = read.flags;
+  entry.dormant = read.dormant;
+  entry.addr_assign_type = read.addr_assign_type;
+  entry.name_assign_type = read.name_assign_type;
+  entry.dev_id = read.dev_id;
+}
+
+void LocalSource::RestoreMedium(const CachedAttributes& entry, LinkAttributes& attributes) {
+  attributes.speed_bps = entry.speed_bps;
+  attributes.duplex = entry.duplex;
+  attributes.is_virtual = entry.is_virtual;
+  attributes.flags = entry.flags;
+  attributes.dormant = entry.dormant;
+  attributes.addr_assign_type = entry.addr_assign_type;
+  attributes.name_assign_type = entry.name_assign_type;
+  attributes.dev_id = entry.dev_id;
+}
 
 LocalSource::LocalSource(Options options, const FileReader& fs, RecordSink& sink,
                          SelfMetrics& self_metrics, std::function<void()> after_pass)
@@ -35,7 +76,17 @@ LocalSource::LocalSource(Options options, const FileReader& fs, RecordSink& sink
       sysfs_runs_(self_metrics, "sysfs", StaleAfter(options_.interval)),
       parse_errors_(self_metrics.Counter("netif_parse_errors_total", {{"collector", "procfs"}})),
       sysfs_missing_interfaces_(self_metrics.Gauge("netif_sysfs_missing_interfaces")),
-      self_metrics_(self_metrics) {}
+      self_metrics_(self_metrics) {
+  counters_runs_ = &procfs_runs_;
+  if (options_.counters_from_netlink) {
+    stats_reader_ = std::make_unique<LinkStatsReader>(LinkStatsReader::Options{},
+                                                      options_.netlink_socket_opener);
+    netlink_stats_runs_ = std::make_unique<CollectorRuns>(self_metrics, "netlink_stats",
+                                                          StaleAfter(options_.interval));
+    netlink_parse_errors_ =
+        &self_metrics.Counter("netif_parse_errors_total", {{"collector", "netlink_stats"}});
+  }
+}
 
 LocalSource::~LocalSource() { Stop(); }
 
@@ -52,7 +103,7 @@ void LocalSource::Start() {
       "netif-local",
       [this](uint64_t missed) {
         // One pass reads both: each shows the ticks it missed.
-        procfs_runs_.CountOverruns(missed);
+        counters_runs_->CountOverruns(missed);
         sysfs_runs_.CountOverruns(missed);
       });
 }
@@ -68,6 +119,16 @@ void LocalSource::ReportParseErrors(const std::vector<std::string>& errors) {
     if (reported_parse_errors_.insert(error).second) {
       LogWarn("skipped malformed line",
               {{"collector", "procfs"}, {"file", procfs_.net_dev_path()}, {"error", error}});
+    }
+  }
+}
+
+void LocalSource::ReportNetlinkParseErrors(const std::vector<rtnl::ParseError>& errors) {
+  for (const rtnl::ParseError error : errors) {
+    netlink_parse_errors_->Increment();
+    if (reported_netlink_parse_errors_.insert(error).second) {
+      LogWarn("skipped malformed netlink message",
+              {{"collector", "netlink_stats"}, {"reason", rtnl::ParseErrorReason(error)}});
     }
   }
 }
@@ -133,9 +194,7 @@ LocalSource::SysfsPresence LocalSource::ReadAttributes(InterfaceRecord& record, 
   if (!due) {
     const CachedAttributes& entry = cached->second;
     record.attributes = entry.others ? *entry.others : LinkAttributes{};
-    record.attributes.speed_bps = entry.speed_bps;
-    record.attributes.duplex = entry.duplex;
-    record.attributes.is_virtual = entry.is_virtual;
+    RestoreMedium(entry, record.attributes);
     // With netlink nothing is read between refreshes: link state and settings come from events.
     if (netlink) return SysfsPresence::kRead;
   }
@@ -162,9 +221,7 @@ LocalSource::SysfsPresence LocalSource::ReadAttributes(InterfaceRecord& record, 
         cached == attribute_cache_.end() ? std::hash<std::string>{}(record.name) % every : 0;
     CachedAttributes entry;
     entry.read_at_pass = pass_ - offset;
-    entry.speed_bps = record.attributes.speed_bps;
-    entry.duplex = record.attributes.duplex;
-    entry.is_virtual = record.attributes.is_virtual;
+    KeepMedium(record.attributes, entry);
     LinkAttributes others = record.attributes;
     ClearFacts(LinkFacts::kMedium, others);  // kept in the compact fields above
     // Link state is never served from the cache: a read that fails (no carrier while down) must
@@ -178,11 +235,47 @@ LocalSource::SysfsPresence LocalSource::ReadAttributes(InterfaceRecord& record, 
   return SysfsPresence::kRead;
 }
 
-bool LocalSource::RunOnce() {
-  // Taken before reading: an interface a netlink event creates while we read is newer than this
-  // sample, and the store will not remove it for being absent from it.
-  const SampleTime time = NowSampleTime();
-  InterfaceRecords records;
+bool LocalSource::ReadNetlinkCounters(InterfaceRecords& records) {
+  if (!stats_reader_) return false;
+  const auto now = std::chrono::steady_clock::now();
+  if (now < netlink_retry_at_) {
+    netlink_stats_runs_->Progress();  // alive, waiting to retry
+    return false;
+  }
+  std::vector<LinkStatsReader::LinkCounters> links;
+  std::vector<rtnl::ParseError> parse_errors;
+  const Status status = stats_reader_->Read(links, parse_errors);
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - now).count();
+  };
+  ReportNetlinkParseErrors(parse_errors);
+  if (!status.ok() && stats_reader_->interrupted()) {
+    // Links are being created or deleted right now: no failure, /proc/net/dev serves this pass.
+    LogDebug("netlink stats dump interrupted twice; counters from /proc/net/dev for this pass",
+             {{"collector", "netlink_stats"}});
+    netlink_stats_runs_->Progress();
+    return false;
+  }
+  if (!status.ok()) {
+    // Logged once per change by CollectorRuns; /proc/net/dev serves meanwhile.
+    netlink_retry_at_ = now + options_.netlink_retry_after;
+    netlink_stats_runs_->Record(status, elapsed(), options_.netlink_retry_after);
+    return false;
+  }
+  records.reserve(links.size());
+  for (const auto& link : links) AppendNetlinkRecord(link, records);
+  // Like procfs's, the duration covers making the records.
+  netlink_stats_runs_->Record(status, elapsed());
+  return true;
+}
+
+bool LocalSource::ReadCounters(InterfaceRecords& records) {
+  if (ReadNetlinkCounters(records)) {
+    procfs_runs_.Progress();  // not needed this pass, and not stuck either
+    counters_runs_ = netlink_stats_runs_.get();
+    return true;
+  }
+  counters_runs_ = &procfs_runs_;
   std::vector<std::string> parse_errors;
   std::vector<RefusedRead> refused;
   const Status status =
@@ -190,7 +283,15 @@ bool LocalSource::RunOnce() {
   ReportParseErrors(parse_errors);
   // Not logged here: the procfs collector's failure line already names the file and the reason.
   CountRefusedReads("procfs", refused);
-  if (!status.ok()) return false;
+  return status.ok();
+}
+
+bool LocalSource::RunOnce() {
+  // Taken before reading: an interface a netlink event creates while we read is newer than this
+  // sample, and the store will not remove it for being absent from it.
+  const SampleTime time = NowSampleTime();
+  InterfaceRecords records;
+  if (!ReadCounters(records)) return false;
 
   std::unordered_set<std::string> dirty;
   if (options_.netlink_runs) {
@@ -250,11 +351,17 @@ std::vector<std::string> LocalSource::ConfirmMissing(InterfaceRecords& records,
   // The kernel creates a device's sysfs directory before listing it in /proc/net/dev and
   // unlists it before removing the directory: a device still listed after its directory was
   // found missing has none in this sysfs. One that is no longer listed was deleted meanwhile.
-  InterfaceRecords listed_now;
-  std::vector<std::string> ignored_errors;
+  // The same holds for the links an RTM_GETSTATS dump lists, and the kernel sends a link's
+  // RTM_DELLINK before removing its directory: with netlink counters, the events read since say it.
   std::unordered_set<std::string> listed;
-  if (procfs_.Collect(listed_now, ignored_errors).ok()) {
-    for (auto& record : listed_now) listed.insert(std::move(record.name));
+  const bool from_netlink = stats_reader_ && counters_runs_ == netlink_stats_runs_.get() &&
+                            stats_reader_->ListedNames(listed);
+  if (!from_netlink) {
+    InterfaceRecords listed_now;
+    std::vector<std::string> ignored_errors;
+    if (procfs_.Collect(listed_now, ignored_errors).ok()) {
+      for (auto& record : listed_now) listed.insert(std::move(record.name));
+    }
   }
   const uint64_t every = static_cast<uint64_t>(std::max(1, options_.attribute_refresh_passes));
   std::vector<std::string> confirmed;
@@ -285,6 +392,7 @@ std::unique_ptr<Source> MakeLocalSource(const Config& config, SourceContext& con
   LocalSource::Options options;
   options.procfs_root = config.local.path_procfs;
   options.sysfs_root = config.local.path_sysfs;
+  options.counters_from_netlink = IsOwnProcfs(config.local.path_procfs);
   options.interval = config.collection.interval;
   options.netlink_runs = config.local.netlink;
   // With netlink only the medium is read, and events say when it may have changed: the refresh
@@ -304,5 +412,7 @@ std::unique_ptr<Source> MakeLocalSource(const Config& config, SourceContext& con
   }
   return source;
 }
+
+std::span<const ExtraCounterDefinition* const> LocalExtraCounters() { return LinkErrorCounters(); }
 
 }  // namespace netif

@@ -3,6 +3,7 @@
 #include <linux/netlink.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "util/clock.h"
@@ -117,6 +118,7 @@ LinkStateSync::Outcome LinkStateSync::OnDatagram(std::span<const uint8_t> bytes,
       case rtnl::Message::Kind::kOverrun:
         OnLostEvents("enobufs");  // the kernel's other way of saying "receive buffer overrun"
         break;
+      case rtnl::Message::Kind::kStats:  // never asked for on this socket
       case rtnl::Message::Kind::kOther:
         break;
     }
@@ -145,8 +147,11 @@ void LinkStateSync::OnNewLink(const rtnl::LinkMessage& link, const SampleTime& t
   } else if (known->second != link.name) {
     old_name = std::exchange(known->second, link.name);
   }
+  // A master may be filtered out and still name exported ports.
+  if (first_sight || old_name) NoteMasterNamed(link.ifindex);
 
   if (!filter_.Allows(link.name)) {
+    masters_.erase(link.ifindex);
     // Renamed out of the exported set (or never in it): make sure nothing is left under the
     // old name. Only then, so that events of excluded links cost no store work.
     if ((old_name && filter_.Allows(*old_name)) || first_sight) {
@@ -154,7 +159,9 @@ void LinkStateSync::OnNewLink(const rtnl::LinkMessage& link, const SampleTime& t
     }
     return;
   }
+  NoteMaster(link);
   InterfaceRecord record = rtnl::ToInterfaceRecord(link);
+  record.attributes.master = MasterName(link);
   // Before the store: an observer that feeds samples (the local sampler) then never holds
   // settings older than what the store shows.
   if (on_link_event_) on_link_event_(record);
@@ -166,9 +173,36 @@ void LinkStateSync::OnNewLink(const rtnl::LinkMessage& link, const SampleTime& t
   if (change) LogLinkChange(*change, link.ifindex);
 }
 
+std::optional<std::string> LinkStateSync::MasterName(const rtnl::LinkMessage& link) const {
+  if (!link.master || *link.master == 0) return std::nullopt;
+  const auto known = names_.find(*link.master);
+  if (known == names_.end()) return std::nullopt;
+  return known->second;
+}
+
+void LinkStateSync::NoteMaster(const rtnl::LinkMessage& link) {
+  if (link.master && *link.master != 0) {
+    masters_.insert_or_assign(link.ifindex, *link.master);
+  } else {
+    masters_.erase(link.ifindex);
+  }
+}
+
+void LinkStateSync::NoteMasterNamed(uint32_t ifindex) {
+  if (dump_needed_) return;
+  const bool names_a_port =
+      std::any_of(masters_.begin(), masters_.end(),
+                  [ifindex](const auto& port_master) { return port_master.second == ifindex; });
+  if (!names_a_port) return;
+  dump_needed_ = true;
+  LogDebug("a master's name changed for ports already reported, taking a link dump",
+           {{"collector", "netlink"}, {"ifindex", ifindex}});
+}
+
 void LinkStateSync::OnDelLink(const rtnl::LinkMessage& link, const SampleTime& time) {
   if (dump_) dump_->listed.erase(link.ifindex);
   names_.erase(link.ifindex);
+  masters_.erase(link.ifindex);
   sink_.RemoveInterface(LocalKey(link.name), link.ifindex, time);
   LogDebug("link removed", {{"device", link.name}, {"ifindex", link.ifindex}});
 }
@@ -184,6 +218,7 @@ void LinkStateSync::OnDumpDone() {
     return;
   }
   std::erase_if(names_, [&](const auto& entry) { return !dump.listed.contains(entry.first); });
+  std::erase_if(masters_, [&](const auto& entry) { return !dump.listed.contains(entry.first); });
   std::set<std::string> present;
   for (const auto& [ifindex, name] : names_) present.insert(name);
   sink_.ReconcileSource(kLocalSource, present, dump.started);

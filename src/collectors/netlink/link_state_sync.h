@@ -12,7 +12,12 @@
 //
 // The DeviceFilter is applied by name on every message, so a rename can take a link into or out
 // of the exported set. The sync keeps its own ifindex -> name view of every link (filtered or
-// not) to know a link's previous name.
+// not) to know a link's previous name and to name a port's master (IFLA_MASTER is an ifindex;
+// sysfs' `master` shows the name). A port listed before its master (a dump walks links by
+// ifindex, and a bridge made after its port has the higher one) goes out without the master's
+// name; when the master then appears, or a master is renamed, the sync asks for another dump,
+// which states every port again with the name it now has. The kernel sends no event for a port
+// when only its master's name changes, and a dump costs nothing in state kept per port.
 //
 // Thread-safety: REQUIRES external synchronization (the collector's thread owns one).
 #pragma once
@@ -81,6 +86,13 @@ class LinkStateSync {
   };
 
   bool IsDumpReply(const rtnl::Message& message) const;
+  // The name of `link`'s master, when it has one the sync knows.
+  std::optional<std::string> MasterName(const rtnl::LinkMessage& link) const;
+  // Notes which master an exported link has, for NoteMasterNamed.
+  void NoteMaster(const rtnl::LinkMessage& link);
+  // `ifindex` just got its name (first seen, or renamed): the ports already sent with it as master
+  // carry no name or the old one, so a dump is needed to restate them.
+  void NoteMasterNamed(uint32_t ifindex);
   void OnLink(const rtnl::LinkMessage& link, const SampleTime& time);
   void OnNewLink(const rtnl::LinkMessage& link, const SampleTime& time);
   void OnDelLink(const rtnl::LinkMessage& link, const SampleTime& time);
@@ -96,6 +108,7 @@ class LinkStateSync {
   SelfMetrics& self_metrics_;
 
   std::map<uint32_t, std::string> names_;  // ifindex -> name of every link the kernel showed
+  std::map<uint32_t, uint32_t> masters_;   // exported port's ifindex -> its master's ifindex
   std::optional<Dump> dump_;
   bool dump_needed_ = true;
   uint64_t complete_dumps_ = 0;

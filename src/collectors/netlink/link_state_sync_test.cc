@@ -14,6 +14,7 @@
 namespace netif {
 namespace {
 
+using rtnl::testing::BondPortMessageBytes;
 using rtnl::testing::Bytes;
 using rtnl::testing::Concat;
 using rtnl::testing::LinkMessageBytes;
@@ -23,6 +24,18 @@ using ::testing::ElementsAre;
 
 constexpr uint8_t kOperDown = 2;
 constexpr uint8_t kOperUp = 6;
+
+// An RTM_NEWLINK of a port of `master` (an ifindex), as a dump reply when `seq` and `pid` are
+// the dump's.
+Bytes PortMessageBytes(int32_t index, std::string_view name, uint32_t master, uint32_t seq = 0,
+                       uint16_t nlmsg_flags = 0, uint32_t pid = 0) {
+  return MessageBuilder(RTM_NEWLINK, nlmsg_flags, seq, pid)
+      .Ifinfo(index, IFF_UP)
+      .String(IFLA_IFNAME, name)
+      .U8(IFLA_OPERSTATE, kOperUp)
+      .U32(IFLA_MASTER, master)
+      .Finish();
+}
 
 class LinkStateSyncTest : public ::testing::Test {
  protected:
@@ -316,6 +329,110 @@ TEST_F(LinkStateSyncTest, ResetForgetsTheDumpInProgress) {
   sync_->Reset();
   EXPECT_FALSE(sync_->dump_in_progress());
   EXPECT_TRUE(sync_->WantsDump());
+}
+
+// --- the master's name ------------------------------------------------------------------------
+
+std::optional<std::string> MasterOf(const InterfaceView* view) {
+  if (view == nullptr) return "(no such interface)";
+  return view->record.attributes.master;
+}
+
+TEST_F(LinkStateSyncTest, CapturedDumpNamesTheMasterOfABridgePort) {
+  FeedCapturedDump();
+  EXPECT_EQ(MasterOf(Find("veth1")), "br0");
+  EXPECT_EQ(Find("veth1")->record.attributes.master_ifindex, 4u);
+  EXPECT_EQ(MasterOf(Find("veth0")), std::nullopt);
+  EXPECT_EQ(MasterOf(Find("br0")), std::nullopt);
+  EXPECT_EQ(Find("veth0")->record.attributes.tx_queue_len, 1000u);
+  EXPECT_EQ(Find("veth0")->record.attributes.broadcast, "ff:ff:ff:ff:ff:ff");
+  EXPECT_FALSE(sync_->WantsDump()) << "br0 came before its port: nothing to restate";
+}
+
+TEST_F(LinkStateSyncTest, CapturedEnslaveAndReleaseSetTheMasterAndClearItAtOnce) {
+  FeedCapturedDump();
+  Feed("ev_create_00.bin");
+  Feed("ev_create_01.bin");
+  EXPECT_EQ(MasterOf(Find("veth2p")), std::nullopt);
+  Feed("ev_bridge_00.bin");  // `ip link set veth2p master br0`
+  EXPECT_EQ(MasterOf(Find("veth2p")), "br0");
+  for (const char* file : {"ev_bridge_01.bin", "ev_bridge_02.bin", "ev_bridge_03.bin",
+                           "ev_bridge_04.bin", "ev_bridge_05.bin", "ev_bridge_06.bin"}) {
+    Feed(file);
+  }
+  // `ip link set veth2p nomaster`: the last RTM_NEWLINK has no IFLA_MASTER.
+  EXPECT_EQ(MasterOf(Find("veth2p")), std::nullopt);
+  EXPECT_EQ(Find("veth2p")->record.attributes.master_ifindex, std::nullopt);
+  // A sample (which does not read settings while netlink runs) does not bring it back.
+  InterfaceRecord sample;
+  sample.key = {std::string(kLocalSource), "veth2p"};
+  sample.name = "veth2p";
+  store_.ApplySample(kLocalSource, {sample}, Tick());
+  EXPECT_EQ(MasterOf(Find("veth2p")), std::nullopt);
+}
+
+TEST_F(LinkStateSyncTest, PortListedBeforeItsMasterIsNamedByOneMoreDump) {
+  auto dump = [&](uint32_t seq) {
+    sync_->DumpRequested(seq, 77, Tick());
+    Feed(PortMessageBytes(3, "eth1", 9, seq, NLM_F_MULTI, 77));
+    Feed(LinkMessageBytes(RTM_NEWLINK, 9, "br9", kOperUp, 0x1003, seq, NLM_F_MULTI, 77));
+    Feed(MessageBuilder(NLMSG_DONE, NLM_F_MULTI, seq, 77).I32(0).Finish());
+  };
+  dump(1);
+  EXPECT_EQ(MasterOf(Find("eth1")), std::nullopt) << "br9 was not known yet";
+  EXPECT_EQ(Find("eth1")->record.attributes.master_ifindex, 9u);
+  ASSERT_TRUE(sync_->WantsDump());
+  dump(2);
+  EXPECT_EQ(MasterOf(Find("eth1")), "br9");
+  EXPECT_FALSE(sync_->WantsDump()) << "one more dump, not one per dump";
+  EXPECT_EQ(Resyncs(), 2);
+}
+
+TEST_F(LinkStateSyncTest, RenamedMasterIsRestatedForItsPortsByADump) {
+  sync_->DumpRequested(1, 77, Tick());  // the first dump, of a namespace without links yet
+  Feed(MessageBuilder(NLMSG_DONE, NLM_F_MULTI, 1, 77).I32(0).Finish());
+  Feed(LinkMessageBytes(RTM_NEWLINK, 9, "br9", kOperUp));
+  Feed(PortMessageBytes(3, "eth1", 9));
+  EXPECT_EQ(MasterOf(Find("eth1")), "br9");
+  EXPECT_FALSE(sync_->WantsDump());
+  // The kernel announces the master's new name, not its ports'.
+  Feed(LinkMessageBytes(RTM_NEWLINK, 9, "lan9", kOperUp));
+  ASSERT_TRUE(sync_->WantsDump());
+  sync_->DumpRequested(4, 77, Tick());
+  Feed(PortMessageBytes(3, "eth1", 9, 4, NLM_F_MULTI, 77));
+  Feed(LinkMessageBytes(RTM_NEWLINK, 9, "lan9", kOperUp, 0x1003, 4, NLM_F_MULTI, 77));
+  Feed(MessageBuilder(NLMSG_DONE, NLM_F_MULTI, 4, 77).I32(0).Finish());
+  EXPECT_EQ(MasterOf(Find("eth1")), "lan9");
+  EXPECT_FALSE(sync_->WantsDump());
+  // A link that is no one's master is renamed without a dump.
+  Feed(LinkMessageBytes(RTM_NEWLINK, 3, "eth9", kOperUp));
+  EXPECT_FALSE(sync_->WantsDump());
+}
+
+TEST_F(LinkStateSyncTest, AFilteredOutMasterStillNamesItsPorts) {
+  Make(DeviceFilter("", "br.*"));
+  FeedCapturedDump();
+  EXPECT_EQ(Find("br0"), nullptr);
+  EXPECT_EQ(MasterOf(Find("veth1")), "br0");
+}
+
+TEST_F(LinkStateSyncTest, BondPortStateFollowsEventsAndGoesWithTheBond) {
+  Feed(LinkMessageBytes(RTM_NEWLINK, 4, "bond0", kOperUp));
+  Feed(BondPortMessageBytes(5, "eth1", 4));
+  const InterfaceView* port = Find("eth1");
+  ASSERT_NE(port, nullptr);
+  EXPECT_EQ(MasterOf(port), "bond0");
+  ASSERT_TRUE(port->record.attributes.bond_slave.has_value());
+  EXPECT_EQ(port->record.attributes.bond_slave->active, true);
+  EXPECT_EQ(port->record.attributes.bond_slave->ad_actor_port_state, 61u);
+  // Failover: the bond makes it a backup whose link is down.
+  Feed(BondPortMessageBytes(5, "eth1", 4, /*backup=*/true, /*mii_status=*/2));
+  EXPECT_EQ(Find("eth1")->record.attributes.bond_slave->active, false);
+  EXPECT_EQ(Find("eth1")->record.attributes.bond_slave->mii_status, 2u);
+  // Released from the bond: no IFLA_MASTER, no slave data.
+  Feed(LinkMessageBytes(RTM_NEWLINK, 5, "eth1", kOperUp));
+  EXPECT_EQ(MasterOf(Find("eth1")), std::nullopt);
+  EXPECT_EQ(Find("eth1")->record.attributes.bond_slave, std::nullopt);
 }
 
 }  // namespace

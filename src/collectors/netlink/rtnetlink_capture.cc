@@ -1,10 +1,11 @@
 // rtnetlink_capture: writes the rtnetlink link datagrams the kernel sends, one file per datagram,
 // for the parser's test fixtures (testdata/capture_fixtures.sh drives it in a private namespace).
 //
-//   rtnetlink_capture OUT_PREFIX SECONDS [dump]
+//   rtnetlink_capture OUT_PREFIX SECONDS [dump|stats]
 //
-// Listens to RTMGRP_LINK for SECONDS (after asking for an RTM_GETLINK dump with "dump") through
-// the same socket code the collector uses, and writes OUT_PREFIX_00.bin, OUT_PREFIX_01.bin, ...
+// Listens to RTMGRP_LINK for SECONDS (after asking for an RTM_GETLINK dump with "dump", or an
+// RTM_GETSTATS dump of IFLA_STATS_LINK_64 with "stats") through the same socket code the
+// collectors use, and writes OUT_PREFIX_00.bin, OUT_PREFIX_01.bin, ...
 // Prints "ready" on stderr once it listens, and the number of datagrams at the end.
 #include <poll.h>
 
@@ -18,12 +19,13 @@
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: %s OUT_PREFIX SECONDS [dump]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s OUT_PREFIX SECONDS [dump|stats]\n", argv[0]);
     return 2;
   }
   const std::string prefix = argv[1];
   const double seconds = std::atof(argv[2]);
   const bool dump = argc > 3 && std::string(argv[3]) == "dump";
+  const bool stats = argc > 3 && std::string(argv[3]) == "stats";
 
   netif::Status status;
   auto socket = netif::OpenKernelRtnetlinkSocket({}, &status);
@@ -32,6 +34,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (dump && !(status = socket->RequestDump(1)).ok()) {
+    std::fprintf(stderr, "%s\n", status.message().c_str());
+    return 1;
+  }
+  if (stats && !(status = socket->RequestStatsDump(1)).ok()) {
     std::fprintf(stderr, "%s\n", status.message().c_str());
     return 1;
   }

@@ -16,7 +16,9 @@ namespace {
 constexpr std::size_t kNlmsghdrBytes = 16;
 constexpr std::size_t kIfinfomsgBytes = 16;
 constexpr std::size_t kRtattrBytes = 4;
+constexpr std::size_t kIfStatsMsgBytes = 12;
 static_assert(sizeof(nlmsghdr) == kNlmsghdrBytes);
+static_assert(sizeof(if_stats_msg) == kIfStatsMsgBytes);
 static_assert(sizeof(ifinfomsg) == kIfinfomsgBytes);
 static_assert(sizeof(rtattr) == kRtattrBytes);
 static_assert(sizeof(rtnl_link_stats64) >= kLinkStats64MinBytes);
@@ -122,8 +124,9 @@ std::optional<OperState> OperStateFromKernel(uint8_t value) {
 }
 
 LinkStats64 ReadStats64(std::span<const uint8_t> payload) {
-  // Field order of struct rtnl_link_stats64; the caller checked that all 23 are there.
+  // Field order of struct rtnl_link_stats64; the caller checked that the first 23 are there.
   LinkStats64 s;
+  const std::size_t fields = payload.size() / sizeof(uint64_t);
   std::size_t i = 0;
   auto next = [&] { return Read<uint64_t>(payload, 8 * i++); };
   s.rx_packets = next();
@@ -149,24 +152,59 @@ LinkStats64 ReadStats64(std::span<const uint8_t> payload) {
   s.tx_window_errors = next();
   s.rx_compressed = next();
   s.tx_compressed = next();
+  // Appended by later kernels: read only what this one sent.
+  if (fields > i) s.rx_nohandler = next();
+  if (fields > i) s.rx_otherhost_dropped = next();
   return s;
 }
 
-// IFLA_LINKINFO is a nest; only IFLA_INFO_KIND is read from it.
-bool ReadLinkInfoKind(std::span<const uint8_t> nest, std::optional<std::string>& kind,
-                      ParseError* error) {
+// IFLA_STATS64 and IFLA_STATS_LINK_64: longer is fine (newer kernels append fields); shorter is
+// not a rtnl_link_stats64.
+bool ReadStatsAttribute(std::span<const uint8_t> payload, std::optional<LinkStats64>& out) {
+  if (payload.size() < kLinkStats64MinBytes) return false;
+  out = ReadStats64(payload);
+  return true;
+}
+
+// A string attribute kept only when it is not empty.
+void ReadOptionalString(std::span<const uint8_t> payload, std::optional<std::string>& out) {
+  const std::string_view text = StringPayload(payload);
+  if (text.empty()) {
+    out.reset();
+  } else {
+    out.emplace(text);
+  }
+}
+
+// IFLA_LINKINFO is a nest; IFLA_INFO_KIND, IFLA_INFO_SLAVE_KIND and, for a bond's port,
+// IFLA_INFO_SLAVE_DATA are read from it.
+bool ReadLinkInfo(std::span<const uint8_t> nest, LinkMessage& link, ParseError* error) {
   std::vector<Attribute> inner;
   if (!SplitAttributes(nest, inner, error)) return false;
+  std::optional<std::span<const uint8_t>> slave_data;
   for (const Attribute& attribute : inner) {
-    if (attribute.type != IFLA_INFO_KIND) continue;
-    const std::string_view text = StringPayload(attribute.payload);
-    if (text.empty()) {
-      kind.reset();
-    } else {
-      kind.emplace(text);
+    switch (attribute.type) {
+      case IFLA_INFO_KIND:
+        ReadOptionalString(attribute.payload, link.kind);
+        break;
+      case IFLA_INFO_SLAVE_KIND:
+        ReadOptionalString(attribute.payload, link.slave_kind);
+        break;
+      case IFLA_INFO_SLAVE_DATA:
+        slave_data = attribute.payload;
+        break;
+      default:
+        break;
     }
   }
-  return true;
+  // The kernel puts the slave kind before its data, but nothing here depends on that.
+  if (link.slave_kind != "bond") return true;
+  if (!slave_data) {
+    link.bond_slave.emplace();
+    return true;
+  }
+  link.bond_slave = ParseBondSlaveData(*slave_data, error);
+  return link.bond_slave.has_value();
 }
 
 // Reads the attributes this exporter uses; others are skipped. Returns false on a bad one.
@@ -217,22 +255,27 @@ bool ReadLinkAttribute(const Attribute& attribute, LinkMessage& link, bool* has_
         link.address = FormatAddress(payload);
       }
       return true;
-    case IFLA_IFALIAS: {
-      const std::string_view alias = StringPayload(payload);
-      if (alias.empty()) {
-        link.alias.reset();
+    case IFLA_IFALIAS:
+      ReadOptionalString(payload, link.alias);
+      return true;
+    case IFLA_LINKINFO:
+      return ReadLinkInfo(payload, link, error);
+    case IFLA_TXQLEN:
+      return ReadExact(payload, link.tx_queue_len) || wrong_size();
+    case IFLA_LINKMODE:
+      return ReadExact(payload, link.link_mode) || wrong_size();
+    case IFLA_GROUP:
+      return ReadExact(payload, link.group) || wrong_size();
+    case IFLA_BROADCAST:
+      if (payload.size() > kMaxAddressBytes) return wrong_size();
+      if (payload.empty()) {
+        link.broadcast.reset();
       } else {
-        link.alias.emplace(alias);
+        link.broadcast = FormatAddress(payload);
       }
       return true;
-    }
-    case IFLA_LINKINFO:
-      return ReadLinkInfoKind(payload, link.kind, error);
     case IFLA_STATS64:
-      // Longer is fine (newer kernels append fields); shorter is not a rtnl_link_stats64.
-      if (payload.size() < kLinkStats64MinBytes) return wrong_size();
-      link.stats64 = ReadStats64(payload);
-      return true;
+      return ReadStatsAttribute(payload, link.stats64) || wrong_size();
     default:
       return true;
   }
@@ -287,6 +330,53 @@ CounterSet ProcNetDevCounters(const LinkStats64& s) {
   return c;
 }
 
+std::optional<BondSlave> ParseBondSlaveData(std::span<const uint8_t> nest, ParseError* error) {
+  std::vector<Attribute> attributes;
+  if (!SplitAttributes(nest, attributes, error)) return std::nullopt;
+  BondSlave slave;
+  for (const Attribute& attribute : attributes) {
+    bool fits = true;
+    switch (attribute.type) {
+      case IFLA_BOND_SLAVE_STATE: {
+        std::optional<uint8_t> state;
+        fits = ReadExact(attribute.payload, state);
+        // BOND_STATE_ACTIVE 0, BOND_STATE_BACKUP 1; another value is not one we can name.
+        if (fits && *state <= 1) slave.active = *state == 0;
+        break;
+      }
+      case IFLA_BOND_SLAVE_MII_STATUS:
+        fits = ReadExact(attribute.payload, slave.mii_status);
+        break;
+      case IFLA_BOND_SLAVE_LINK_FAILURE_COUNT:
+        fits = ReadExact(attribute.payload, slave.link_failure_count);
+        break;
+      case IFLA_BOND_SLAVE_QUEUE_ID:
+        fits = ReadExact(attribute.payload, slave.queue_id);
+        break;
+      case IFLA_BOND_SLAVE_AD_AGGREGATOR_ID:
+        fits = ReadExact(attribute.payload, slave.ad_aggregator_id);
+        break;
+      case IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE:
+        fits = ReadExact(attribute.payload, slave.ad_actor_port_state);
+        break;
+      case IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE: {
+        // A u16 on the wire holding the partner's 8-bit LACP state.
+        std::optional<uint16_t> state;
+        fits = ReadExact(attribute.payload, state) && *state <= 0xFF;
+        if (fits) slave.ad_partner_port_state = static_cast<uint8_t>(*state);
+        break;
+      }
+      default:
+        break;
+    }
+    if (!fits) {
+      *error = ParseError::kMalformed;
+      return std::nullopt;
+    }
+  }
+  return slave;
+}
+
 std::optional<LinkMessage> ParseLinkPayload(std::span<const uint8_t> payload, bool deleted,
                                             ParseError* error) {
   if (payload.size() < kIfinfomsgBytes) {
@@ -322,22 +412,47 @@ std::optional<LinkMessage> ParseLinkPayload(std::span<const uint8_t> payload, bo
   return link;
 }
 
-DatagramParseResult ParseDatagram(std::span<const uint8_t> bytes) {
-  DatagramParseResult result;
+std::optional<StatsMessage> ParseStatsPayload(std::span<const uint8_t> payload, ParseError* error) {
+  if (payload.size() < kIfStatsMsgBytes) {
+    *error = ParseError::kTruncated;
+    return std::nullopt;
+  }
+  // struct if_stats_msg: u8 family, u8 pad1, u16 pad2, u32 ifindex, u32 filter_mask.
+  const auto index = Read<int32_t>(payload, 4);
+  if (index <= 0) {
+    *error = ParseError::kMalformed;
+    return std::nullopt;
+  }
+  StatsMessage stats;
+  stats.ifindex = static_cast<uint32_t>(index);
+  std::vector<Attribute> attributes;
+  if (!SplitAttributes(payload.subspan(kIfStatsMsgBytes), attributes, error)) return std::nullopt;
+  for (const Attribute& attribute : attributes) {
+    if (attribute.type != IFLA_STATS_LINK_64) continue;
+    if (!ReadStatsAttribute(attribute.payload, stats.stats64)) {
+      *error = ParseError::kMalformed;
+      return std::nullopt;
+    }
+  }
+  return stats;
+}
+
+void WalkDatagram(std::span<const uint8_t> bytes, const MessageVisitor& visit,
+                  std::vector<ParseError>& errors) {
   std::size_t offset = 0;
   while (offset < bytes.size()) {
     const std::size_t left = bytes.size() - offset;
     if (left < kNlmsghdrBytes) {
-      result.errors.push_back(ParseError::kTruncated);
+      errors.push_back(ParseError::kTruncated);
       break;
     }
     const auto length = Read<uint32_t>(bytes, offset);
     if (length < kNlmsghdrBytes) {
-      result.errors.push_back(ParseError::kMalformed);
+      errors.push_back(ParseError::kMalformed);
       break;
     }
     if (length > left) {
-      result.errors.push_back(ParseError::kTruncated);
+      errors.push_back(ParseError::kTruncated);
       break;
     }
     Message message;
@@ -354,17 +469,28 @@ DatagramParseResult ParseDatagram(std::span<const uint8_t> bytes) {
         ParseError error = ParseError::kMalformed;
         auto link = ParseLinkPayload(payload, message.type == RTM_DELLINK, &error);
         if (!link) {
-          result.errors.push_back(error);
+          errors.push_back(error);
           continue;
         }
         message.kind = Message::Kind::kLink;
         message.link = std::move(*link);
         break;
       }
+      case RTM_NEWSTATS: {
+        ParseError error = ParseError::kMalformed;
+        auto stats = ParseStatsPayload(payload, &error);
+        if (!stats) {
+          errors.push_back(error);
+          continue;
+        }
+        message.kind = Message::Kind::kStats;
+        message.stats = *stats;
+        break;
+      }
       case NLMSG_ERROR:
         // struct nlmsgerr: s32 error, then the offending request's header (possibly capped).
         if (payload.size() < sizeof(int32_t)) {
-          result.errors.push_back(ParseError::kTruncated);
+          errors.push_back(ParseError::kTruncated);
           continue;
         }
         message.kind = Message::Kind::kError;
@@ -382,8 +508,15 @@ DatagramParseResult ParseDatagram(std::span<const uint8_t> bytes) {
         message.kind = Message::Kind::kOther;
         break;
     }
-    result.messages.push_back(std::move(message));
+    visit(message);
   }
+}
+
+DatagramParseResult ParseDatagram(std::span<const uint8_t> bytes) {
+  DatagramParseResult result;
+  WalkDatagram(
+      bytes, [&](Message& message) { result.messages.push_back(std::move(message)); },
+      result.errors);
   return result;
 }
 
@@ -397,7 +530,8 @@ InterfaceRecord ToInterfaceRecord(const LinkMessage& link) {
   // sysfs' iflink is the link's own index when it has no parent; the kernel leaves IFLA_LINK out
   // in exactly that case. Same value from either source.
   a.iflink = link.link.value_or(link.ifindex);
-  a.master_ifindex = link.master;
+  // IFLA_MASTER 0 is no master, as its absence is.
+  if (link.master && *link.master != 0) a.master_ifindex = link.master;
   a.mtu = link.mtu;
   a.type = link.link_type;
   a.oper_state = link.oper_state;
@@ -414,6 +548,11 @@ InterfaceRecord ToInterfaceRecord(const LinkMessage& link) {
   a.address = link.address;
   a.alias = link.alias;
   a.kind = link.kind;
+  a.broadcast = link.broadcast;
+  a.tx_queue_len = link.tx_queue_len;
+  a.link_mode = link.link_mode;
+  a.group = link.group;
+  a.bond_slave = link.bond_slave;
   return record;
 }
 

@@ -1,5 +1,6 @@
 // Parser for rtnetlink link messages: a pure function from the bytes of one datagram read from a
-// NETLINK_ROUTE socket to the messages it holds. No I/O here; NetlinkSource owns the socket.
+// NETLINK_ROUTE socket to the messages it holds. No I/O here; NetlinkSource and LinkStatsReader
+// own the sockets.
 //
 // Wire format (all integers in host byte order, every header and attribute 4-byte aligned):
 //   datagram  = message*                     each message starts at a 4-byte boundary
@@ -7,6 +8,7 @@
 //   RTM_NEWLINK / RTM_DELLINK payload = ifinfomsg (16 bytes: family, type, index, flags, change)
 //               + rtattr*                   rtattr = rta_len (u16), rta_type (u16), data;
 //                                            `rta_len` counts the 4-byte header, not the padding
+//   RTM_NEWSTATS payload = if_stats_msg (12 bytes: family, pad, pad, index, filter_mask) + rtattr*
 // Every length is checked against the bytes that really remain before anything is read, so no
 // input can make the parser read past the datagram, the message or the attribute it is in.
 //
@@ -15,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -34,14 +37,18 @@ enum class ParseError : uint8_t {
   kTruncated,
   // A length or value no kernel sends: nlmsg_len or rta_len smaller than its own header; an
   // attribute whose payload has the wrong size for its type (IFLA_MTU not 4 bytes, IFLA_STATS64
-  // shorter than the 23 counters every kernel since 2.6.35 sends); a link message without
-  // IFLA_IFNAME, with an invalid interface name or with ifindex <= 0.
+  // or IFLA_STATS_LINK_64 shorter than the 23 counters every kernel since 2.6.35 sends); a link
+  // message without IFLA_IFNAME, with an invalid interface name or with ifindex <= 0; a stats
+  // message with ifindex <= 0. The same holds inside the nests that are read (IFLA_LINKINFO, a
+  // bond port's IFLA_INFO_SLAVE_DATA).
   kMalformed,
 };
 std::string_view ParseErrorReason(ParseError error);  // "truncated" | "malformed"
 
-// struct rtnl_link_stats64 from <linux/if_link.h>: the first 23 fields, which every kernel that
-// has IFLA_STATS64 sends (rx_nohandler and later fields are not needed here and are ignored).
+// struct rtnl_link_stats64 from <linux/if_link.h>. The first 23 fields are sent by every kernel
+// that has IFLA_STATS64 (2.6.35); later kernels append fields, read here when the struct they
+// sent is long enough: rx_nohandler (field 24, Linux 4.6) and rx_otherhost_dropped (field 25,
+// Linux 5.19). A field a kernel did not send is absent, never zero.
 struct LinkStats64 {
   uint64_t rx_packets = 0;
   uint64_t tx_packets = 0;
@@ -66,6 +73,8 @@ struct LinkStats64 {
   uint64_t tx_window_errors = 0;
   uint64_t rx_compressed = 0;
   uint64_t tx_compressed = 0;
+  std::optional<uint64_t> rx_nohandler;
+  std::optional<uint64_t> rx_otherhost_dropped;
   bool operator==(const LinkStats64&) const = default;
 };
 inline constexpr std::size_t kLinkStats64MinBytes = 23 * sizeof(uint64_t);
@@ -106,12 +115,30 @@ struct LinkMessage {
   std::optional<uint32_t> carrier_up_count;    // IFLA_CARRIER_UP_COUNT
   std::optional<uint32_t> carrier_down_count;  // IFLA_CARRIER_DOWN_COUNT
   std::optional<LinkStats64> stats64;          // IFLA_STATS64
+  std::optional<uint32_t> tx_queue_len;        // IFLA_TXQLEN
+  std::optional<uint8_t> link_mode;            // IFLA_LINKMODE
+  std::optional<uint32_t> group;               // IFLA_GROUP
+  std::optional<std::string> broadcast;        // IFLA_BROADCAST, formatted like the address
+  // IFLA_LINKINFO / IFLA_INFO_SLAVE_KIND: what enslaves the link ("bridge", "bond", ...).
+  std::optional<std::string> slave_kind;
+  // IFLA_INFO_SLAVE_DATA of a bond's port (slave kind "bond"): the IFLA_BOND_SLAVE_* attributes.
+  std::optional<BondSlave> bond_slave;
+};
+
+// One RTM_NEWSTATS message (the reply to an RTM_GETSTATS dump): struct if_stats_msg (12 bytes:
+// u8 family, u8 pad, u16 pad, u32 ifindex, u32 filter_mask) and attributes, of which only
+// IFLA_STATS_LINK_64 (a struct rtnl_link_stats64, same size rules as IFLA_STATS64) is read. The
+// message carries no name: the reader keeps ifindex -> name itself.
+struct StatsMessage {
+  uint32_t ifindex = 0;                // > 0
+  std::optional<LinkStats64> stats64;  // IFLA_STATS_LINK_64; absent when not asked for
 };
 
 // One netlink message of a datagram, in the order it came.
 struct Message {
   enum class Kind : uint8_t {
     kLink,     // RTM_NEWLINK / RTM_DELLINK, parsed into `link`
+    kStats,    // RTM_NEWSTATS, parsed into `stats`
     kDone,     // NLMSG_DONE: the end of a dump
     kError,    // NLMSG_ERROR: `error` is 0 for an ACK, else a negative errno
     kOverrun,  // NLMSG_OVERRUN: data was lost
@@ -124,6 +151,7 @@ struct Message {
   uint32_t pid = 0;    // nlmsg_pid: the port id of the requester (ours for a dump reply)
   int32_t error = 0;   // kError only
   LinkMessage link;    // kLink only
+  StatsMessage stats;  // kStats only
 };
 
 struct DatagramParseResult {
@@ -139,14 +167,36 @@ struct DatagramParseResult {
 // `bytes`.
 DatagramParseResult ParseDatagram(std::span<const uint8_t> bytes);
 
+// The same walk without collecting: calls `visit` with each message in order (it may move from
+// it) and appends each rejection to `errors`. For a reader of thousands of messages a datagram
+// (an RTM_GETSTATS dump), where a vector of Message would cost more than the parsing.
+using MessageVisitor = std::function<void(Message& message)>;
+void WalkDatagram(std::span<const uint8_t> bytes, const MessageVisitor& visit,
+                  std::vector<ParseError>& errors);
+
 // Parses the payload of one RTM_NEWLINK/RTM_DELLINK message (ifinfomsg and attributes, without
 // the nlmsghdr). Exposed for tests and the fuzzer.
 std::optional<LinkMessage> ParseLinkPayload(std::span<const uint8_t> payload, bool deleted,
                                             ParseError* error);
 
+// A bond port's IFLA_INFO_SLAVE_DATA nest: IFLA_BOND_SLAVE_STATE (u8, 0 active, 1 backup),
+// _MII_STATUS (u8), _LINK_FAILURE_COUNT (u32), _QUEUE_ID (u16), _AD_AGGREGATOR_ID (u16),
+// _AD_ACTOR_OPER_PORT_STATE (u8) and _AD_PARTNER_OPER_PORT_STATE (u16 on the wire, an 8-bit LACP
+// state). Others are skipped; a state other than active or backup is left out. nullopt, with
+// `error` set, when an attribute does not fit or has the wrong size. Exposed for tests.
+std::optional<BondSlave> ParseBondSlaveData(std::span<const uint8_t> nest, ParseError* error);
+
+// Parses the payload of one RTM_NEWSTATS message (if_stats_msg and attributes, without the
+// nlmsghdr). Rejects a payload shorter than if_stats_msg (kTruncated), an ifindex <= 0 or an
+// IFLA_STATS_LINK_64 shorter than 23 counters (kMalformed), and bad attribute framing. Exposed for
+// tests and the fuzzer.
+std::optional<StatsMessage> ParseStatsPayload(std::span<const uint8_t> payload, ParseError* error);
+
 // The interface record netlink contributes: key {kLocalSource, name}, labels
-// LocalDeviceLabels(name), and the link attributes the message carries (ifindex, iflink, master,
-// mtu, type, oper_state, admin_up = IFF_UP, carrier, carrier counts, address, alias, kind).
+// LocalDeviceLabels(name), and the link attributes the message carries (ifindex, iflink,
+// master_ifindex, mtu, type, oper_state, admin_up = IFF_UP, carrier, carrier counts, address,
+// alias, kind, broadcast, tx_queue_len, link_mode, group, bond_slave). The master's name is the
+// caller's to fill in: the message has only its ifindex (LinkStateSync knows the names).
 // Counters are deliberately NOT set, even when IFLA_STATS64 is present: the procfs sampler owns
 // counters, and feeding readings taken at irregular event times into the rate analytics would
 // distort them (see README.md).

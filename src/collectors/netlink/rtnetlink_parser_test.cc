@@ -8,6 +8,7 @@
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <fstream>
 #include <map>
@@ -20,6 +21,7 @@
 namespace netif::rtnl {
 namespace {
 
+using ::netif::rtnl::testing::BondPortMessageBytes;
 using ::netif::rtnl::testing::Bytes;
 using ::netif::rtnl::testing::Concat;
 using ::netif::rtnl::testing::LinkMessageBytes;
@@ -31,12 +33,13 @@ using ::testing::Optional;
 // The captured datagrams (see testdata/README.md for how and in which namespace).
 const char* const kDumpFiles[] = {"dump_00.bin", "dump_01.bin", "dump_02.bin"};
 const char* const kAllFixtures[] = {
-    "dump_00.bin",       "dump_01.bin",       "dump_02.bin",       "ev_bridge_00.bin",
-    "ev_bridge_01.bin",  "ev_bridge_02.bin",  "ev_bridge_03.bin",  "ev_bridge_04.bin",
-    "ev_bridge_05.bin",  "ev_bridge_06.bin",  "ev_create_00.bin",  "ev_create_01.bin",
-    "ev_delete_00.bin",  "ev_delete_01.bin",  "ev_flap_00.bin",    "ev_flap_01.bin",
-    "ev_flap_02.bin",    "ev_flap_03.bin",    "ev_flap_04.bin",    "ev_rename_00.bin",
-    "stats_dump_00.bin", "stats_dump_01.bin", "stats_dump_02.bin",
+    "dump_00.bin",          "dump_01.bin",       "dump_02.bin",       "ev_bridge_00.bin",
+    "ev_bridge_01.bin",     "ev_bridge_02.bin",  "ev_bridge_03.bin",  "ev_bridge_04.bin",
+    "ev_bridge_05.bin",     "ev_bridge_06.bin",  "ev_create_00.bin",  "ev_create_01.bin",
+    "ev_delete_00.bin",     "ev_delete_01.bin",  "ev_flap_00.bin",    "ev_flap_01.bin",
+    "ev_flap_02.bin",       "ev_flap_03.bin",    "ev_flap_04.bin",    "ev_rename_00.bin",
+    "stats_dump_00.bin",    "stats_dump_01.bin", "stats_dump_02.bin", "bond_port_00.bin",
+    "getstats_dump_00.bin",
 };
 
 DatagramParseResult ParseFile(const char* name) {
@@ -113,6 +116,13 @@ TEST(RtnetlinkParserTest, CapturedDumpListsEveryLinkWithItsAttributes) {
   EXPECT_EQ(veth0.carrier_down_count, 1u);
   EXPECT_TRUE(veth0.stats64.has_value());
   EXPECT_EQ(veth0.master, std::nullopt);
+  // What `ip -d link` showed: qlen 1000, mode DEFAULT, group default, brd ff:ff:ff:ff:ff:ff.
+  EXPECT_EQ(veth0.tx_queue_len, 1000u);
+  EXPECT_EQ(veth0.link_mode, 0u);
+  EXPECT_EQ(veth0.group, 0u);
+  EXPECT_EQ(veth0.broadcast, "ff:ff:ff:ff:ff:ff");
+  EXPECT_EQ(veth0.slave_kind, std::nullopt);
+  EXPECT_EQ(lo.broadcast, "00:00:00:00:00:00");
 
   EXPECT_EQ(links.at(2).name, "veth0p");
   EXPECT_EQ(links.at(2).mtu, 9000u);
@@ -121,6 +131,8 @@ TEST(RtnetlinkParserTest, CapturedDumpListsEveryLinkWithItsAttributes) {
   EXPECT_THAT(links.at(4).carrier, Optional(false));
   EXPECT_EQ(links.at(6).name, "veth1");
   EXPECT_EQ(links.at(6).master, 4u);  // enslaved to br0
+  EXPECT_EQ(links.at(6).slave_kind, "bridge");
+  EXPECT_EQ(links.at(6).bond_slave, std::nullopt) << "a bridge port's slave data is not read";
   EXPECT_EQ(links.at(6).oper_state, OperState::kLowerLayerDown);
   EXPECT_EQ(links.at(7).kind, "macvlan");
   EXPECT_EQ(links.at(7).link, 3u);
@@ -195,6 +207,138 @@ TEST(RtnetlinkParserTest, CapturedStats64AgreeWithProcNetDevTakenAtTheSameTime) 
   EXPECT_EQ(compared, 4u);
 }
 
+// The RTM_GETSTATS dump captured with `ip -s -s -j link` (getstats_ip_link.json) and
+// /proc/net/dev read at the same moment: a0 had received 4 frames of an EtherType nothing
+// handles (rx dropped 4 on this kernel; rx_nohandler counts only exact-match deliveries to bond
+// and team ports).
+TEST(RtnetlinkParserTest, CapturedGetStatsDumpEqualsIpLinkAndProcNetDevTakenAtTheSameTime) {
+  const auto result = ParseFile("getstats_dump_00.bin");
+  EXPECT_TRUE(result.errors.empty());
+  ASSERT_EQ(result.messages.size(), 5u);
+  EXPECT_EQ(result.messages.back().kind, Message::Kind::kDone);
+  std::map<uint32_t, LinkStats64> by_index;
+  for (std::size_t i = 0; i < 4; ++i) {
+    const Message& message = result.messages[i];
+    ASSERT_EQ(message.kind, Message::Kind::kStats);
+    EXPECT_EQ(message.type, RTM_NEWSTATS);
+    EXPECT_TRUE(message.flags & NLM_F_MULTI);
+    ASSERT_TRUE(message.stats.stats64.has_value());
+    by_index[message.stats.ifindex] = *message.stats.stats64;
+  }
+  // ifindex -> name as getstats_ip_link.json lists them.
+  const std::map<uint32_t, std::string> names = {{1, "lo"}, {2, "a1"}, {3, "a0"}, {4, "br0"}};
+  ASSERT_EQ(by_index.size(), 4u);
+  // The values of getstats_ip_link.json (stats64.rx / .tx); every key not named here is 0 there.
+  const LinkStats64& a0 = by_index.at(3);
+  EXPECT_EQ(a0.rx_bytes, 240u);
+  EXPECT_EQ(a0.rx_packets, 4u);
+  EXPECT_EQ(a0.rx_dropped, 4u);
+  EXPECT_EQ(a0.tx_bytes, 42u);
+  EXPECT_EQ(a0.tx_packets, 1u);
+  EXPECT_EQ(a0.tx_dropped, 3u);
+  const LinkStats64& a1 = by_index.at(2);
+  EXPECT_EQ(a1.rx_bytes, 42u);
+  EXPECT_EQ(a1.rx_packets, 1u);
+  EXPECT_EQ(a1.tx_bytes, 240u);
+  EXPECT_EQ(a1.tx_packets, 4u);
+  EXPECT_EQ(by_index.at(1).rx_bytes, 748u);
+  EXPECT_EQ(by_index.at(1).tx_packets, 13u);
+  EXPECT_EQ(by_index.at(4).tx_bytes, 108u);
+  for (const auto& [index, stats] : by_index) {
+    SCOPED_TRACE(names.at(index));
+    for (const uint64_t error :
+         {stats.rx_errors, stats.tx_errors, stats.multicast, stats.collisions,
+          stats.rx_length_errors, stats.rx_over_errors, stats.rx_crc_errors, stats.rx_frame_errors,
+          stats.rx_fifo_errors, stats.rx_missed_errors, stats.tx_aborted_errors,
+          stats.tx_carrier_errors, stats.tx_fifo_errors, stats.tx_heartbeat_errors,
+          stats.tx_window_errors, stats.rx_compressed, stats.tx_compressed}) {
+      EXPECT_EQ(error, 0u);
+    }
+    // Linux 6.18 sends all 25 fields: nohandler (absent from ip's JSON when 0) and otherhost.
+    EXPECT_THAT(stats.rx_nohandler, Optional(0u));
+    EXPECT_THAT(stats.rx_otherhost_dropped, Optional(0u));
+  }
+
+  std::ifstream in(testing::TestdataPath("getstats_proc_net_dev.txt"));
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto procfs = ParseNetDev(text.str());
+  ASSERT_EQ(procfs.records.size(), 4u);
+  for (const auto& record : procfs.records) {
+    const auto it = std::find_if(names.begin(), names.end(),
+                                 [&](const auto& entry) { return entry.second == record.name; });
+    ASSERT_NE(it, names.end()) << record.name;
+    EXPECT_EQ(ProcNetDevCounters(by_index.at(it->first)), record.counters) << record.name;
+  }
+}
+
+TEST(RtnetlinkParserTest, StatsPayloadsThatNoKernelSendsAreRejected) {
+  const uint64_t full[25] = {};
+  const uint64_t short_struct[22] = {};
+  ParseError error = ParseError::kMalformed;
+  // Shorter than if_stats_msg.
+  const Bytes tiny = {0, 0, 0, 0, 1, 0, 0};
+  EXPECT_FALSE(ParseStatsPayload(tiny, &error).has_value());
+  EXPECT_EQ(error, ParseError::kTruncated);
+  auto payload = [](const Bytes& message) { return Bytes(message.begin() + 16, message.end()); };
+  // ifindex 0 or negative.
+  for (const int32_t index : {0, -3}) {
+    const Bytes bytes = payload(MessageBuilder(RTM_NEWSTATS).IfStats(index).Finish());
+    error = ParseError::kTruncated;
+    EXPECT_FALSE(ParseStatsPayload(bytes, &error).has_value()) << index;
+    EXPECT_EQ(error, ParseError::kMalformed);
+  }
+  // IFLA_STATS_LINK_64 shorter than the 23 counters.
+  const Bytes short_stats = payload(MessageBuilder(RTM_NEWSTATS)
+                                        .IfStats(2)
+                                        .Attr(IFLA_STATS_LINK_64, short_struct, sizeof short_struct)
+                                        .Finish());
+  error = ParseError::kTruncated;
+  EXPECT_FALSE(ParseStatsPayload(short_stats, &error).has_value());
+  EXPECT_EQ(error, ParseError::kMalformed);
+  // An attribute running past the message.
+  Bytes overrun = payload(
+      MessageBuilder(RTM_NEWSTATS).IfStats(2).Attr(IFLA_STATS_LINK_64, full, sizeof full).Finish());
+  overrun.resize(overrun.size() - 8);
+  error = ParseError::kMalformed;
+  EXPECT_FALSE(ParseStatsPayload(overrun, &error).has_value());
+  EXPECT_EQ(error, ParseError::kTruncated);
+  // No IFLA_STATS_LINK_64 (not asked for), other attributes skipped: parsed, without stats.
+  const Bytes other = payload(
+      MessageBuilder(RTM_NEWSTATS).IfStats(7).Attr(IFLA_STATS_LINK_XSTATS, full, 16).Finish());
+  const auto parsed = ParseStatsPayload(other, &error);
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->ifindex, 7u);
+  EXPECT_FALSE(parsed->stats64.has_value());
+  // In a datagram, a rejected stats message is skipped and the walk goes on.
+  const auto result = ParseDatagram(Concat(
+      {MessageBuilder(RTM_NEWSTATS).IfStats(0).Finish(), testing::StatsMessageBytes(5, 10)}));
+  EXPECT_THAT(result.errors, ElementsAre(ParseError::kMalformed));
+  ASSERT_EQ(result.messages.size(), 1u);
+  EXPECT_EQ(result.messages[0].stats.ifindex, 5u);
+  EXPECT_EQ(result.messages[0].stats.stats64->rx_packets, 10u);
+}
+
+TEST(RtnetlinkParserTest, EveryPrefixOfARealStatsPayloadIsRejectedOrComplete) {
+  const Bytes full = ReadTestdata("getstats_dump_00.bin");
+  ASSERT_GT(full.size(), 232u);
+  const std::span<const uint8_t> payload(full.data() + 16, 232 - 16);  // the first message
+  ParseError error;
+  ASSERT_TRUE(ParseStatsPayload(payload, &error).has_value());
+  for (std::size_t length = 0; length < payload.size(); ++length) {
+    const Bytes prefix(payload.begin(), payload.begin() + static_cast<std::ptrdiff_t>(length));
+    error = ParseError::kMalformed;
+    const auto stats = ParseStatsPayload(prefix, &error);
+    if (length == 12) {
+      ASSERT_TRUE(stats.has_value());  // if_stats_msg alone: a link without the attribute
+      EXPECT_FALSE(stats->stats64.has_value());
+    } else {
+      EXPECT_FALSE(stats.has_value()) << length;
+      EXPECT_EQ(error, ParseError::kTruncated) << length;
+    }
+  }
+}
+
 // --- the /proc/net/dev mapping ------------------------------------------------------------------
 
 TEST(RtnetlinkParserTest, ProcNetDevCountersFollowDevSeqPrintfStats) {
@@ -245,8 +389,8 @@ TEST(RtnetlinkParserTest, ProcNetDevSumsWrapLikeTheKernelsU64) {
 }
 
 TEST(RtnetlinkParserTest, Stats64ReadsFieldsInKernelOrderAndAcceptsLongerStructs) {
-  uint64_t raw[25];
-  for (int i = 0; i < 25; ++i) raw[i] = 1000 + i;
+  uint64_t raw[27];
+  for (int i = 0; i < 27; ++i) raw[i] = 1000 + i;
   const Bytes bytes = MessageBuilder(RTM_NEWLINK)
                           .Ifinfo(5)
                           .String(IFLA_IFNAME, "x")
@@ -260,6 +404,29 @@ TEST(RtnetlinkParserTest, Stats64ReadsFieldsInKernelOrderAndAcceptsLongerStructs
   EXPECT_EQ(stats.multicast, 1008u);
   EXPECT_EQ(stats.rx_missed_errors, 1015u);
   EXPECT_EQ(stats.tx_compressed, 1022u);
+  EXPECT_EQ(stats.rx_nohandler, 1023u);
+  EXPECT_EQ(stats.rx_otherhost_dropped, 1024u);
+}
+
+TEST(RtnetlinkParserTest, Stats64FromOlderKernelsLeavesTheAppendedFieldsAbsent) {
+  uint64_t raw[25];
+  for (int i = 0; i < 25; ++i) raw[i] = 1000 + i;
+  // 23 fields (before 4.6), 24 (4.6 to 5.18), and a trailing partial field, which is ignored.
+  for (const std::size_t bytes : {std::size_t{23 * 8}, std::size_t{23 * 8 + 4}, std::size_t{24 * 8},
+                                  std::size_t{24 * 8 + 7}}) {
+    const Bytes message = MessageBuilder(RTM_NEWLINK)
+                              .Ifinfo(5)
+                              .String(IFLA_IFNAME, "x")
+                              .Attr(IFLA_STATS64, raw, bytes)
+                              .Finish();
+    const auto result = ParseDatagram(message);
+    ASSERT_EQ(result.messages.size(), 1u) << bytes;
+    const auto& stats = *result.messages[0].link.stats64;
+    EXPECT_EQ(stats.tx_compressed, 1022u);
+    EXPECT_EQ(stats.rx_nohandler, bytes >= 24 * 8 ? std::optional<uint64_t>(1023) : std::nullopt)
+        << bytes;
+    EXPECT_EQ(stats.rx_otherhost_dropped, std::nullopt);
+  }
 }
 
 // --- synthetic messages: control messages ------------------------------------------------------
@@ -424,6 +591,10 @@ TEST(RtnetlinkParserTest, AttributesOfTheWrongSizeAreMalformed) {
       {IFLA_CARRIER_UP_COUNT, Bytes{1, 2, 3}},
       {IFLA_CARRIER_DOWN_COUNT, Bytes{}},
       {IFLA_ADDRESS, Bytes(long_address, long_address + 33)},
+      {IFLA_BROADCAST, Bytes(long_address, long_address + 33)},
+      {IFLA_TXQLEN, Bytes{0xe8, 0x03}},
+      {IFLA_LINKMODE, Bytes{0, 0, 0, 0}},
+      {IFLA_GROUP, Bytes{7}},
       {IFLA_STATS64, Bytes(reinterpret_cast<const uint8_t*>(short_stats),
                            reinterpret_cast<const uint8_t*>(short_stats) + sizeof short_stats)},
   };
@@ -596,6 +767,159 @@ TEST(RtnetlinkParserTest, RandomCorruptionOfRealDatagramsNeverCrashes) {
   EXPECT_GT(rejected, 0u);
 }
 
+// --- a bond's port (no bonding module here: hand-built messages) --------------------------------
+
+TEST(RtnetlinkParserTest, BondPortSlaveDataIsReadIntoTheBondSlave) {
+  const auto result = ParseDatagram(BondPortMessageBytes(5, "eth1", 4));
+  ASSERT_TRUE(result.errors.empty());
+  ASSERT_EQ(result.messages.size(), 1u);
+  const LinkMessage& link = result.messages[0].link;
+  EXPECT_EQ(link.kind, "veth");
+  EXPECT_EQ(link.slave_kind, "bond");
+  EXPECT_EQ(link.master, 4u);
+  ASSERT_TRUE(link.bond_slave.has_value());
+  const BondSlave& slave = *link.bond_slave;
+  EXPECT_EQ(slave.active, true);
+  EXPECT_EQ(slave.mii_status, kBondLinkUp);
+  EXPECT_EQ(slave.link_failure_count, 3u);
+  EXPECT_EQ(slave.queue_id, 2u);
+  EXPECT_EQ(slave.ad_aggregator_id, 1u);
+  EXPECT_EQ(slave.ad_actor_port_state, 61u);
+  EXPECT_EQ(slave.ad_partner_port_state, 63u);
+
+  const auto backup = ParseDatagram(BondPortMessageBytes(6, "eth2", 4, /*backup=*/true, 2));
+  ASSERT_EQ(backup.messages.size(), 1u);
+  ASSERT_TRUE(backup.messages[0].link.bond_slave.has_value());
+  EXPECT_EQ(backup.messages[0].link.bond_slave->active, false);
+  EXPECT_EQ(backup.messages[0].link.bond_slave->mii_status, 2u);  // BOND_LINK_DOWN
+}
+
+TEST(RtnetlinkParserTest, BondSlaveDataOutside8023adHasNoLacpFields) {
+  const Bytes bytes = MessageBuilder(RTM_NEWLINK)
+                          .Ifinfo(5)
+                          .String(IFLA_IFNAME, "eth1")
+                          .BeginNest(IFLA_LINKINFO)
+                          .String(IFLA_INFO_SLAVE_KIND, "bond")
+                          .BeginNest(IFLA_INFO_SLAVE_DATA)
+                          .U8(IFLA_BOND_SLAVE_STATE, 7)  // no state the kernel has
+                          .U32(IFLA_BOND_SLAVE_LINK_FAILURE_COUNT, 0)
+                          .U16(99, 5)  // an attribute of a later kernel: skipped
+                          .EndNest()
+                          .EndNest()
+                          .Finish();
+  const auto result = ParseDatagram(bytes);
+  ASSERT_EQ(result.messages.size(), 1u);
+  ASSERT_TRUE(result.messages[0].link.bond_slave.has_value());
+  EXPECT_EQ(*result.messages[0].link.bond_slave, BondSlave{.link_failure_count = 0});
+}
+
+TEST(RtnetlinkParserTest, BondSlaveKindWithoutDataIsABondPortWithNothingKnown) {
+  const Bytes bytes = MessageBuilder(RTM_NEWLINK)
+                          .Ifinfo(5)
+                          .String(IFLA_IFNAME, "eth1")
+                          .BeginNest(IFLA_LINKINFO)
+                          .String(IFLA_INFO_SLAVE_KIND, "bond")
+                          .EndNest()
+                          .Finish();
+  const auto result = ParseDatagram(bytes);
+  ASSERT_EQ(result.messages.size(), 1u);
+  EXPECT_EQ(result.messages[0].link.bond_slave, BondSlave{});
+}
+
+TEST(RtnetlinkParserTest, BondSlaveAttributesOfTheWrongSizeRejectTheMessage) {
+  const std::vector<std::pair<uint16_t, Bytes>> cases = {
+      {IFLA_BOND_SLAVE_STATE, Bytes{0, 0}},
+      {IFLA_BOND_SLAVE_MII_STATUS, Bytes{}},
+      {IFLA_BOND_SLAVE_LINK_FAILURE_COUNT, Bytes{1, 0}},
+      {IFLA_BOND_SLAVE_QUEUE_ID, Bytes{1}},
+      {IFLA_BOND_SLAVE_AD_AGGREGATOR_ID, Bytes{1, 0, 0, 0}},
+      {IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE, Bytes{61, 0}},
+      {IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE, Bytes{63}},
+      {IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE, Bytes{0, 1}},  // 256: not an LACP state
+  };
+  for (const auto& [type, payload] : cases) {
+    const Bytes bytes = MessageBuilder(RTM_NEWLINK)
+                            .Ifinfo(5)
+                            .String(IFLA_IFNAME, "eth1")
+                            .BeginNest(IFLA_LINKINFO)
+                            .String(IFLA_INFO_SLAVE_KIND, "bond")
+                            .BeginNest(IFLA_INFO_SLAVE_DATA)
+                            .Attr(type, payload.data(), payload.size())
+                            .EndNest()
+                            .EndNest()
+                            .Finish();
+    EXPECT_EQ(RejectionOf(bytes), ParseError::kMalformed) << "slave attribute " << type;
+  }
+  // A bridge port's slave data is not read, so the same bytes there are no error.
+  const Bytes bridge_port = MessageBuilder(RTM_NEWLINK)
+                                .Ifinfo(5)
+                                .String(IFLA_IFNAME, "eth1")
+                                .BeginNest(IFLA_LINKINFO)
+                                .String(IFLA_INFO_SLAVE_KIND, "bridge")
+                                .BeginNest(IFLA_INFO_SLAVE_DATA)
+                                .Attr(IFLA_BOND_SLAVE_STATE, "\0\0", 2)
+                                .EndNest()
+                                .EndNest()
+                                .Finish();
+  EXPECT_EQ(ParseDatagram(bridge_port).messages.size(), 1u);
+}
+
+TEST(RtnetlinkParserTest, EveryPrefixOfBondSlaveDataIsRejectedOrParsedSafely) {
+  const Bytes message = BondPortMessageBytes(5, "eth1", 4);
+  const auto payload = std::span<const uint8_t>(message).subspan(16);
+  ParseError whole_error = ParseError::kMalformed;
+  const auto whole = ParseLinkPayload(payload, false, &whole_error);
+  ASSERT_TRUE(whole.has_value());
+  ASSERT_TRUE(whole->bond_slave.has_value());
+  // IFLA_LINKINFO is the message's last attribute: cut anywhere inside it, the nest overruns what
+  // is left and the message is truncated; cut before it, the link has no bond port data at all.
+  std::size_t rejected = 0;
+  for (std::size_t cut = 0; cut < payload.size(); ++cut) {
+    const std::vector<uint8_t> prefix(payload.begin(), payload.begin() + cut);
+    ParseError error = ParseError::kMalformed;
+    const auto link = ParseLinkPayload(prefix, false, &error);
+    if (link) {
+      EXPECT_FALSE(link->bond_slave.has_value()) << cut;
+    } else {
+      ++rejected;
+    }
+  }
+  EXPECT_GT(rejected, 0u);
+  // Every slave-data prefix on its own, through the exposed parser: an attribute cut short is
+  // truncated; one whole (its padding may be cut) is read with the value it had.
+  const Bytes data = MessageBuilder(0)
+                         .U8(IFLA_BOND_SLAVE_STATE, 1)
+                         .U8(IFLA_BOND_SLAVE_MII_STATUS, 0)
+                         .U32(IFLA_BOND_SLAVE_LINK_FAILURE_COUNT, 9)
+                         .Finish();
+  const auto attributes = std::span<const uint8_t>(data).subspan(16);
+  std::size_t truncated = 0;
+  for (std::size_t cut = 0; cut <= attributes.size(); ++cut) {
+    const std::vector<uint8_t> prefix(attributes.begin(), attributes.begin() + cut);
+    ParseError error = ParseError::kMalformed;
+    const auto slave = ParseBondSlaveData(prefix, &error);
+    if (!slave) {
+      EXPECT_EQ(error, ParseError::kTruncated) << cut;
+      ++truncated;
+      continue;
+    }
+    EXPECT_NE(slave->active, true) << cut;
+    EXPECT_NE(slave->mii_status, std::optional<uint8_t>(1)) << cut;
+    EXPECT_NE(slave->link_failure_count, std::optional<uint32_t>(0)) << cut;
+    if (cut == attributes.size()) {
+      EXPECT_EQ(*slave, (BondSlave{.active = false, .mii_status = 0, .link_failure_count = 9}));
+    }
+    EXPECT_EQ(slave->link_failure_count.has_value(), cut == attributes.size()) << cut;
+  }
+  EXPECT_GT(truncated, 0u);
+}
+
+TEST(RtnetlinkParserTest, BondPortFuzzSeedIsTheBuildersMessage) {
+  // testdata/bond_port_00.bin seeds the fuzzer with slave data; it must stay what the builder
+  // makes (and so what the tests above parse).
+  EXPECT_EQ(ReadTestdata("bond_port_00.bin"), BondPortMessageBytes(5, "eth1", 4));
+}
+
 // --- conversion to the interface model ---------------------------------------------------------
 
 TEST(RtnetlinkParserTest, ToInterfaceRecordFillsTheOneModelWithoutCounters) {
@@ -626,6 +950,27 @@ TEST(RtnetlinkParserTest, ToInterfaceRecordFillsTheOneModelWithoutCounters) {
   EXPECT_EQ(lo.attributes.iflink, 1u);  // no IFLA_LINK: its own index, as sysfs says
   EXPECT_EQ(lo.attributes.admin_up, false);
   EXPECT_EQ(ToInterfaceRecord(links.at(6)).attributes.master_ifindex, 4u);
+  EXPECT_EQ(a.tx_queue_len, 1000u);
+  EXPECT_EQ(a.link_mode, 0u);
+  EXPECT_EQ(a.group, 0u);
+  EXPECT_EQ(a.broadcast, "ff:ff:ff:ff:ff:ff");
+  EXPECT_EQ(a.master, std::nullopt) << "the name is LinkStateSync's to fill in";
+  EXPECT_EQ(a.flags, std::nullopt) << "sysfs owns the flags";
+  EXPECT_EQ(a.dormant, std::nullopt);
+  EXPECT_EQ(a.bond_slave, std::nullopt);
+}
+
+TEST(RtnetlinkParserTest, ToInterfaceRecordCarriesTheBondPortAndNoMasterForIndexZero) {
+  const auto result = ParseDatagram(BondPortMessageBytes(5, "eth1", 4));
+  ASSERT_EQ(result.messages.size(), 1u);
+  const InterfaceRecord record = ToInterfaceRecord(result.messages[0].link);
+  EXPECT_EQ(record.attributes.master_ifindex, 4u);
+  EXPECT_EQ(record.attributes.bond_slave, result.messages[0].link.bond_slave);
+  LinkMessage link;
+  link.name = "eth1";
+  link.ifindex = 5;
+  link.master = 0;  // no master, as an absent IFLA_MASTER
+  EXPECT_EQ(ToInterfaceRecord(link).attributes.master_ifindex, std::nullopt);
 }
 
 TEST(RtnetlinkParserTest, CarrierFallsBackToLowerUpOnlyWhileUp) {

@@ -1,5 +1,6 @@
 #include "collectors/netlink/rtnetlink_socket.h"
 
+#include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
@@ -54,16 +55,21 @@ class KernelRtnetlinkSocket final : public RtnetlinkSocket {
     request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
     request.header.nlmsg_seq = seq;
     request.link.ifi_family = AF_UNSPEC;
-    sockaddr_nl kernel{};
-    kernel.nl_family = AF_NETLINK;
-    while (true) {
-      const ssize_t sent = sendto(fd_, &request, sizeof(request), 0,
-                                  reinterpret_cast<const sockaddr*>(&kernel), sizeof(kernel));
-      if (sent == static_cast<ssize_t>(sizeof(request))) return Status::Ok();
-      if (sent < 0 && errno == EINTR) continue;
-      return Status::Error(sent < 0 ? ErrnoText("send RTM_GETLINK", errno)
-                                    : "send RTM_GETLINK: short write");
-    }
+    return Send(&request, sizeof(request), "RTM_GETLINK");
+  }
+
+  Status RequestStatsDump(uint32_t seq) override {
+    struct {
+      nlmsghdr header;
+      if_stats_msg stats;
+    } request{};
+    request.header.nlmsg_len = sizeof(request);
+    request.header.nlmsg_type = RTM_GETSTATS;
+    request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    request.header.nlmsg_seq = seq;
+    request.stats.family = AF_UNSPEC;
+    request.stats.filter_mask = IFLA_STATS_FILTER_BIT(IFLA_STATS_LINK_64);
+    return Send(&request, sizeof(request), "RTM_GETSTATS");
   }
 
   Received Receive() override {
@@ -103,6 +109,19 @@ class KernelRtnetlinkSocket final : public RtnetlinkSocket {
   }
 
  private:
+  Status Send(const void* request, std::size_t size, std::string_view what) {
+    sockaddr_nl kernel{};
+    kernel.nl_family = AF_NETLINK;
+    while (true) {
+      const ssize_t sent =
+          sendto(fd_, request, size, 0, reinterpret_cast<const sockaddr*>(&kernel), sizeof(kernel));
+      if (sent == static_cast<ssize_t>(size)) return Status::Ok();
+      if (sent < 0 && errno == EINTR) continue;
+      return Status::Error(sent < 0 ? ErrnoText("send " + std::string(what), errno)
+                                    : "send " + std::string(what) + ": short write");
+    }
+  }
+
   const int fd_;
   const uint32_t port_id_;
   std::vector<uint8_t> buffer_;

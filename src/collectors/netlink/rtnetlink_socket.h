@@ -1,6 +1,6 @@
-// The seam between the netlink collector and the kernel: a NETLINK_ROUTE socket subscribed to
-// link events (RTMGRP_LINK), which can also ask for a full RTM_GETLINK dump. Tests substitute a
-// fake that serves captured or synthetic datagrams.
+// The seam between the netlink readers and the kernel: a NETLINK_ROUTE socket subscribed to
+// link events (RTMGRP_LINK), which can also ask for a full RTM_GETLINK dump or an RTM_GETSTATS
+// dump. Tests substitute a fake that serves captured or synthetic datagrams.
 //
 // Needs no privilege: any process may listen to rtnetlink multicast groups and dump links in its
 // network namespace.
@@ -40,6 +40,12 @@ class RtnetlinkSocket {
   virtual uint32_t port_id() const = 0;
   // Sends RTM_GETLINK with NLM_F_DUMP and sequence number `seq`.
   virtual Status RequestDump(uint32_t seq) = 0;
+  // Sends RTM_GETSTATS with NLM_F_DUMP, asking for IFLA_STATS_LINK_64 only (one struct
+  // rtnl_link_stats64 per link, ~230 bytes: a sixth of what an RTM_GETLINK reply carries). A
+  // socket that cannot (a test's fake of the link events) says so.
+  virtual Status RequestStatsDump(uint32_t /*seq*/) {
+    return Status::Error("this socket does not send RTM_GETSTATS");
+  }
   // Reads one datagram without blocking.
   virtual Received Receive() = 0;
 };

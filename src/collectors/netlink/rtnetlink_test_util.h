@@ -51,6 +51,13 @@ class MessageBuilder {
     Append32(0);  // ifi_change
     return *this;
   }
+  // struct if_stats_msg (RTM_NEWSTATS): family, pads, ifindex, filter_mask.
+  MessageBuilder& IfStats(int32_t index, uint32_t filter_mask = 1u << (IFLA_STATS_LINK_64 - 1)) {
+    bytes_.insert(bytes_.end(), {0, 0, 0, 0});
+    Append32(static_cast<uint32_t>(index));
+    Append32(filter_mask);
+    return *this;
+  }
   MessageBuilder& Attr(uint16_t type, const void* data, std::size_t size) {
     Append16(static_cast<uint16_t>(4 + size));
     Append16(type);
@@ -65,6 +72,7 @@ class MessageBuilder {
     return Attr(type, with_nul.data(), with_nul.size());
   }
   MessageBuilder& U8(uint16_t type, uint8_t value) { return Attr(type, &value, 1); }
+  MessageBuilder& U16(uint16_t type, uint16_t value) { return Attr(type, &value, 2); }
   MessageBuilder& U32(uint16_t type, uint32_t value) { return Attr(type, &value, 4); }
   MessageBuilder& I32(int32_t value) {  // a bare s32 payload (NLMSG_ERROR, NLMSG_DONE)
     Append32(static_cast<uint32_t>(value));
@@ -113,6 +121,48 @@ inline Bytes LinkMessageBytes(uint16_t type, int32_t index, std::string_view nam
       .String(IFLA_IFNAME, name)
       .U8(IFLA_OPERSTATE, operstate)
       .U8(IFLA_CARRIER, operstate == 6 ? 1 : 0)
+      .Finish();
+}
+
+// An RTM_NEWLINK of a bond's port as the kernel's bond_fill_slave_info() sends it: IFLA_MASTER,
+// then IFLA_LINKINFO with the link's own kind, IFLA_INFO_SLAVE_KIND "bond" and the slave data
+// (state, MII status, link failures, permanent address, queue id and, in 802.3ad mode, the
+// aggregator and both LACP port states). `backup` and `mii_status` vary the state.
+inline Bytes BondPortMessageBytes(int32_t index, std::string_view name, uint32_t master,
+                                  bool backup = false, uint8_t mii_status = 0, uint32_t seq = 0,
+                                  uint16_t nlmsg_flags = 0, uint32_t pid = 0) {
+  const uint8_t perm_hwaddr[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+  return MessageBuilder(RTM_NEWLINK, nlmsg_flags, seq, pid)
+      .Ifinfo(index, 0x11803)  // IFF_UP|BROADCAST|SLAVE|MULTICAST|LOWER_UP
+      .String(IFLA_IFNAME, name)
+      .U32(IFLA_MASTER, master)
+      .U8(IFLA_OPERSTATE, 6)
+      .BeginNest(IFLA_LINKINFO)
+      .String(IFLA_INFO_KIND, "veth")
+      .String(IFLA_INFO_SLAVE_KIND, "bond")
+      .BeginNest(IFLA_INFO_SLAVE_DATA)
+      .U8(IFLA_BOND_SLAVE_STATE, backup ? 1 : 0)
+      .U8(IFLA_BOND_SLAVE_MII_STATUS, mii_status)
+      .U32(IFLA_BOND_SLAVE_LINK_FAILURE_COUNT, 3)
+      .Attr(IFLA_BOND_SLAVE_PERM_HWADDR, perm_hwaddr, sizeof perm_hwaddr)
+      .U16(IFLA_BOND_SLAVE_QUEUE_ID, 2)
+      .U16(IFLA_BOND_SLAVE_AD_AGGREGATOR_ID, 1)
+      .U8(IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE, 61)
+      .U16(IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE, 63)
+      .EndNest()
+      .EndNest()
+      .Finish();
+}
+
+// An RTM_NEWSTATS reply with IFLA_STATS_LINK_64 of `fields` counters: field i holds base + i
+// (so rx_packets = base, rx_bytes = base + 2, rx_nohandler = base + 23, ...).
+inline Bytes StatsMessageBytes(int32_t index, uint64_t base, std::size_t fields = 25,
+                               uint32_t seq = 0, uint16_t nlmsg_flags = 0, uint32_t pid = 0) {
+  std::vector<uint64_t> raw(fields);
+  for (std::size_t i = 0; i < fields; ++i) raw[i] = base + i;
+  return MessageBuilder(RTM_NEWSTATS, nlmsg_flags, seq, pid)
+      .IfStats(index)
+      .Attr(IFLA_STATS_LINK_64, raw.data(), raw.size() * sizeof(uint64_t))
       .Finish();
 }
 

@@ -1,6 +1,7 @@
 #include "collectors/sysfs/sysfs_reader.h"
 
 #include <charconv>
+#include <iterator>
 #include <limits>
 #include <system_error>
 #include <utility>
@@ -71,6 +72,45 @@ std::optional<uint32_t> ParseFlags(std::string_view text) {
   return ParseWhole<uint32_t>(text, 16);
 }
 
+std::optional<uint8_t> ParseU8(std::string_view text) {
+  return ParseWhole<uint8_t>(TrimTrailingWhitespace(text));
+}
+
+std::optional<uint32_t> ParseGroup(std::string_view text) {
+  const auto group = ParseWhole<int32_t>(TrimTrailingWhitespace(text));
+  if (!group) return std::nullopt;
+  return static_cast<uint32_t>(*group);
+}
+
+std::optional<bool> ParseDormant(std::string_view text) { return ParseCarrier(text); }
+
+std::optional<std::string> MasterNameFromLink(std::string_view target) {
+  const std::string_view name = target.substr(target.rfind('/') + 1);
+  if (name.empty()) return std::nullopt;
+  return std::string(name);
+}
+
+std::optional<bool> ParseBondSlaveState(std::string_view text) {
+  text = TrimTrailingWhitespace(text);
+  if (text == "active") return true;
+  if (text == "backup") return false;
+  return std::nullopt;
+}
+
+std::optional<uint8_t> ParseBondMiiStatus(std::string_view text) {
+  // bond_slave_link_status(): the BOND_LINK_* values in order.
+  static constexpr std::string_view kStatuses[] = {"up", "going down", "down", "going back"};
+  text = TrimTrailingWhitespace(text);
+  for (std::size_t i = 0; i < std::size(kStatuses); ++i) {
+    if (text == kStatuses[i]) return static_cast<uint8_t>(i);
+  }
+  return std::nullopt;
+}
+
+std::optional<uint16_t> ParseU16OrNotApplicable(std::string_view text) {
+  return ParseWhole<uint16_t>(TrimTrailingWhitespace(text));  // "N/A" is no number
+}
+
 std::optional<std::string> ParseAddress(std::string_view text) {
   text = TrimTrailingWhitespace(text);
   // "xx" then ":xx" repeated: 3n - 1 characters for n octets.
@@ -138,6 +178,13 @@ class AttributeFiles {
     }
   }
 
+  // The target of the symbolic link `name`; its absence is ordinary (no master) and no failure.
+  std::optional<std::string> ReadLink(std::string_view name) {
+    path_.resize(dir_length_);
+    path_ += name;
+    return fs_.ReadLink(path_);
+  }
+
   bool any_read_failed() const { return any_read_failed_; }
 
  private:
@@ -147,6 +194,28 @@ class AttributeFiles {
   std::vector<RefusedRead>* refused_;
   bool any_read_failed_ = false;
 };
+
+// bonding_slave/ exists only on a bond's port; its `state` file tells whether this is one.
+void ReadBondSlave(AttributeFiles& files, LinkAttributes& out) {
+  const auto state = files.Read("bonding_slave/state");
+  if (!state) return;
+  BondSlave slave;
+  slave.active = sysfs::ParseBondSlaveState(*state);
+  files.ReadInto("bonding_slave/mii_status", sysfs::ParseBondMiiStatus, slave.mii_status);
+  files.ReadInto("bonding_slave/link_failure_count", sysfs::ParseU32, slave.link_failure_count);
+  files.ReadInto("bonding_slave/queue_id", sysfs::ParseU16OrNotApplicable, slave.queue_id);
+  files.ReadInto("bonding_slave/ad_aggregator_id", sysfs::ParseU16OrNotApplicable,
+                 slave.ad_aggregator_id);
+  std::optional<uint16_t> actor;
+  std::optional<uint16_t> partner;
+  files.ReadInto("bonding_slave/ad_actor_oper_port_state", sysfs::ParseU16OrNotApplicable, actor);
+  files.ReadInto("bonding_slave/ad_partner_oper_port_state", sysfs::ParseU16OrNotApplicable,
+                 partner);
+  // LACP port states are 8 bits; a wider number is not one.
+  if (actor && *actor <= 0xFF) slave.ad_actor_port_state = static_cast<uint8_t>(*actor);
+  if (partner && *partner <= 0xFF) slave.ad_partner_port_state = static_cast<uint8_t>(*partner);
+  out.bond_slave = slave;
+}
 
 }  // namespace
 
@@ -163,12 +232,18 @@ bool SysfsReader::ReadAttributes(std::string_view device, const Options& options
   if (!fs_.Exists(device_dir)) return false;
 
   AttributeFiles files(fs_, device_dir + '/', refused);
-  if (options.facts.Has(LinkFacts::kMedium)) {
+  const bool medium = options.facts.Has(LinkFacts::kMedium);
+  const bool state = options.facts.Has(LinkFacts::kState);
+  if (medium) {
     std::string virtual_dir = virtual_net_dir_;
     virtual_dir += device;
     out.is_virtual = fs_.Exists(virtual_dir);
     files.ReadInto("speed", sysfs::ParseSpeedBps, out.speed_bps);
     files.ReadInto("duplex", ParseDuplex, out.duplex);
+    files.ReadInto("dormant", sysfs::ParseDormant, out.dormant);
+    files.ReadInto("addr_assign_type", sysfs::ParseU8, out.addr_assign_type);
+    files.ReadInto("name_assign_type", sysfs::ParseU8, out.name_assign_type);
+    files.ReadInto("dev_id", sysfs::ParseFlags, out.dev_id);
   }
   if (options.facts.Has(LinkFacts::kSettings)) {
     files.ReadInto("ifindex", sysfs::ParseU32, out.ifindex);
@@ -177,16 +252,28 @@ bool SysfsReader::ReadAttributes(std::string_view device, const Options& options
     files.ReadInto("type", sysfs::ParseU32, out.type);
     files.ReadInto("address", sysfs::ParseAddress, out.address);
     files.ReadInto("ifalias", sysfs::ParseAlias, out.alias);
+    files.ReadInto("broadcast", sysfs::ParseAddress, out.broadcast);
+    files.ReadInto("tx_queue_len", sysfs::ParseU32, out.tx_queue_len);
+    files.ReadInto("link_mode", sysfs::ParseU8, out.link_mode);
+    files.ReadInto("netdev_group", sysfs::ParseGroup, out.group);
+    if (const auto target = files.ReadLink("master")) {
+      out.master = sysfs::MasterNameFromLink(*target);
+    }
+    ReadBondSlave(files, out);
   }
-  if (options.facts.Has(LinkFacts::kState)) {
+  if (state) {
     files.ReadInto("operstate", ParseOperState, out.oper_state);
     files.ReadInto("carrier", sysfs::ParseCarrier, out.carrier);
     files.ReadInto("carrier_changes", sysfs::ParseU64, out.carrier_changes);
     files.ReadInto("carrier_up_count", sysfs::ParseU64, out.carrier_up_count);
     files.ReadInto("carrier_down_count", sysfs::ParseU64, out.carrier_down_count);
-    if (const auto text = files.Read("flags")) {
-      if (const auto flags = sysfs::ParseFlags(*text)) out.admin_up = (*flags & sysfs::kIffUp) != 0;
-    }
+  }
+  if (medium || state) {
+    // One read serves both: the medium keeps the flags, the state takes IFF_UP from them.
+    std::optional<uint32_t> flags;
+    files.ReadInto("flags", sysfs::ParseFlags, flags);
+    if (medium && flags) out.flags = flags;
+    if (state && flags) out.admin_up = (*flags & sysfs::kIffUp) != 0;
   }
 
   // Reads fail for ordinary reasons (no speed on a virtual link, no carrier while down) but also

@@ -37,9 +37,32 @@ std::optional<bool> ParseCarrier(std::string_view text);
 // unsigned) and 0 mean unknown and give nullopt.
 std::optional<uint64_t> ParseSpeedBps(std::string_view text);
 
-// `flags`: the kernel prints them "%#x" ("0x1003", and "0" for none). Accepts hex with or without
-// the "0x" prefix.
+// `flags` (and `dev_id`): the kernel prints them "%#x" ("0x1003", and "0" for none). Accepts hex
+// with or without the "0x" prefix.
 std::optional<uint32_t> ParseFlags(std::string_view text);
+
+// Small decimal attributes (`link_mode`, `addr_assign_type`, `name_assign_type`): 0..255.
+std::optional<uint8_t> ParseU8(std::string_view text);
+
+// `netdev_group`: the kernel prints its int with "%d", so a group of 2^31 or more shows negative.
+// Returned as the u32 IFLA_GROUP carries (the same bits).
+std::optional<uint32_t> ParseGroup(std::string_view text);
+
+// `dormant`: "1" or "0", like `carrier` (and, like it, EINVAL while the link is down).
+std::optional<bool> ParseDormant(std::string_view text);
+
+// The `master` symbolic link's target ("../br0", or a longer path): the name after its last '/'.
+// nullopt when that is empty.
+std::optional<std::string> MasterNameFromLink(std::string_view target);
+
+// bonding_slave/state: "active" or "backup" (true for active).
+std::optional<bool> ParseBondSlaveState(std::string_view text);
+// bonding_slave/mii_status: "up", "going down", "down", "going back", as the BOND_LINK_* values
+// (0, 1, 2, 3) rtnetlink's IFLA_BOND_SLAVE_MII_STATUS carries.
+std::optional<uint8_t> ParseBondMiiStatus(std::string_view text);
+// bonding_slave's 802.3ad files (ad_aggregator_id, ad_*_oper_port_state): a decimal number, or
+// "N/A" outside 802.3ad mode or before the port has an aggregator (nullopt).
+std::optional<uint16_t> ParseU16OrNotApplicable(std::string_view text);
 inline constexpr uint32_t kIffUp = 0x1;  // IFF_UP from <linux/if.h>: administratively up.
 
 // `address`: colon-separated hex octets ("aa:bb:cc:dd:ee:ff"; other link types have other
@@ -72,10 +95,12 @@ class SysfsReader {
   SysfsReader(const FileReader& fs, std::string sysfs_root);
 
   // Sets the fields of `out` that `device`'s attribute files provide, for the groups asked for:
-  // medium, speed_bps, duplex and is_virtual (whether <root>/devices/virtual/net/<device>
-  // exists); settings, ifindex, iflink, mtu, type, address and alias (sysfs has no kind or
-  // master); state, oper_state, carrier, carrier_changes, carrier_up_count, carrier_down_count
-  // and admin_up (flags & IFF_UP).
+  // medium, speed_bps, duplex, is_virtual (whether <root>/devices/virtual/net/<device> exists),
+  // flags, dormant, addr_assign_type, name_assign_type and dev_id; settings, ifindex, iflink,
+  // mtu, type, address, alias, broadcast, tx_queue_len, link_mode, group (netdev_group), master
+  // (the name the `master` symbolic link points to) and bond_slave (bonding_slave/, on a bond's
+  // port) (sysfs has no kind and no master ifindex); state, oper_state, carrier,
+  // carrier_changes, carrier_up_count, carrier_down_count and admin_up (flags & IFF_UP).
   // A missing or unreadable file, or a malformed or "unknown" value, leaves its field as it was.
   // A file that is not a regular file (a FIFO, a device) or is longer than kMaxAttributeBytes is
   // refused without blocking or reading on: its field is left as it was too, and the refusal is

@@ -91,6 +91,43 @@ TEST(SysfsParseTest, Flags) {
   EXPECT_EQ(sysfs::ParseFlags(""), std::nullopt);
 }
 
+TEST(SysfsParseTest, SmallNumbersGroupAndDormant) {
+  EXPECT_THAT(sysfs::ParseU8("4\n"), Optional(uint8_t{4}));
+  EXPECT_THAT(sysfs::ParseU8("255\n"), Optional(uint8_t{255}));
+  EXPECT_EQ(sysfs::ParseU8("256\n"), std::nullopt);
+  EXPECT_EQ(sysfs::ParseU8("-1\n"), std::nullopt);
+  EXPECT_THAT(sysfs::ParseGroup("7\n"), Optional(7u));
+  EXPECT_THAT(sysfs::ParseGroup("-1\n"), Optional(4294967295u));
+  EXPECT_THAT(sysfs::ParseGroup("-2147483648\n"), Optional(2147483648u));
+  EXPECT_EQ(sysfs::ParseGroup("2147483648\n"), std::nullopt) << "the kernel prints an int";
+  EXPECT_THAT(sysfs::ParseDormant("1\n"), Optional(true));
+  EXPECT_THAT(sysfs::ParseDormant("0\n"), Optional(false));
+  EXPECT_EQ(sysfs::ParseDormant("2\n"), std::nullopt);
+  EXPECT_THAT(sysfs::ParseFlags("0x0\n"), Optional(0u));  // dev_id
+}
+
+TEST(SysfsParseTest, MasterNameFromLink) {
+  EXPECT_EQ(sysfs::MasterNameFromLink("../br0"), "br0");
+  EXPECT_EQ(sysfs::MasterNameFromLink("../../../virtual/net/bond0"), "bond0");
+  EXPECT_EQ(sysfs::MasterNameFromLink("br0"), "br0");
+  EXPECT_EQ(sysfs::MasterNameFromLink("../"), std::nullopt);
+  EXPECT_EQ(sysfs::MasterNameFromLink(""), std::nullopt);
+}
+
+TEST(SysfsParseTest, BondingSlaveFiles) {
+  EXPECT_THAT(sysfs::ParseBondSlaveState("active\n"), Optional(true));
+  EXPECT_THAT(sysfs::ParseBondSlaveState("backup\n"), Optional(false));
+  EXPECT_EQ(sysfs::ParseBondSlaveState("standby\n"), std::nullopt);
+  EXPECT_THAT(sysfs::ParseBondMiiStatus("up\n"), Optional(kBondLinkUp));
+  EXPECT_THAT(sysfs::ParseBondMiiStatus("going down\n"), Optional(uint8_t{1}));
+  EXPECT_THAT(sysfs::ParseBondMiiStatus("down\n"), Optional(uint8_t{2}));
+  EXPECT_THAT(sysfs::ParseBondMiiStatus("going back\n"), Optional(uint8_t{3}));
+  EXPECT_EQ(sysfs::ParseBondMiiStatus("unknown\n"), std::nullopt);
+  EXPECT_THAT(sysfs::ParseU16OrNotApplicable("61\n"), Optional(uint16_t{61}));
+  EXPECT_EQ(sysfs::ParseU16OrNotApplicable("N/A\n"), std::nullopt);
+  EXPECT_EQ(sysfs::ParseU16OrNotApplicable("65536\n"), std::nullopt);
+}
+
 TEST(SysfsParseTest, Address) {
   EXPECT_THAT(sysfs::ParseAddress("52:54:00:12:34:56\n"),
               Optional(std::string("52:54:00:12:34:56")));
@@ -140,6 +177,14 @@ void AddEth0(InMemoryFileReader& fs, const std::string& root = "/sys") {
   fs.AddFile(dir + "type", "1\n");
   fs.AddFile(dir + "ifalias", "uplink \"core\" \\ 1\n");
   fs.AddFile(dir + "flags", "0x1003\n");
+  fs.AddFile(dir + "broadcast", "ff:ff:ff:ff:ff:ff\n");
+  fs.AddFile(dir + "tx_queue_len", "1000\n");
+  fs.AddFile(dir + "link_mode", "0\n");
+  fs.AddFile(dir + "netdev_group", "0\n");
+  fs.AddFile(dir + "dormant", "0\n");
+  fs.AddFile(dir + "addr_assign_type", "0\n");
+  fs.AddFile(dir + "name_assign_type", "4\n");
+  fs.AddFile(dir + "dev_id", "0x0\n");
 }
 
 LinkAttributes Eth0Attributes() {
@@ -159,6 +204,15 @@ LinkAttributes Eth0Attributes() {
   a.address = "52:54:00:12:34:56";
   a.alias = "uplink \"core\" \\ 1";
   a.is_virtual = false;
+  a.flags = 0x1003;
+  a.broadcast = "ff:ff:ff:ff:ff:ff";
+  a.tx_queue_len = 1000;
+  a.link_mode = 0;
+  a.group = 0;
+  a.dormant = false;
+  a.addr_assign_type = 0;
+  a.name_assign_type = 4;
+  a.dev_id = 0;
   return a;
 }
 
@@ -238,7 +292,7 @@ TEST(SysfsReaderTest, WithoutSlowAttributesReadsOnlyLinkState) {
   EXPECT_FALSE(attributes.is_virtual.has_value());
 }
 
-TEST(SysfsReaderTest, WhatNetlinkLacksIsOnlySpeedDuplexAndVirtual) {
+TEST(SysfsReaderTest, WhatNetlinkLacksIsTheMedium) {
   // The sampler's mode while netlink runs: the files an RTM_NEWLINK message also carries are not
   // opened at all.
   InMemoryFileReader tree;
@@ -248,16 +302,99 @@ TEST(SysfsReaderTest, WhatNetlinkLacksIsOnlySpeedDuplexAndVirtual) {
   SysfsReader::Options options;
   options.facts = {LinkFacts::kMedium};
   EXPECT_TRUE(SysfsReader(fs, "/sys").ReadAttributes("eth0", options, attributes));
-  EXPECT_THAT(fs.reads,
-              ::testing::ElementsAre("/sys/class/net/eth0/speed", "/sys/class/net/eth0/duplex"));
+  EXPECT_THAT(fs.reads, ::testing::ElementsAre(
+                            "/sys/class/net/eth0/speed", "/sys/class/net/eth0/duplex",
+                            "/sys/class/net/eth0/dormant", "/sys/class/net/eth0/addr_assign_type",
+                            "/sys/class/net/eth0/name_assign_type", "/sys/class/net/eth0/dev_id",
+                            "/sys/class/net/eth0/flags"));
   EXPECT_THAT(fs.exists_checks,
               ::testing::ElementsAre("/sys/class/net/eth0", "/sys/devices/virtual/net/eth0"));
   const LinkAttributes full = Eth0Attributes();
   LinkAttributes expected;
-  expected.speed_bps = full.speed_bps;
-  expected.duplex = full.duplex;
-  expected.is_virtual = full.is_virtual;
+  ForEachLinkFact(LinkFacts::kMedium, [&](auto field) { expected.*field = full.*field; });
   EXPECT_EQ(attributes, expected);
+  EXPECT_TRUE(expected.flags.has_value());
+  EXPECT_FALSE(attributes.admin_up.has_value()) << "IFF_UP is the state's, not asked for";
+}
+
+TEST(SysfsReaderTest, MasterIsTheNameItsSymlinkPointsTo) {
+  InMemoryFileReader fs;
+  AddEth0(fs);
+  fs.AddSymlink("/sys/class/net/eth0/master", "../../../virtual/net/br0");
+  LinkAttributes attributes;
+  SysfsReader::Options options;
+  options.facts = {LinkFacts::kSettings};
+  EXPECT_TRUE(SysfsReader(fs, "/sys").ReadAttributes("eth0", options, attributes));
+  EXPECT_EQ(attributes.master, "br0");
+  EXPECT_EQ(attributes.master_ifindex, std::nullopt) << "sysfs has no index for it";
+  EXPECT_EQ(attributes.broadcast, "ff:ff:ff:ff:ff:ff");
+  EXPECT_EQ(attributes.tx_queue_len, 1000u);
+  EXPECT_EQ(attributes.bond_slave, std::nullopt);
+  // Not enslaved: no link, no master.
+  InMemoryFileReader alone;
+  AddEth0(alone);
+  LinkAttributes free;
+  EXPECT_TRUE(SysfsReader(alone, "/sys").ReadAttributes("eth0", options, free));
+  EXPECT_EQ(free.master, std::nullopt);
+}
+
+TEST(SysfsReaderTest, BondPortStateComesFromBondingSlave) {
+  InMemoryFileReader fs;
+  AddEth0(fs);
+  const std::string dir = "/sys/class/net/eth0/bonding_slave/";
+  fs.AddSymlink("/sys/class/net/eth0/master", "../bond0");
+  fs.AddFile(dir + "state", "backup\n");
+  fs.AddFile(dir + "mii_status", "going back\n");
+  fs.AddFile(dir + "link_failure_count", "4\n");
+  fs.AddFile(dir + "perm_hwaddr", "52:54:00:12:34:56\n");
+  fs.AddFile(dir + "queue_id", "0\n");
+  fs.AddFile(dir + "ad_aggregator_id", "2\n");
+  fs.AddFile(dir + "ad_actor_oper_port_state", "61\n");
+  fs.AddFile(dir + "ad_partner_oper_port_state", "63\n");
+  SysfsReader::Options options;
+  options.facts = {LinkFacts::kSettings};
+  LinkAttributes attributes;
+  EXPECT_TRUE(SysfsReader(fs, "/sys").ReadAttributes("eth0", options, attributes));
+  EXPECT_EQ(attributes.master, "bond0");
+  ASSERT_TRUE(attributes.bond_slave.has_value());
+  EXPECT_EQ(*attributes.bond_slave, (BondSlave{.active = false,
+                                               .mii_status = 3,
+                                               .link_failure_count = 4,
+                                               .queue_id = 0,
+                                               .ad_aggregator_id = 2,
+                                               .ad_actor_port_state = 61,
+                                               .ad_partner_port_state = 63}));
+  // Outside 802.3ad mode the kernel prints N/A.
+  for (const char* file :
+       {"ad_aggregator_id", "ad_actor_oper_port_state", "ad_partner_oper_port_state"}) {
+    fs.AddFile(dir + file, "N/A\n");
+  }
+  fs.AddFile(dir + "state", "active\n");
+  LinkAttributes active_backup;
+  EXPECT_TRUE(SysfsReader(fs, "/sys").ReadAttributes("eth0", options, active_backup));
+  ASSERT_TRUE(active_backup.bond_slave.has_value());
+  EXPECT_EQ(*active_backup.bond_slave,
+            (BondSlave{.active = true, .mii_status = 3, .link_failure_count = 4, .queue_id = 0}));
+}
+
+TEST(SysfsReaderTest, WhatTheKernelRefusesForADownLinkIsAbsent) {
+  // Down: dormant fails with EINVAL; a name the kernel does not know how it got fails too.
+  InMemoryFileReader down;
+  const std::string dir = "/sys/class/net/eth1/";
+  down.AddFile(dir + "operstate", "down\n");
+  down.AddFile(dir + "flags", "0x1002\n");
+  down.AddFile(dir + "addr_assign_type", "3\n");
+  down.AddFile(dir + "dev_id", "0x1\n");
+  down.AddFile(dir + "netdev_group", "-1\n");  // group 4294967295, printed as an int
+  LinkAttributes attributes;
+  EXPECT_TRUE(SysfsReader(down, "/sys").ReadAttributes("eth1", {}, attributes));
+  EXPECT_EQ(attributes.dormant, std::nullopt);
+  EXPECT_EQ(attributes.name_assign_type, std::nullopt);
+  EXPECT_EQ(attributes.flags, 0x1002u);
+  EXPECT_EQ(attributes.admin_up, false);
+  EXPECT_EQ(attributes.addr_assign_type, 3u);
+  EXPECT_EQ(attributes.dev_id, 1u);
+  EXPECT_EQ(attributes.group, 4294967295u);
 }
 
 TEST(SysfsReaderTest, VirtualLinkWithUnreadableAttributes) {
@@ -395,6 +532,10 @@ class VanishingFileReader final : public FileReader {
     if (reads_left_ <= 0 && path.starts_with(device_dir_)) return false;
     return inner_.Exists(path);
   }
+  std::optional<std::string> ReadLink(const std::string& path) const override {
+    if (reads_left_ <= 0) return std::nullopt;
+    return inner_.ReadLink(path);
+  }
 
  private:
   const FileReader& inner_;
@@ -450,6 +591,7 @@ TEST_F(SysfsCaptureTest, Loopback) {
   expected.carrier_down_count = 0;
   expected.address = "00:00:00:00:00:00";
   expected.is_virtual = true;
+  expected.flags = 0x9;  // IFF_UP | IFF_LOOPBACK
   EXPECT_EQ(Read("lo"), expected);
 }
 
@@ -470,6 +612,7 @@ TEST_F(SysfsCaptureTest, VethWithAlias) {
   expected.address = "96:d1:32:22:88:2b";
   expected.alias = "peer \"x\"";
   expected.is_virtual = true;
+  expected.flags = 0x1003;
   EXPECT_EQ(Read("veth0p"), expected);
 }
 
@@ -535,6 +678,16 @@ TEST_F(HostFixtureTest, Eth1IsDownWithoutCarrierOrSpeed) {
   EXPECT_EQ(eth1.speed_bps, std::nullopt);
   EXPECT_THAT(eth1.duplex, Optional(Duplex::kUnknown));
   EXPECT_THAT(eth1.is_virtual, Optional(false));
+  EXPECT_EQ(eth1.dormant, std::nullopt);  // no file: the kernel refuses it while down
+  EXPECT_THAT(eth1.group, Optional(7u));
+  EXPECT_THAT(eth1.dev_id, Optional(1u));
+  EXPECT_THAT(eth1.flags, Optional(0x1002u));
+}
+
+TEST_F(HostFixtureTest, BridgePortNamesItsMasterThroughARealSymlink) {
+  EXPECT_THAT(ReadHost("veth7a3f").master, Optional(std::string("br0")));
+  EXPECT_EQ(ReadHost("br0").master, std::nullopt);
+  EXPECT_EQ(ReadHost(kBadName).name_assign_type, std::nullopt);
 }
 
 TEST_F(HostFixtureTest, VirtualLinks) {

@@ -41,6 +41,8 @@ class RecordingSink final : public RecordSink {
   void ReconcileSource(std::string_view /*source*/, const std::set<std::string>& /*present_ids*/,
                        const SampleTime& /*time*/) override {}
   void RemoveSource(std::string_view source) override { removed_sources.emplace_back(source); }
+  void ApplySupplements(std::string_view /*supplier*/,
+                        std::vector<InterfaceSupplement> /*supplements*/) override {}
   void BeginBatch() override {}
   void EndBatch() override {}
 };

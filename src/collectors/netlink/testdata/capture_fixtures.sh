@@ -83,4 +83,23 @@ ip netns exec "$ns" cat /proc/net/dev >"$out/stats_proc_net_dev.txt"
 cmp -s "$out/stats_before.txt" "$out/stats_proc_net_dev.txt" ||
   echo "warning: counters moved during the stats capture; run again" >&2
 rm "$out/stats_before.txt"
+
+# getstats_*: the same quiet namespace, after raw frames of EtherType 0x88B5 (no handler on the
+# receiving side: a0's rx_nohandler) out of a1; an RTM_GETSTATS dump with `ip -s -s -j link` and
+# /proc/net/dev read at the same moment.
+n link set a1 up
+sleep 1
+ip netns exec "$ns" python3 -c "
+import socket
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(('a1', 0))
+for _ in range(4): s.send(b'\xff' * 6 + b'\x02\x00\x00\x00\x00\x01' + b'\x88\xb5' + b'\x00' * 46)"
+sleep 5
+ip netns exec "$ns" cat /proc/net/dev >"$out/stats_before.txt"
+ip netns exec "$ns" "$capture" "$out/getstats_dump" 0.5 stats 2>/dev/null
+ip netns exec "$ns" cat /proc/net/dev >"$out/getstats_proc_net_dev.txt"
+ip -n "$ns" -s -s -j link >"$out/getstats_ip_link.json"
+cmp -s "$out/stats_before.txt" "$out/getstats_proc_net_dev.txt" ||
+  echo "warning: counters moved during the getstats capture; run again" >&2
+rm "$out/stats_before.txt"
 echo "fixtures in $out"

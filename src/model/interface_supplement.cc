@@ -1,0 +1,19 @@
+#include "model/interface_supplement.h"
+
+namespace netif {
+
+void InterfaceSupplement::ApplyTo(InterfaceRecord& record) const {
+  for (const auto& [ours, theirs] : kSuppliedDriverFacts) {
+    if (this->*ours) record.attributes.*theirs = this->*ours;
+  }
+  record.extra_counters.MergeFrom(counters);
+}
+
+void InterfaceSupplement::WithdrawFrom(InterfaceRecord& record) const {
+  for (const auto& [ours, theirs] : kSuppliedDriverFacts) {
+    if (this->*ours) (record.attributes.*theirs).reset();
+  }
+  record.extra_counters.EraseDefinitionsOf(counters);
+}
+
+}  // namespace netif
