@@ -50,6 +50,22 @@ TEST(MetricsProfileTest, DefaultLeavesOutWhatPrometheusComputesAndConstants) {
   EXPECT_TRUE(ProfileContains(MetricsProfile::kDefault, "netif_ethtool_rx_missed_total"));
 }
 
+TEST(MetricsProfileTest, DefaultKeepsTheLinkFactsThatChangeAndTheBondAndEthtoolFamilies) {
+  for (const char* constant : {"netif_address_assign_type", "netif_name_assign_type",
+                               "netif_device_group", "netif_device_id", "netif_link_mode"}) {
+    EXPECT_FALSE(ProfileContains(MetricsProfile::kDefault, constant)) << constant;
+    EXPECT_TRUE(ProfileContains(MetricsProfile::kFull, constant)) << constant;
+  }
+  for (const char* kept :
+       {"netif_transmit_queue_length", "netif_dormant", "netif_flags", "netif_bond_slave_active",
+        "netif_bond_slave_mii_up", "netif_bond_slave_link_failures_total",
+        "netif_bond_slave_lacp_port_state", "netif_ethtool_info",
+        "netif_ethtool_received_queue_0_xdp_packets", "node_network_up",
+        "node_network_net_dev_group", "node_network_receive_frame_total"}) {
+    EXPECT_TRUE(ProfileContains(MetricsProfile::kDefault, kept)) << kept;
+  }
+}
+
 TEST(MetricsProfileTest, CompactIsCountersAndLinkState) {
   EXPECT_TRUE(ProfileContains(MetricsProfile::kCompact, "netif_transmit_drops_total"));
   EXPECT_TRUE(ProfileContains(MetricsProfile::kCompact, "netif_oper_up"));
