@@ -49,6 +49,8 @@ from report import Report, log
 TRAFFIC = ("nxa0", "nxa1")   # raw frames nxa0 -> nxa1
 FLAPPING = ("nxf0", "nxf1")  # nxf1 toggled down/up: nxf0 loses carrier each time
 DOWN = ("nxd0", "nxd1")      # nxd1 down: nxd0 admin up, oper down (NetifInterfaceDown pending)
+BRIDGE = "nxbr0"             # up, with one port:
+BRIDGE_PORT = ("nxb0", "nxb1")  # nxb0 a port of nxbr0 (netif_info{master="nxbr0"})
 SNMP_TARGET = "lab-sw1"
 # Template variable values the test picks when offered: the traffic interface, locally and as
 # the SNMP agent reports it.
@@ -695,6 +697,12 @@ def outer(args):
             run("link", "set", a, "up")
             if (a, b) != DOWN:
                 run("link", "set", b, "up")
+        # A bridge port, so netif_info's master label carries a value as the unit tests model it.
+        run("link", "add", BRIDGE, "type", "bridge")
+        run("link", "add", BRIDGE_PORT[0], "type", "veth", "peer", "name", BRIDGE_PORT[1])
+        run("link", "set", BRIDGE_PORT[0], "master", BRIDGE)
+        for device in (BRIDGE, *BRIDGE_PORT):
+            run("link", "set", device, "up")
         # Aliases, so ifalias (local) and ifAlias (SNMP, from the kernel's alias) carry values.
         run("link", "set", TRAFFIC[0], "alias", "traffic sender")
         run("link", "set", TRAFFIC[1], "alias", "traffic receiver")
