@@ -241,9 +241,9 @@ TEST_F(DocsTest, EveryFamilyTheExporterServesIsDocumented) {
   // A fast interval, and scrapes spread over a second: families that need two samples (rates
   // and other analytics) show up too. Every family, not only the default profile's; the
   // node_exporter families need the compatibility mode.
-  ExporterProcess exporter(FixtureExporterOptions(
-      dir, std::string(kFixtureConfigYaml) + "metrics:\n  profile: full\n",
-      {"--collection.interval", "100ms", "--compat.node-exporter"}));
+  ExporterProcess exporter(
+      FixtureExporterOptions(dir, std::string(kFixtureConfigYaml) + "metrics:\n  profile: full\n",
+                             {"--collection.interval", "100ms", "--compat.node-exporter"}));
   // Per family: its TYPE, and every distinct set of label names its samples carried (minus the
   // interface's own `device` label on per-interface families).
   std::map<std::string, std::string> served_types;
