@@ -6,8 +6,8 @@ node_exporter 1.5 in it, then runs this script with `ip netns exec`. Two measure
 
  1. Event-to-exposition latency: `ip link set bA down` (or up); from the moment the command
     returns, scrape our /metrics back to back until it shows the change. Repeated --flaps times.
-    "down" waits for netif_up{device="bA"} 0 (admin state, in the kernel's first notification);
-    "up" waits for netif_running{device="bA"} 1 (oper state, which the kernel reports a little
+    "down" waits for netif_admin_up{device="bA"} 0 (admin state, in the kernel's first notification);
+    "up" waits for netif_oper_up{device="bA"} 1 (oper state, which the kernel reports a little
     later, after its linkwatch work runs). The resolution is one scrape round trip, which is
     measured on its own and printed too. A probe socket of this script's own (RTMGRP_LINK, read
     between scrapes) notes when the kernel's notification arrived, which separates the kernel's
@@ -154,14 +154,14 @@ def latency(ours, flaps):
     for _ in range(flaps):
         probe.drain()
         ip("link", "set", "bA", "down")
-        seconds, scrapes, kernel = wait_for(ours, lambda b: value(b, "netif_up", device) == 0,
+        seconds, scrapes, kernel = wait_for(ours, lambda b: value(b, "netif_admin_up", device) == 0,
                                             probe, lambda flags, _: not flags & IFF_UP)
         down.append(seconds)
         scrapes_down.append(scrapes)
         after_kernel.append(seconds - kernel)
         probe.drain()
         ip("link", "set", "bA", "up")
-        seconds, scrapes, kernel = wait_for(ours, lambda b: value(b, "netif_running", device) == 1,
+        seconds, scrapes, kernel = wait_for(ours, lambda b: value(b, "netif_oper_up", device) == 1,
                                             probe, lambda _, operstate: operstate == IF_OPER_UP)
         up.append(seconds)
         scrapes_up.append(scrapes)
@@ -169,7 +169,7 @@ def latency(ours, flaps):
     print(f"== event-to-exposition latency, {flaps} flaps (from `ip link set` returning) ==")
     print(f"scrape round trip alone : p50 {ms(statistics.median(round_trips))}  "
           f"p99 {ms(percentile(round_trips, 99))}")
-    for label, values in (("down (netif_up 0)     ", down), ("up (netif_running 1)  ", up),
+    for label, values in (("down (netif_admin_up 0)     ", down), ("up (netif_oper_up 1)  ", up),
                           ("after the kernel said ", after_kernel)):
         print(f"{label}  : p50 {ms(statistics.median(values))}  p99 {ms(percentile(values, 99))}"
               f"  max {ms(max(values))}")

@@ -542,6 +542,48 @@ def promtool_check(path):
     return {"ok": r.returncode == 0, "findings": len(lines), "distinct": distinct[:10]}
 
 
+DEVICE_SAMPLE_RE = re.compile(r'^[a-zA-Z_:][a-zA-Z0-9_:]*\{(?:[^\n]*?,)?device="', re.M)
+
+
+def body_size(path, interfaces):
+    """Bytes and series of one plain body, in all and per interface (issue 17: the family sets).
+    Per interface: every byte of the body (the exporter's own families included) and the samples
+    that carry a `device` label, over the interfaces of the namespace."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    nbytes = len(text.encode())
+    device_samples = len(DEVICE_SAMPLE_RE.findall(text))
+    return {"bytes": nbytes, "device_samples": device_samples,
+            "families": len(set(TYPE_RE.findall(text))),
+            "bytes_per_interface": nbytes / interfaces,
+            "series_per_interface": device_samples / interfaces}
+
+
+def family_sets_phase(ours_binary, workdir, pairs, interfaces, profiles, port):
+    """Our exporter once per `metrics.profile` (beside the default one being measured), one plain
+    body each: bytes and series per interface (issue 17). Rates need two samples: 3 s warm-up."""
+    out = {}
+    for profile in profiles:
+        config = os.path.join(workdir, f"profile-{profile}.yml")
+        with open(config, "w") as f:
+            f.write(f"metrics:\n  profile: {profile}\n")
+        p = start([ours_binary, f"--web.listen-address=127.0.0.1:{port}", "--log.level=warn",
+                   f"--config.file={config}"],
+                  os.path.join(workdir, f"ours-{profile}-{pairs}.log"))
+        try:
+            if not wait_ready(port, "/-/ready", 120):
+                out[profile] = {"error": "not ready"}
+                continue
+            time.sleep(3)
+            path = os.path.join(workdir, f"body-ours-{profile}-{pairs}.txt")
+            curl_scrape(port, False, out_path=path)
+            out[profile] = body_size(path, interfaces)
+            out[profile]["promtool"] = promtool_check(path)
+        finally:
+            stop(p)
+    return out
+
+
 def concurrency_phase(ours_pid, wrk_seconds, validate_seconds, expected):
     out = {}
     for label, headers in (("plain", []), ("gzip", ["-H", "Accept-Encoding: gzip"])):
@@ -680,6 +722,8 @@ def main():
     ap.add_argument("--wrk-seconds", type=int, default=10)
     ap.add_argument("--validate-seconds", type=float, default=10.0)
     ap.add_argument("--churn-pairs", type=int, default=0)
+    ap.add_argument("--profiles", default="",
+                    help="comma-separated metrics.profile values to measure bytes per interface of")
     ap.add_argument("--only-idle", action="store_true",
                     help="only run our exporter and measure its idle CPU (the 10-interface check)")
     ap.add_argument("--workdir", required=True)
@@ -752,6 +796,13 @@ def main():
             result.setdefault("body_check", {})[who] = {
                 "problems": problems, "samples": info["samples"], "devices": info["devices"],
                 "promtool": promtool_check(path)}
+        # Bytes and series per interface of the bodies just checked: ours (default profile) and
+        # node_exporter's, the anchor of issue 17's goals.
+        result["family_sets"] = {
+            "default": body_size(os.path.join(a.workdir, f"body-ours-{a.pairs}.txt"),
+                                 result["interfaces"]),
+            "node_exporter": body_size(os.path.join(a.workdir, f"body-theirs-{a.pairs}.txt"),
+                                       result["interfaces"])}
         ours_rss, theirs_rss = settled_rss_kb(ours.pid), settled_rss_kb(theirs.pid)
         result["rss_kb"] = {"ours": ours_rss[0], "theirs": theirs_rss[0]}
         result["rss_kb_min_max"] = {"ours": ours_rss[1:], "theirs": theirs_rss[1:]}
@@ -759,6 +810,11 @@ def main():
                             "theirs": status_kb(theirs.pid, "VmHWM")}
         stop(theirs)  # node_exporter is done; the checks below are ours only
 
+        if a.profiles:
+            log(f"family sets: {a.profiles}")
+            result["family_sets"].update(family_sets_phase(
+                a.ours, a.workdir, a.pairs, result["interfaces"], a.profiles.split(","),
+                OURS_PORT + 1))
         if a.concurrency:
             log("concurrency: wrk -c 8 (plain, gzip), then 8 validating scrapers")
             result["concurrency"] = concurrency_phase(ours.pid, a.wrk_seconds,

@@ -166,6 +166,51 @@ def print_checks(runs):
                   f"{r['rss_kb']['ours'] / 1024:.1f} MB (load average {r['loadavg_start'][0]:.1f})")
 
 
+def print_family_sets(runs):
+    """Bytes and series per interface of each family set measured (issue 17)."""
+    for r in runs:
+        sets = r.get("family_sets")
+        if not sets or "node_exporter" not in sets:
+            continue
+        anchor = sets["node_exporter"]["bytes_per_interface"]
+        print(f"\nFamily sets at {r['interfaces']:,} interfaces (plain body, all of it, over the "
+              f"interfaces; series = samples with a device label):")
+        print("| set | bytes per interface | series per interface | families | body | vs node_exporter |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for name in ("compact", "default", "full", "node_exporter"):
+            s = sets.get(name)
+            if not s or "bytes" not in s:
+                continue
+            label = name if name == "node_exporter" else f"ours, {name}"
+            print(f"| {label} | {s['bytes_per_interface']:,.0f} | {s['series_per_interface']:.1f} | "
+                  f"{s['families']} | {size(s['bytes'])} | "
+                  f"{s['bytes_per_interface'] / anchor:.2f} |")
+        for name in ("compact", "full"):
+            pt = sets.get(name, {}).get("promtool")
+            if pt:
+                print(f"- promtool check metrics on the {name} body: "
+                      f"{'ok' if pt.get('ok') else 'FAIL'}")
+
+
+def family_set_goals(runs):
+    out = []
+    for r in runs:
+        sets = r.get("family_sets", {})
+        if "node_exporter" not in sets:
+            continue
+        anchor = sets["node_exporter"]["bytes_per_interface"]
+        n = f"{r['interfaces']:,}"
+        if "bytes_per_interface" in sets.get("default", {}):
+            d = sets["default"]["bytes_per_interface"]
+            out.append((f"{n}: default bytes per interface <= node_exporter's (issue 17)",
+                        f"{d:,.0f} vs {anchor:,.0f}", d <= anchor))
+        if "bytes_per_interface" in sets.get("compact", {}):
+            c = sets["compact"]["bytes_per_interface"]
+            out.append((f"{n}: compact bytes per interface <= half node_exporter's (issue 17)",
+                        f"{c:,.0f} vs {anchor / 2:,.0f}", c <= anchor / 2))
+    return out
+
+
 def goals(runs):
     """The issue's goals next to the measured values, at the largest and ~1,000 sizes."""
     sized = sorted((r for r in runs if "plain" in r), key=lambda r: r["interfaces"])
@@ -230,8 +275,9 @@ def main():
         print_table(sized)
     print("\nChecks:")
     print_checks(runs)
-    g = goals(runs)
-    print("\nGoals (issue 6):")
+    print_family_sets(runs)
+    g = goals(runs) + family_set_goals(runs)
+    print("\nGoals (issue 6, issue 17):")
     print("| goal | measured | met |\n|---|---:|:---:|")
     for label, value, met in g:
         print(f"| {label} | {value} | {'yes' if met else 'NO'} |")

@@ -5,7 +5,8 @@
 #   sudo bench/scale/run.sh [--pairs 500,2500] [--scrapes 30] [--json out.json]
 #                           [--exporter PATH] [--node-exporter PATH] [--theirs-budget SECONDS]
 #                           [--idle-seconds 10] [--no-concurrency] [--no-churn]
-#                           [--churn-pairs 1000] [--no-idle-check] [--keep]
+#                           [--churn-pairs 1000] [--no-idle-check] [--profiles compact,full]
+#                           [--keep]
 #
 # For each N it builds namespace netif-bench-<pid> with N veth pairs (2N+1 interfaces with lo),
 # all up, IPv6 off; runs both exporters inside it on loopback and runs bench.py inside it. The
@@ -28,8 +29,9 @@ churn=1
 churn_pairs=1000
 idle_check=1
 keep=0
+profiles="compact,full"
 
-usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --pairs) pairs_list="$2"; shift 2 ;;
@@ -43,6 +45,7 @@ while [[ $# -gt 0 ]]; do
     --no-churn) churn=0; shift ;;
     --churn-pairs) churn_pairs="$2"; shift 2 ;;
     --no-idle-check) idle_check=0; shift ;;
+    --profiles) profiles="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
@@ -132,6 +135,7 @@ for p in "${pairs_array[@]}"; do
   if (( p == largest )); then
     (( concurrency )) && extra+=(--concurrency)
     (( churn )) && extra+=(--churn-pairs "$churn_pairs")
+    [[ -n "$profiles" ]] && extra+=(--profiles "$profiles")
   fi
   run_driver "$ns" --pairs "$p" --scrapes "$scrapes" --theirs-budget "$theirs_budget" \
     --idle-seconds "$idle_seconds" --json "$workdir/part-$p.json" "${extra[@]}"

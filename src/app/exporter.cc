@@ -7,9 +7,11 @@
 #include <utility>
 
 #include "app/analytics_settings_from_config.h"
+#include "app/family_filter_from_config.h"
 #include "app/housekeeper.h"
 #include "app/sources.h"
 #include "app/web_options.h"
+#include "exposition/family_filter.h"
 #include "exposition/process_metrics.h"
 #include "exposition/renderer.h"
 #include "http/http_server.h"
@@ -54,6 +56,7 @@ bool SourceSettingsChanged(const Config& before, const Config& after) {
     c->log = {};
     c->analytics = {};
     c->storage = {};
+    c->metrics = {};
     c->compat = {};  // read by the renderer only
     c->config_file.reset();
     c->check_config = false;
@@ -86,6 +89,19 @@ struct Exporter::Parts {
   std::unique_ptr<StateSaver> saver;   // null without storage.path
   std::vector<std::thread> web_swaps;  // HTTP server changes a POST /-/reload asked for
   std::mutex dropped_mutex;            // one scrape at a time brings the counter up to date
+  mutable std::mutex filter_mutex;     // guards family_filter (the pointer only)
+  // The `metrics:` section's family sets, made when the configuration loads; a scrape takes the
+  // pointer as it takes the snapshot.
+  std::shared_ptr<const FamilyFilter> family_filter;
+
+  std::shared_ptr<const FamilyFilter> FamilyFilterNow() const {
+    std::lock_guard lock(filter_mutex);
+    return family_filter;
+  }
+  void SetFamilyFilter(std::shared_ptr<const FamilyFilter> filter) {
+    std::lock_guard lock(filter_mutex);
+    family_filter = std::move(filter);
+  }
 
   // Brings netif_log_messages_dropped_total up to the logger's count (util/ has no metrics).
   void CountDroppedLogLines() {
@@ -153,23 +169,38 @@ std::string Exporter::Start() {
   p.self_metrics.Gauge(kReloadSuccessful).Set(1);
   p.self_metrics.Gauge(kReloadTimestamp).Set(UnixSeconds());
 
+  p.SetFamilyFilter(FamilyFilterFromConfig(config_.metrics));
   HttpCallbacks callbacks;
-  callbacks.render_metrics = [&p, &restored](SegmentedBody& out) {
+  // collect[]: groups of families and device classes (exposition/family_filter.h).
+  callbacks.check_metrics_query = [](const MetricsQuery& query) {
+    auto selection = ParseCollect(query.collect);
+    auto* error = std::get_if<std::string>(&selection);
+    return error ? *error : std::string();
+  };
+  callbacks.render_metrics = [&p, &restored](SegmentedBody& out, const MetricsQuery& query) {
+    auto parsed = ParseCollect(query.collect);  // checked by check_metrics_query
+    const ScrapeSelection selection = std::holds_alternative<ScrapeSelection>(parsed)
+                                          ? std::get<ScrapeSelection>(parsed)
+                                          : ScrapeSelection{};
+    const bool with_self = selection.Includes(FamilyGroup::kSelf);
     // Self metrics are read before the store snapshot is taken: a poller stores its sample
     // before it marks its target up, so a scrape that says a target is up also holds that
     // target's series. The other order let a target come up between the two reads.
     std::string self_metrics;  // a few kilobytes
-    p.CountDroppedLogLines();
-    restored.Set(static_cast<double>(p.store->RestoredInterfaces()));
-    p.self_metrics.Render(self_metrics);
-    AppendProcessMetrics(self_metrics);
+    if (with_self) {
+      p.CountDroppedLogLines();
+      restored.Set(static_cast<double>(p.store->RestoredInterfaces()));
+      p.self_metrics.Render(self_metrics);
+      AppendProcessMetrics(self_metrics);
+    }
     // The snapshot pointer is all a scrape takes from the store: rendering holds no lock and
     // never waits on collection.
     const auto snapshot = p.store->Current();
-    RenderOptions options;
+    const auto filter = p.FamilyFilterNow();  // held until the render ends: a reload swaps it
+    RenderOptions options{filter.get(), selection};
     options.node_exporter_compat = p.node_exporter_compat.load();
     RenderInterfaces(*snapshot, out, options);
-    out.text().Append(self_metrics);
+    if (with_self) out.text().Append(self_metrics);
   };
   // Not ready while any source is stuck: a frozen exporter must not look healthy.
   callbacks.ready = [&p] {
@@ -288,6 +319,11 @@ void Exporter::Apply(Config next) {
     // Saved state says which settings it was learned under (a restart compares them).
     if (p.saver) p.saver->SetAnalyticsSettings(EncodeAnalyticsSettings(*settings));
     note("analytics");
+  }
+  if (next.metrics != config_.metrics) {
+    // The next scrape serves the new family sets; the store and the sources are untouched.
+    p.SetFamilyFilter(FamilyFilterFromConfig(next.metrics));
+    note("metrics");
   }
   if (next.storage != config_.storage) {
     // The state goes on being saved, to the new place or at the new pace; nothing is restored

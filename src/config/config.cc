@@ -19,6 +19,8 @@ void ApplyFlags(const CommandLine& cli, Config& config) {
   if (cli.collection_interval) config.collection.interval = *cli.collection_interval;
   if (cli.path_procfs) config.local.path_procfs = *cli.path_procfs;
   if (cli.path_sysfs) config.local.path_sysfs = *cli.path_sysfs;
+  if (cli.device_include) config.local.device_include = *cli.device_include;
+  if (cli.device_exclude) config.local.device_exclude = *cli.device_exclude;
   if (cli.storage_path) config.storage.path = *cli.storage_path;
   // A switch: it turns the mode on; without it the file decides.
   if (cli.compat_node_exporter) config.compat.node_exporter = true;

@@ -24,6 +24,7 @@
 #include "config/anchored_regex.h"
 #include "config/duration.h"
 #include "config/flags.h"
+#include "config/metrics_config.h"
 #include "config/snmp_config.h"
 #include "config/values.h"
 #include "config/web_config_file.h"
@@ -166,6 +167,7 @@ struct Config {
   AnalyticsConfig analytics;
   SnmpConfig snmp;  // config/snmp_config.h
   StorageConfig storage;
+  MetricsConfig metrics;  // config/metrics_config.h
   CompatConfig compat;
   // A new section is a struct here, a loader function and one row in LoadSections() in
   // config_yaml.cc, plus its docs and tests.

@@ -225,7 +225,7 @@ TEST(ShippedConfigTest, EveryKeyIsCommentedAndDocumented) {
   const std::string docs = ReadSourceFile("docs/configuration.md");
   std::vector<std::string> keys;
   CollectKeys(YAML::Load(shipped), "", keys);
-  EXPECT_EQ(keys.size(), 46u);  // a new key shows up here, in the docs and the shipped file
+  EXPECT_EQ(keys.size(), 51u);  // a new key shows up here, in the docs and the shipped file
   for (const std::string& key : keys) {
     EXPECT_THAT(docs, HasSubstr("`" + key + "`")) << "docs/configuration.md lacks " << key;
   }
@@ -267,6 +267,23 @@ TEST(DocsTest, EveryFlagIsDocumented) {
   }
   EXPECT_GE(flags, 10);
   EXPECT_THAT(docs, HasSubstr("`-h`"));
+}
+
+TEST(DocsTest, EveryProfilePatternIsDocumented) {
+  const std::string docs = ReadSourceFile("docs/configuration.md");
+  for (const MetricsProfile profile :
+       {MetricsProfile::kDefault, MetricsProfile::kCompact, MetricsProfile::kFull}) {
+    EXPECT_THAT(docs, HasSubstr("| `" + std::string(MetricsProfileName(profile)) + "` |"));
+    const ProfilePatterns& patterns = PatternsOf(profile);
+    for (const auto* list : {&patterns.include, &patterns.exclude}) {
+      for (std::string_view pattern : *list) {
+        std::string in_table;  // a table cell escapes '|'
+        for (char c : pattern) in_table += c == '|' ? std::string("\\|") : std::string(1, c);
+        EXPECT_THAT(docs, HasSubstr("`" + in_table + "`"))
+            << "docs/configuration.md lacks " << MetricsProfileName(profile) << "'s " << pattern;
+      }
+    }
+  }
 }
 
 TEST(DocsTest, DocumentsThePortChoice) {

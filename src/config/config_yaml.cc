@@ -180,6 +180,58 @@ void LoadStorage(const Field& section, StorageConfig& storage) {
                       });
 }
 
+// A list of family-name patterns; an empty one would match nothing and is refused.
+FamilyPatterns LoadFamilyPatterns(const Field& field) {
+  FamilyPatterns patterns;
+  for (const Field& element : field.Elements("[\"netif_anomal.*\", \"netif_.*_per_second\"]")) {
+    if (element.Scalar().empty()) element.Fail("an empty pattern matches no family");
+    patterns.push_back(element.Parse(AnchoredRegex::Compile));
+  }
+  return patterns;
+}
+
+void LoadMetricsClass(const Field& section, MetricsClassConfig& entry) {
+  ForEachKey(section,
+             {
+                 {"profile", [&](const Field& f) { entry.profile = f.Parse(ParseMetricsProfile); }},
+                 {"include", [&](const Field& f) { entry.include = LoadFamilyPatterns(f); }},
+                 {"exclude", [&](const Field& f) { entry.exclude = LoadFamilyPatterns(f); }},
+             });
+}
+
+void LoadMetricsClasses(const Field& field,
+                        std::map<std::string, MetricsClassConfig, std::less<>>& classes) {
+  classes.clear();
+  std::string known;
+  for (std::string_view name : kMetricsClassNames)
+    known.append(known.empty() ? "" : ", ").append(name);
+  ForEachEntry(field, "device class: {profile, include, exclude}; classes: " + known,
+               [&](const std::string& name, int line, const YAML::Node& value) {
+                 const Field entry(value, JoinKey(field.path(), name), line, field.key_lines());
+                 if (std::find(kMetricsClassNames.begin(), kMetricsClassNames.end(), name) ==
+                     kMetricsClassNames.end()) {
+                   entry.Fail("unknown device class; want one of " + known);
+                 }
+                 // `veth: compact` is short for `veth: {profile: compact}`.
+                 if (value.IsScalar()) {
+                   classes[name].profile = entry.Parse(ParseMetricsProfile);
+                 } else {
+                   LoadMetricsClass(entry, classes[name]);
+                 }
+               });
+}
+
+void LoadMetrics(const Field& section, MetricsConfig& metrics) {
+  ForEachKey(
+      section,
+      {
+          {"profile", [&](const Field& f) { metrics.profile = f.Parse(ParseMetricsProfile); }},
+          {"include", [&](const Field& f) { metrics.include = LoadFamilyPatterns(f); }},
+          {"exclude", [&](const Field& f) { metrics.exclude = LoadFamilyPatterns(f); }},
+          {"classes", [&](const Field& f) { LoadMetricsClasses(f, metrics.classes); }},
+      });
+}
+
 void LoadCompat(const Field& section, CompatConfig& compat) {
   ForEachKey(section,
              {
@@ -198,6 +250,7 @@ void LoadSections(const Field& root, Config& config) {
                  {"analytics", [&](const Field& f) { LoadAnalytics(f, config.analytics); }},
                  {"snmp", [&](const Field& f) { LoadSnmp(f, config.snmp); }},
                  {"storage", [&](const Field& f) { LoadStorage(f, config.storage); }},
+                 {"metrics", [&](const Field& f) { LoadMetrics(f, config.metrics); }},
                  {"compat", [&](const Field& f) { LoadCompat(f, config.compat); }},
              });
 }

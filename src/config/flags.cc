@@ -43,6 +43,11 @@ std::optional<std::string> StorePath(std::string_view value, std::optional<std::
   return std::nullopt;
 }
 
+std::optional<std::string> SetCompatNodeExporter(std::string_view, CommandLine& cli) {
+  cli.compat_node_exporter = true;
+  return std::nullopt;
+}
+
 std::optional<std::string> StoreInterval(std::string_view value, CommandLine& cli) {
   OrError<std::chrono::milliseconds> parsed = ParseDuration(value);
   if (auto* interval = std::get_if<std::chrono::milliseconds>(&parsed)) {
@@ -57,8 +62,8 @@ std::string Quoted(std::string_view text) { return "\"" + std::string(text) + "\
 
 // Every flag, in --help order. A new flag is one row here, one field in CommandLine, and (when it
 // overrides a YAML key) one line in LoadConfig().
-const std::array<FlagSpec, 15>& Flags() {
-  static const std::array<FlagSpec, 15> flags = {{
+const std::array<FlagSpec, 17>& Flags() {
+  static const std::array<FlagSpec, 17> flags = {{
       {"help", "", "Show this help and exit.", nullptr,
        [](std::string_view, CommandLine& cli) -> std::optional<std::string> {
          cli.show_help = true;
@@ -103,6 +108,20 @@ const std::array<FlagSpec, 15>& Flags() {
       {"path.sysfs", "PATH", "sysfs mount point (local.path_sysfs).",
        [](const Config& c) { return c.local.path_sysfs; },
        [](std::string_view v, CommandLine& cli) { return StorePath(v, cli.path_sysfs); }},
+      // node_exporter's spelling (its netdev collector's flags), for the keys that choose devices.
+      {"collector.netdev.device-include", "REGEX",
+       "Only local devices whose whole name matches (local.device_include).",
+       [](const Config&) { return std::string("every device"); },
+       [](std::string_view v, CommandLine& cli) {
+         return Store(AnchoredRegex::Compile(std::string(v)), cli.device_include);
+       }},
+      {"collector.netdev.device-exclude", "REGEX",
+       "Leave out local devices whose whole name matches; wins over the include "
+       "(local.device_exclude).",
+       [](const Config&) { return std::string("none"); },
+       [](std::string_view v, CommandLine& cli) {
+         return Store(AnchoredRegex::Compile(std::string(v)), cli.device_exclude);
+       }},
       {"log.level", "LEVEL", "Minimum log level: debug, info, warn or error.",
        [](const Config& c) { return std::string(LogLevelName(c.log.level)); },
        [](std::string_view v, CommandLine& cli) { return Store(ParseLogLevel(v), cli.log_level); }},
@@ -125,11 +144,7 @@ const std::array<FlagSpec, 15>& Flags() {
       {"compat.node-exporter", "",
        "Also serve node_exporter's netdev and netclass families (node_network_*) for local "
        "interfaces (compat.node_exporter).",
-       nullptr,
-       [](std::string_view, CommandLine& cli) -> std::optional<std::string> {
-         cli.compat_node_exporter = true;
-         return std::nullopt;
-       }},
+       nullptr, SetCompatNodeExporter},
   }};
   return flags;
 }

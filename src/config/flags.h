@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "config/anchored_regex.h"
 #include "config/values.h"
 
 namespace netif {
@@ -24,8 +25,10 @@ struct CommandLine {
   std::optional<std::string> web_config_file;  // --web.config.file
   std::optional<std::string> path_procfs;      // --path.procfs
   std::optional<std::string> path_sysfs;       // --path.sysfs
-  std::optional<LogLevel> log_level;           // --log.level
-  std::optional<LogFormat> log_format;         // --log.format
+  std::optional<AnchoredRegex> device_include;  // --collector.netdev.device-include
+  std::optional<AnchoredRegex> device_exclude;  // --collector.netdev.device-exclude
+  std::optional<LogLevel> log_level;            // --log.level
+  std::optional<LogFormat> log_format;          // --log.format
   std::optional<std::chrono::milliseconds> collection_interval;  // --collection.interval
   std::optional<Shard> snmp_shard;                               // --snmp.shard
   bool web_enable_lifecycle = false;                             // --web.enable-lifecycle

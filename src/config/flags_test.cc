@@ -204,13 +204,32 @@ TEST(HelpTextTest, EveryListedFlagParses) {
     EXPECT_TRUE(std::holds_alternative<CommandLine>(ParseCommandLine(args))) << name;
     ++flags;
   }
-  EXPECT_EQ(flags, 14);  // plus -h, which shares the --help row
+  EXPECT_EQ(flags, 16);  // plus -h, which shares the --help row
 }
 
 TEST(ParseCommandLineTest, StoragePath) {
   EXPECT_EQ(ParseOk({"--storage.path=/var/lib/netif"}).storage_path, "/var/lib/netif");
   EXPECT_EQ(ParseOk({}).storage_path, std::nullopt);
   EXPECT_THAT(HelpText(), HasSubstr("--storage.path=DIR "));
+}
+
+TEST(ParseCommandLineTest, DeviceFiltersInNodeExportersSpelling) {
+  const CommandLine cli = ParseOk({"--collector.netdev.device-include=eth.*|en.*",
+                                   "--collector.netdev.device-exclude", "veth.*"});
+  ASSERT_TRUE(cli.device_include.has_value());
+  ASSERT_TRUE(cli.device_exclude.has_value());
+  EXPECT_EQ(cli.device_include->pattern(), "eth.*|en.*");
+  EXPECT_TRUE(cli.device_include->Matches("eth0"));
+  EXPECT_FALSE(cli.device_include->Matches("veth0"));  // anchored: the whole name
+  EXPECT_TRUE(cli.device_exclude->Matches("veth0"));
+  EXPECT_THAT(HelpText(), HasSubstr("--collector.netdev.device-include=REGEX "));
+  EXPECT_THAT(HelpText(), HasSubstr("--collector.netdev.device-exclude=REGEX "));
+}
+
+TEST(ParseCommandLineTest, BadDeviceRegexIsTheFlagsError) {
+  EXPECT_THAT(ParseError({"--collector.netdev.device-exclude=veth("}),
+              StartsWith("netif_exporter: flag --collector.netdev.device-exclude: invalid regular "
+                         "expression \"veth(\": missing )"));
 }
 
 }  // namespace

@@ -7,17 +7,14 @@ namespace {
 
 const LinkAttributes& Attributes(const InterfaceView& view) { return view.record.attributes; }
 
-void EmitUp(const InterfaceView& view, SampleWriter& out) {
+void EmitAdminUp(const InterfaceView& view, SampleWriter& out) {
   if (auto up = Attributes(view).admin_up) out.WriteBool(*up);
 }
 
-// Linux sets IFF_RUNNING for oper state "unknown" as well as "up" (lo, tun and most virtual links
-// never report "up"); a device's ifOperStatus unknown(4) says nothing, so remote ports need "up".
-void EmitRunning(const InterfaceView& view, SampleWriter& out) {
-  const auto state = Attributes(view).oper_state;
-  if (!state) return;
-  const bool local = view.record.key.source == kLocalSource;
-  out.WriteBool(*state == OperState::kUp || (local && *state == OperState::kUnknown));
+// Oper state "up" exactly, as node_exporter's node_network_up: "unknown" (lo, tun and most virtual
+// links never report "up") is not up here; netif_info's operstate label tells the two apart.
+void EmitOperUp(const InterfaceView& view, SampleWriter& out) {
+  if (auto state = Attributes(view).oper_state) out.WriteBool(*state == OperState::kUp);
 }
 
 void EmitCarrier(const InterfaceView& view, SampleWriter& out) {
@@ -183,12 +180,10 @@ void EmitBondSlaveLacpPortState(const InterfaceView& view, SampleWriter& out) {
 }
 
 constexpr MetricDefinition kLinkMetrics[] = {
-    {"netif_up", MetricType::kGauge,
-     "1 if the interface is administratively up (IFF_UP, ifAdminStatus up).", "", EmitUp},
-    {"netif_running", MetricType::kGauge,
-     "1 if the link is running: IFF_RUNNING locally (oper state up or unknown), ifOperStatus up "
-     "via SNMP.",
-     "", EmitRunning},
+    {"netif_admin_up", MetricType::kGauge,
+     "1 if the interface is administratively up (IFF_UP, ifAdminStatus up).", "", EmitAdminUp},
+    {"netif_oper_up", MetricType::kGauge,
+     "1 if the operational state is up (IF_OPER_UP, ifOperStatus up).", "", EmitOperUp},
     {"netif_carrier", MetricType::kGauge, "1 if the link has carrier (IFF_LOWER_UP).", "",
      EmitCarrier},
     {"netif_speed_bytes", MetricType::kGauge,

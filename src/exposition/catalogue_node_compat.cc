@@ -25,7 +25,7 @@ bool IsLocal(const InterfaceView& view) { return view.record.key.source == kLoca
 bool NetdevServes(const InterfaceView& view) { return IsLocal(view) && view.record.key.id != "lo"; }
 
 // The sysfs files read through the link's ethtool settings or its running state answer only
-// while the link runs (netif_running: IFF_UP).
+// while the link is administratively up (netif_admin_up: IFF_UP).
 bool Running(const InterfaceView& view) { return Attributes(view).admin_up.value_or(false); }
 
 template <Counter kCounter>

@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "exposition/family_filter.h"
 #include "exposition/metric_catalogue.h"
 #include "exposition/renderer.h"
 
@@ -182,9 +183,49 @@ TEST(NodeCompatTest, CatalogueRowsAreNodeExporterFamilies) {
     EXPECT_EQ(definition.type == MetricType::kCounter, definition.name.ends_with("_total"))
         << definition.name;
     EXPECT_NE(definition.emit, nullptr) << definition.name;
+    EXPECT_EQ(GroupOf(definition), FamilyGroup::kCompat) << definition.name;
   }
   // 17 netdev statistics (16 /proc/net/dev columns and receive_nohandler), 19 netclass families.
   EXPECT_EQ(names.size(), 17u + 19u);
+}
+
+// The compatibility families are chosen by `metrics:` (by name, per device class) and by a
+// scrape's collect[] (group "compat") like every other family.
+TEST(NodeCompatTest, FamiliesAreChosenByTheFilterAndCollect) {
+  auto veth = std::make_shared<InterfaceView>(*LocalView("vA"));
+  veth->device_class = DeviceClass::kVeth;
+  auto nic = std::make_shared<InterfaceView>(*LocalView("eth0"));
+  nic->device_class = DeviceClass::kPhysical;
+  Snapshot snapshot;
+  snapshot.interfaces = {veth, nic};
+  // Veths: node_network_up only; NICs: every family but node_network_mtu_bytes.
+  const FamilyFilter filter([](std::string_view family) -> DeviceClassMask {
+    if (family == "node_network_up") return kAllDeviceClasses;
+    if (family == "node_network_mtu_bytes") return 0;
+    return kAllDeviceClasses & ~MaskOf(DeviceClass::kVeth);
+  });
+  RenderOptions options{&filter, {}};
+  options.node_exporter_compat = true;
+  std::string out;
+  RenderInterfaces(snapshot, out, options);
+  EXPECT_THAT(out, HasSubstr("node_network_up{device=\"vA\"} 1\n"));
+  EXPECT_THAT(out, HasSubstr("node_network_up{device=\"eth0\"} 1\n"));
+  EXPECT_THAT(out, HasSubstr("node_network_receive_bytes_total{device=\"eth0\"} 100\n"));
+  EXPECT_THAT(out, Not(HasSubstr("node_network_receive_bytes_total{device=\"vA\"}")));
+  EXPECT_THAT(out, Not(HasSubstr("node_network_mtu_bytes")));
+
+  // collect[]=compat: the node_exporter families only.
+  options.selection.groups = 1u << static_cast<unsigned>(FamilyGroup::kCompat);
+  std::string compat_only;
+  RenderInterfaces(snapshot, compat_only, options);
+  EXPECT_THAT(compat_only, HasSubstr("node_network_up{device=\"vA\"} 1\n"));
+  EXPECT_THAT(compat_only, Not(HasSubstr("netif_")));
+  // collect[]=counters: none of them.
+  options.selection.groups = 1u << static_cast<unsigned>(FamilyGroup::kCounters);
+  std::string counters_only;
+  RenderInterfaces(snapshot, counters_only, options);
+  EXPECT_THAT(counters_only, HasSubstr("netif_receive_bytes_total{device=\"eth0\"}"));
+  EXPECT_THAT(counters_only, Not(HasSubstr("node_network_")));
 }
 
 }  // namespace

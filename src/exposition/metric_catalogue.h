@@ -6,6 +6,7 @@
 // Thread-safety: the catalogue is immutable after static initialization.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <span>
@@ -35,6 +36,18 @@ class SampleWriter {
   void WriteBool(bool value) { Write(static_cast<uint64_t>(value ? 1 : 0)); }
 };
 
+// What a family is about, for a scrape's `collect[]` (docs/metrics.md, "Choosing families"): the
+// catalogue part it is declared in, except for the name rules GroupOf() applies.
+enum class FamilyGroup : uint8_t {
+  kCounters,   // catalogue_counters.cc and every extra counter not named below
+  kLink,       // catalogue_link.cc
+  kAnalytics,  // catalogue_analytics.cc
+  kEthtool,    // any family named netif_ethtool_*
+  kCompat,     // any family named node_network_* (the node_exporter compatibility families)
+  kSelf,       // the exporter's own and the process metrics (not in this catalogue)
+};
+inline constexpr std::size_t kFamilyGroupCount = 6;
+
 struct MetricDefinition {
   std::string_view name;
   MetricType type;
@@ -44,7 +57,13 @@ struct MetricDefinition {
   // Set instead of `emit` for a source's extra counter (model/extra_counters.h): the family
   // mirrors that counter of each interface that carries it.
   const ExtraCounterDefinition* extra_counter = nullptr;
+  // Set by InterfaceMetricCatalogue() from the part the row is declared in.
+  FamilyGroup group = FamilyGroup::kCounters;
 };
+
+// The group of a family: netif_ethtool_* is kEthtool and node_network_* kCompat wherever they are
+// declared; otherwise `definition.group` (an extra counter's is kCounters).
+FamilyGroup GroupOf(const MetricDefinition& definition);
 
 // The family of one extra counter: the counter's name, type and help.
 MetricDefinition ExtraCounterFamily(const ExtraCounterDefinition& counter);

@@ -5,6 +5,7 @@
 #include <span>
 #include <vector>
 
+#include "exposition/family_filter.h"
 #include "exposition/metric_catalogue.h"
 #include "exposition/text_format.h"
 
@@ -96,20 +97,30 @@ class SampleProbe final : public SampleWriter {
   bool seen = false;
 };
 
+// Whether interface `view` is of a class in `classes`.
+bool Selected(const InterfaceView& view, DeviceClassMask classes) {
+  return (classes & MaskOf(view.device_class)) != 0;
+}
+
 // A family without samples is left out entirely, header included. Usually the first interface
 // answers; a family no interface has (IF-MIB-only counters on a host without SNMP targets) costs
 // one pass of calls that write nothing, instead of rendering segments that would stay empty.
-// `carriers`: the interfaces with extra counters (ExtraCounterCarriers), the only ones an extra
-// counter's family looks at.
+// Only interfaces of `classes` count; kAllDeviceClasses skips the test. `carriers`: the
+// interfaces with extra counters (ExtraCounterCarriers), the only ones an extra counter's family
+// looks at.
 bool FamilyHasSamples(const MetricDefinition& definition, const Snapshot& snapshot,
-                      std::span<const std::size_t> carriers) {
+                      DeviceClassMask classes, std::span<const std::size_t> carriers) {
+  const bool every_class = classes == kAllDeviceClasses;
   if (definition.extra_counter) {
     return std::any_of(carriers.begin(), carriers.end(), [&](std::size_t i) {
-      return snapshot.interfaces[i]->record.extra_counters.Get(*definition.extra_counter);
+      const InterfaceView& view = *snapshot.interfaces[i];
+      return (every_class || Selected(view, classes)) &&
+             view.record.extra_counters.Get(*definition.extra_counter);
     });
   }
   SampleProbe probe;
   for (const auto& view : snapshot.interfaces) {
+    if (!every_class && !Selected(*view, classes)) continue;
     definition.emit(*view, probe);
     if (probe.seen) return true;
   }
@@ -141,13 +152,16 @@ std::string RenderLabelBlock(const LabelPairs& labels) {
 namespace {
 
 // Each interface's escaped label block: the store's cached one, or one made here (views built
-// elsewhere, in tests). `made_here` owns the latter.
+// elsewhere, in tests). `made_here` owns the latter. Also notes the classes present.
 std::vector<std::string_view> LabelBlocks(const Snapshot& snapshot,
-                                          std::vector<std::string>& made_here) {
+                                          std::vector<std::string>& made_here,
+                                          DeviceClassMask& present) {
   made_here.resize(snapshot.interfaces.size());
   std::vector<std::string_view> blocks(snapshot.interfaces.size());
+  present = 0;
   for (std::size_t i = 0; i < snapshot.interfaces.size(); ++i) {
     const InterfaceView& view = *snapshot.interfaces[i];
+    present |= MaskOf(view.device_class);
     if (view.label_block) {
       blocks[i] = *view.label_block;
     } else {
@@ -158,18 +172,21 @@ std::vector<std::string_view> LabelBlocks(const Snapshot& snapshot,
   return blocks;
 }
 
-// The samples of interfaces [begin, end) of one family.
+// The samples of interfaces [begin, end) of one family, of the interfaces of `classes` only
+// (kAllDeviceClasses: every one, without a test per interface).
 void RenderSamples(const MetricDefinition& definition, const Snapshot& snapshot,
-                   std::span<const std::string_view> label_blocks,
+                   std::span<const std::string_view> label_blocks, DeviceClassMask classes,
                    std::span<const std::size_t> carriers, std::size_t begin, std::size_t end,
                    ChunkedBuffer& out) {
   FamilyWriter writer(definition, out);
+  const bool every_class = classes == kAllDeviceClasses;
   if (definition.extra_counter) {
     for (auto it = std::lower_bound(carriers.begin(), carriers.end(), begin);
          it != carriers.end() && *it < end; ++it) {
       const std::size_t i = *it;
-      const auto value =
-          snapshot.interfaces[i]->record.extra_counters.Get(*definition.extra_counter);
+      const InterfaceView& view = *snapshot.interfaces[i];
+      if (!every_class && !Selected(view, classes)) continue;
+      const auto value = view.record.extra_counters.Get(*definition.extra_counter);
       if (!value) continue;
       writer.SetInterfaceLabels(label_blocks[i]);
       writer.Write(*value);
@@ -177,9 +194,50 @@ void RenderSamples(const MetricDefinition& definition, const Snapshot& snapshot,
     return;
   }
   for (std::size_t i = begin; i < end; ++i) {
+    const InterfaceView& view = *snapshot.interfaces[i];
+    if (!every_class && !Selected(view, classes)) continue;
     writer.SetInterfaceLabels(label_blocks[i]);
-    definition.emit(*snapshot.interfaces[i], writer);
+    definition.emit(view, writer);
   }
+}
+
+// A family to render and the classes of interfaces it is rendered for.
+struct SelectedFamily {
+  MetricDefinition definition;
+  DeviceClassMask classes;
+};
+
+// The families of this scrape, in order: the catalogue's; one per extra counter the snapshot's
+// interfaces carry (a source's own counters, model/extra_counters.h), in name order; then the
+// node_exporter compatibility families when `options` asks for them. A family no class of
+// interface present is selected for is left out here. `classes` is kAllDeviceClasses when every
+// interface present is selected, so that no interface is tested.
+std::vector<SelectedFamily> SelectFamilies(const Snapshot& snapshot, const RenderOptions& options,
+                                           DeviceClassMask present) {
+  std::vector<SelectedFamily> families;
+  const auto catalogue = InterfaceMetricCatalogue();
+  const auto compat = options.node_exporter_compat ? NodeExporterCompatDefinitions()
+                                                   : std::span<const MetricDefinition>();
+  families.reserve(catalogue.size() + snapshot.extra_counters.size() + compat.size());
+  const auto add = [&](const MetricDefinition& definition, DeviceClassMask configured) {
+    if (!options.selection.Includes(GroupOf(definition))) return;
+    DeviceClassMask classes = configured & options.selection.classes & present;
+    if (classes == 0) return;
+    if (classes == present) classes = kAllDeviceClasses;
+    families.push_back({definition, classes});
+  };
+  const auto by_name = [&](const MetricDefinition& definition) {
+    return options.filter ? options.filter->ForName(definition.name) : kAllDeviceClasses;
+  };
+  for (std::size_t i = 0; i < catalogue.size(); ++i) {
+    add(catalogue[i], options.filter ? options.filter->ForCatalogue(i) : kAllDeviceClasses);
+  }
+  for (const ExtraCounterDefinition* counter : snapshot.extra_counters) {
+    const MetricDefinition definition = ExtraCounterFamily(*counter);
+    add(definition, by_name(definition));
+  }
+  for (const MetricDefinition& definition : compat) add(definition, by_name(definition));
+  return families;
 }
 
 // The indexes of the interfaces that carry extra counters, ascending: an extra counter's family
@@ -194,29 +252,6 @@ std::vector<std::size_t> ExtraCounterCarriers(const Snapshot& snapshot) {
   return carriers;
 }
 
-// One family per extra counter the snapshot's interfaces carry (a source's own counters,
-// model/extra_counters.h), in name order; rendered after the catalogue's. Empty, and no allocation,
-// when there are none: the catalogue itself is never copied.
-std::vector<MetricDefinition> ExtraCounterFamilies(const Snapshot& snapshot) {
-  std::vector<MetricDefinition> families;
-  families.reserve(snapshot.extra_counters.size());
-  for (const ExtraCounterDefinition* counter : snapshot.extra_counters) {
-    families.push_back(ExtraCounterFamily(*counter));
-  }
-  return families;
-}
-
-// Calls fn(definition) for the catalogue's families, then for `extra`'s, then for the
-// compatibility families `options` asks for.
-template <typename Fn>
-void ForEachFamily(std::span<const MetricDefinition> extra, const RenderOptions& options, Fn&& fn) {
-  for (const MetricDefinition& definition : InterfaceMetricCatalogue()) fn(definition);
-  for (const MetricDefinition& definition : extra) fn(definition);
-  if (options.node_exporter_compat) {
-    for (const MetricDefinition& definition : NodeExporterCompatDefinitions()) fn(definition);
-  }
-}
-
 constexpr std::size_t kMinInterfacesForParallelRender = 256;
 // A family of thousands of interfaces is up to megabytes of text. Cut into segments of this many
 // interfaces, the text in flight (rendered, waiting for its turn to be sent) stays well below what
@@ -228,14 +263,15 @@ constexpr std::size_t kInterfacesPerSegment = 2560;
 
 void RenderInterfaces(const Snapshot& snapshot, ChunkedBuffer& out, const RenderOptions& options) {
   std::vector<std::string> made_here;
-  const auto label_blocks = LabelBlocks(snapshot, made_here);
-  const std::vector<MetricDefinition> extra = ExtraCounterFamilies(snapshot);
+  DeviceClassMask present = 0;
+  const auto label_blocks = LabelBlocks(snapshot, made_here, present);
   const std::vector<std::size_t> carriers = ExtraCounterCarriers(snapshot);
-  ForEachFamily(extra, options, [&](const MetricDefinition& definition) {
-    if (!FamilyHasSamples(definition, snapshot, carriers)) return;
-    WriteHeader(definition, out);
-    RenderSamples(definition, snapshot, label_blocks, carriers, 0, snapshot.interfaces.size(), out);
-  });
+  for (const SelectedFamily& family : SelectFamilies(snapshot, options, present)) {
+    if (!FamilyHasSamples(family.definition, snapshot, family.classes, carriers)) continue;
+    WriteHeader(family.definition, out);
+    RenderSamples(family.definition, snapshot, label_blocks, family.classes, carriers, 0,
+                  snapshot.interfaces.size(), out);
+  }
 }
 
 void RenderInterfaces(const Snapshot& snapshot, SegmentedBody& out, const RenderOptions& options) {
@@ -243,25 +279,27 @@ void RenderInterfaces(const Snapshot& snapshot, SegmentedBody& out, const Render
     return RenderInterfaces(snapshot, out.text(), options);
   }
   std::vector<std::string> made_here;
-  const auto label_blocks = LabelBlocks(snapshot, made_here);
+  DeviceClassMask present = 0;
+  const auto label_blocks = LabelBlocks(snapshot, made_here, present);
   const std::size_t count = snapshot.interfaces.size();
-  const std::vector<MetricDefinition> extra = ExtraCounterFamilies(snapshot);
+  const std::vector<SelectedFamily> families = SelectFamilies(snapshot, options, present);
   const std::vector<std::size_t> carriers = ExtraCounterCarriers(snapshot);
-  ForEachFamily(extra, options, [&](const MetricDefinition& definition) {
+  for (const SelectedFamily& family : families) {
     // Decided here, not in the segments: an empty family gets none at all.
-    if (!FamilyHasSamples(definition, snapshot, carriers)) return;
+    if (!FamilyHasSamples(family.definition, snapshot, family.classes, carriers)) continue;
     // An extra counter's family is its carriers' lines only: one segment.
-    const std::size_t step = definition.extra_counter ? count : kInterfacesPerSegment;
+    const std::size_t step = family.definition.extra_counter ? count : kInterfacesPerSegment;
     for (std::size_t begin = 0; begin < count; begin += step) {
       const std::size_t end = std::min(count, begin + step);
       out.Submit(
-          [&definition, &snapshot, &label_blocks, &carriers, begin, end](ChunkedBuffer& segment) {
-            if (begin == 0) WriteHeader(definition, segment);
-            RenderSamples(definition, snapshot, label_blocks, carriers, begin, end, segment);
+          [&family, &snapshot, &label_blocks, &carriers, begin, end](ChunkedBuffer& segment) {
+            if (begin == 0) WriteHeader(family.definition, segment);
+            RenderSamples(family.definition, snapshot, label_blocks, family.classes, carriers,
+                          begin, end, segment);
           });
     }
-  });
-  out.Drain();  // the segments read the snapshot and the label blocks
+  }
+  out.Drain();  // the segments read the snapshot, the families and the label blocks
 }
 
 void RenderInterfaces(const Snapshot& snapshot, std::string& out, const RenderOptions& options) {

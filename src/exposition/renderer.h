@@ -6,20 +6,26 @@
 
 #include <string>
 
+#include "exposition/family_filter.h"
 #include "model/snapshot.h"
 #include "util/chunked_buffer.h"
 #include "util/segmented_body.h"
 
 namespace netif {
 
-// What a scrape serves beside the per-interface catalogue and the extra counters.
+// What a scrape serves: which families, and which interfaces' samples of them
+// (family_filter.h), and whether node_exporter's families come beside the others.
 struct RenderOptions {
-  // node_exporter's node_network_* families (NodeExporterCompatDefinitions()), after the others.
+  const FamilyFilter* filter = nullptr;  // null: every family to every interface
+  ScrapeSelection selection;             // the scrape's collect[]
+  // node_exporter's node_network_* families (NodeExporterCompatDefinitions()), after the others;
+  // chosen by `filter` and `selection` (group "compat") like every other family.
   bool node_exporter_compat = false;
 };
 
-// Writes every per-interface family with at least one sample to `out`, families in catalogue
-// order and interfaces in snapshot order. `out` hands the text on in chunks as it fills, so the
+// Writes every per-interface family `options` selects that has at least one sample (of the
+// interfaces it is selected for) to `out`, families in catalogue order and interfaces in snapshot
+// order. `out` hands the text on in chunks as it fills, so the
 // scrape never holds the whole body.
 void RenderInterfaces(const Snapshot& snapshot, ChunkedBuffer& out,
                       const RenderOptions& options = {});

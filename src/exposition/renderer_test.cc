@@ -70,7 +70,7 @@ TEST(RendererTest, InfoMetricCarriesAttributesAsLabels) {
   EXPECT_THAT(out, HasSubstr("netif_info{device=\"eth0\",address=\"aa:bb:cc:dd:ee:ff\","
                              "duplex=\"full\",operstate=\"up\",ifalias=\"\",kind=\"\","
                              "master=\"br0\",broadcast=\"ff:ff:ff:ff:ff:ff\"} 1\n"));
-  EXPECT_THAT(out, HasSubstr("netif_running{device=\"eth0\"} 1\n"));
+  EXPECT_THAT(out, HasSubstr("netif_oper_up{device=\"eth0\"} 1\n"));
   EXPECT_THAT(out, HasSubstr("netif_link_transitions_total{device=\"eth0\",direction=\"up\"} 0\n"));
 }
 
@@ -224,6 +224,106 @@ TEST(RendererExtraCountersTest, ParallelRenderingMatchesTheSerialOne) {
   RenderInterfaces(snapshot, body);
   body.Finish();
   EXPECT_EQ(parallel, serial);
+}
+
+}  // namespace
+}  // namespace netif
+
+namespace netif {
+namespace {
+
+// Families by class: veths get the byte counters only, everything else everything but MTU.
+FamilyFilter VethBytesOnly() {
+  return FamilyFilter([](std::string_view family) -> DeviceClassMask {
+    const DeviceClassMask others = kAllDeviceClasses & ~MaskOf(DeviceClass::kVeth);
+    if (family == "netif_receive_bytes_total") return kAllDeviceClasses;
+    if (family == "netif_mtu_bytes") return 0;
+    return others;
+  });
+}
+
+std::shared_ptr<const InterfaceView> ClassView(std::string name, DeviceClass device_class) {
+  auto view = std::make_shared<InterfaceView>(*View(std::move(name), 7));
+  view->device_class = device_class;
+  view->record.attributes.oper_state = OperState::kUp;
+  return view;
+}
+
+TEST(RendererClassTest, EachClassGetsItsFamilies) {
+  Snapshot snapshot;
+  snapshot.interfaces = {ClassView("eth0", DeviceClass::kPhysical),
+                         ClassView("veth0", DeviceClass::kVeth)};
+  const FamilyFilter filter = VethBytesOnly();
+  std::string out;
+  RenderInterfaces(snapshot, out, {&filter, {}});
+  EXPECT_THAT(out, HasSubstr("netif_receive_bytes_total{device=\"eth0\"} 7\n"
+                             "netif_receive_bytes_total{device=\"veth0\"} 7\n"));
+  EXPECT_THAT(out, HasSubstr("netif_oper_up{device=\"eth0\"} 1\n"));
+  EXPECT_THAT(out, Not(HasSubstr("netif_oper_up{device=\"veth0\"}")));
+  EXPECT_THAT(out, Not(HasSubstr("netif_info{device=\"veth0\"")));
+  // Left out for every class: no samples and no header.
+  EXPECT_THAT(out, Not(HasSubstr("netif_mtu_bytes")));
+}
+
+TEST(RendererClassTest, AFamilyOnlyUnselectedInterfacesHaveIsLeftOutWhole) {
+  auto veth = std::make_shared<InterfaceView>(*ClassView("veth0", DeviceClass::kVeth));
+  veth->record.attributes.speed_bps = 10'000'000'000ULL;  // only the veth has a speed
+  Snapshot snapshot;
+  snapshot.interfaces = {ClassView("eth0", DeviceClass::kPhysical), veth};
+  const FamilyFilter filter = VethBytesOnly();
+  std::string out;
+  RenderInterfaces(snapshot, out, {&filter, {}});
+  EXPECT_THAT(out, Not(HasSubstr("netif_speed_bytes")));
+}
+
+TEST(RendererClassTest, CollectNarrowsGroupsAndClasses) {
+  Snapshot snapshot;
+  snapshot.interfaces = {ClassView("eth0", DeviceClass::kPhysical),
+                         ClassView("veth0", DeviceClass::kVeth)};
+  ScrapeSelection counters_of_veths;
+  counters_of_veths.groups = 1u << static_cast<unsigned>(FamilyGroup::kCounters);
+  counters_of_veths.classes = MaskOf(DeviceClass::kVeth);
+  std::string out;
+  RenderInterfaces(snapshot, out, {nullptr, counters_of_veths});
+  EXPECT_THAT(out, HasSubstr("netif_receive_bytes_total{device=\"veth0\"} 7\n"));
+  EXPECT_THAT(out, Not(HasSubstr("device=\"eth0\"")));
+  EXPECT_THAT(out, Not(HasSubstr("netif_oper_up")));
+  EXPECT_THAT(out, Not(HasSubstr("netif_mtu_bytes")));
+}
+
+TEST(RendererClassTest, ExtraCountersAreFilteredByName) {
+  auto eth0 = std::make_shared<InterfaceView>(*ClassView("eth0", DeviceClass::kPhysical));
+  auto veth0 = std::make_shared<InterfaceView>(*ClassView("veth0", DeviceClass::kVeth));
+  eth0->record.extra_counters.Set(kCrc, 1);
+  veth0->record.extra_counters.Set(kCrc, 2);
+  Snapshot snapshot;
+  snapshot.interfaces = {eth0, veth0};
+  snapshot.extra_counters = {&kCrc};
+  const FamilyFilter filter = VethBytesOnly();
+  std::string out;
+  RenderInterfaces(snapshot, out, {&filter, {}});
+  EXPECT_THAT(out, HasSubstr("netif_test_crc_errors_total{device=\"eth0\"} 1\n"));
+  EXPECT_THAT(out, Not(HasSubstr("netif_test_crc_errors_total{device=\"veth0\"}")));
+}
+
+TEST(RendererClassTest, ParallelRenderWithClassesIsTheSerialOne) {
+  Snapshot snapshot;
+  for (int i = 0; i < 3000; ++i) {
+    snapshot.interfaces.push_back(ClassView(
+        "if" + std::to_string(i), i % 4 == 0 ? DeviceClass::kPhysical : DeviceClass::kVeth));
+  }
+  const FamilyFilter filter = VethBytesOnly();
+  std::string serial;
+  RenderInterfaces(snapshot, serial, {&filter, {}});
+  WorkPool pool(2);
+  IdentityEncoding identity;
+  std::string parallel;
+  SegmentedBody body(pool, identity, [&](std::string_view piece) { parallel.append(piece); });
+  RenderInterfaces(snapshot, body, {&filter, {}});
+  ASSERT_TRUE(body.Finish());
+  EXPECT_EQ(parallel, serial);
+  EXPECT_THAT(serial, HasSubstr("netif_oper_up{device=\"if2996\"} 1\n"));
+  EXPECT_THAT(serial, Not(HasSubstr("netif_oper_up{device=\"if2997\"}")));
 }
 
 }  // namespace

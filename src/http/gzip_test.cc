@@ -17,7 +17,8 @@ namespace {
 std::string Lines(std::size_t bytes, std::string_view device) {
   std::string text;
   while (text.size() < bytes) {
-    text += "netif_up{device=\"" + std::string(device) + std::to_string(text.size()) + "\"} 1\n";
+    text +=
+        "netif_admin_up{device=\"" + std::string(device) + std::to_string(text.size()) + "\"} 1\n";
   }
   text.resize(bytes);
   return text;

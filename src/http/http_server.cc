@@ -213,7 +213,8 @@ struct RenderedMetrics {
 };
 
 // Renders the exposition, its segments rendered (and deflated, when `deflate`) on the shared pool.
-RenderedMetrics RenderMetrics(const HttpCallbacks& callbacks, bool deflate) {
+RenderedMetrics RenderMetrics(const HttpCallbacks& callbacks, const MetricsQuery& query,
+                              bool deflate) {
   RenderedMetrics rendered;
   const SegmentEncoding::Sink append = [&rendered](std::string_view piece) {
     rendered.bytes.append(piece);
@@ -221,7 +222,7 @@ RenderedMetrics RenderMetrics(const HttpCallbacks& callbacks, bool deflate) {
   if (deflate) {
     GzipEncoding deflated;
     SegmentedBody segmented(WorkPool::Shared(), deflated, append);
-    callbacks.render_metrics(segmented);
+    callbacks.render_metrics(segmented, query);
     if (segmented.Finish()) {
       rendered.gzip = true;
       rendered.text_length = deflated.text_length();
@@ -232,7 +233,7 @@ RenderedMetrics RenderMetrics(const HttpCallbacks& callbacks, bool deflate) {
   rendered.bytes = std::string();
   IdentityEncoding identity;
   SegmentedBody segmented(WorkPool::Shared(), identity, append);
-  callbacks.render_metrics(segmented);
+  callbacks.render_metrics(segmented, query);
   segmented.Finish();
   rendered.text_length = rendered.bytes.size();
   return rendered;
@@ -276,8 +277,30 @@ ssize_t ReadInflated(void* cls, uint64_t, char* out, size_t capacity) {
 // held compressed: a client that does not accept gzip gets the text inflated piece by piece as
 // its socket takes it, so a client that never reads pins the compressed body (counted against
 // max_metrics_body_bytes) and one zlib stream, never the whole text (unless that text is small).
+// The query's `collect[]` values (libmicrohttpd has decoded keys and values; a repeated key is
+// listed once per occurrence).
+MetricsQuery QueryOf(MHD_Connection* connection) {
+  MetricsQuery query;
+  MHD_get_connection_values(
+      connection, MHD_GET_ARGUMENT_KIND,
+      [](void* cls, MHD_ValueKind, const char* key, const char* value) -> MHD_Result {
+        if (key != nullptr && std::string_view(key) == "collect[]") {
+          static_cast<MetricsQuery*>(cls)->collect.emplace_back(value == nullptr ? "" : value);
+        }
+        return MHD_YES;
+      },
+      &query);
+  return query;
+}
+
 MHD_Result ServeMetrics(ServerState& server, const Settings& settings, MHD_Connection* connection,
                         void** request_context) {
+  const MetricsQuery query = QueryOf(connection);
+  if (server.callbacks.check_metrics_query) {
+    if (std::string error = server.callbacks.check_metrics_query(query); !error.empty()) {
+      return RespondText(connection, settings, MHD_HTTP_BAD_REQUEST, error + "\n");
+    }
+  }
   if (server.metrics_in_flight.fetch_add(1) >= settings.max_metrics_requests) {
     server.metrics_in_flight.fetch_sub(1);
     return RespondText(connection, settings, MHD_HTTP_SERVICE_UNAVAILABLE,
@@ -288,7 +311,7 @@ MHD_Result ServeMetrics(ServerState& server, const Settings& settings, MHD_Conne
       MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
   const bool accepts_gzip = accept != nullptr && AcceptsGzip(accept);
   const bool deflate = accepts_gzip || server.last_text_length.load() >= kPlainRenderMaxBytes;
-  RenderedMetrics rendered = RenderMetrics(server.callbacks, deflate);
+  RenderedMetrics rendered = RenderMetrics(server.callbacks, query, deflate);
   server.last_text_length.store(rendered.text_length);
   if (!server.metrics_bodies.TryHold(rendered.bytes.size(), settings.max_metrics_body_bytes)) {
     return RespondText(connection, settings, MHD_HTTP_SERVICE_UNAVAILABLE,

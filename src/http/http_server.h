@@ -28,11 +28,22 @@
 
 namespace netif {
 
+// What a /metrics request asked for in its query string.
+struct MetricsQuery {
+  std::vector<std::string> collect;  // each `collect[]` value, decoded, in order
+
+  bool operator==(const MetricsQuery&) const = default;
+};
+
 struct HttpCallbacks {
-  // Writes the whole exposition to `out` (its text, or segments rendered on its pool). The server
-  // collects it gzip-compressed and sends it with a Content-Length: as it is to a scraper that
-  // accepts gzip, inflated piece by piece as the socket takes it to one that does not.
-  std::function<void(SegmentedBody& out)> render_metrics;
+  // Writes the whole exposition `query` asks for to `out` (its text, or segments rendered on its
+  // pool). The server collects it gzip-compressed and sends it with a Content-Length: as it is to
+  // a scraper that accepts gzip, inflated piece by piece as the socket takes it to one that does
+  // not.
+  std::function<void(SegmentedBody& out, const MetricsQuery& query)> render_metrics;
+  // Checks a /metrics query before anything is rendered: "" or the one-line reason, sent with
+  // status 400. Empty: every query is accepted.
+  std::function<std::string(const MetricsQuery& query)> check_metrics_query;
   // True once the exporter has a first complete picture to serve.
   std::function<bool()> ready;
   // POST/PUT /-/reload with the lifecycle API on: reloads the configuration and returns "" or a

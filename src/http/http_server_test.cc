@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <thread>
 
 #include "support/http_client.h"
@@ -23,10 +24,20 @@ class HttpServerTest : public ::testing::Test {
   void SetUp() override {
     HttpCallbacks callbacks;
     // Half written as text, half as a segment rendered on the pool, as the exporter does.
-    callbacks.render_metrics = [this](SegmentedBody& out) {
+    callbacks.render_metrics = [this](SegmentedBody& out, const MetricsQuery& query) {
+      {
+        std::lock_guard lock(query_mutex_);
+        last_query_ = query;
+      }
       const std::string_view body = body_;
       out.text().Append(body.substr(0, body.size() / 2));
       out.Submit([body](ChunkedBuffer& segment) { segment.Append(body.substr(body.size() / 2)); });
+    };
+    callbacks.check_metrics_query = [](const MetricsQuery& query) -> std::string {
+      for (const std::string& value : query.collect) {
+        if (value == "bad") return "unknown collect[] value \"bad\"";
+      }
+      return "";
     };
     callbacks.ready = [this] { return ready_.load(); };
     callbacks.reload = [this] { return reload_error_; };
@@ -39,7 +50,13 @@ class HttpServerTest : public ::testing::Test {
     port_ = server_->BoundPorts().front();
     ASSERT_GT(port_, 0);
   }
+  MetricsQuery LastQuery() {
+    std::lock_guard lock(query_mutex_);
+    return last_query_;
+  }
   std::string body_ = "a_metric 1\n";
+  std::mutex query_mutex_;
+  MetricsQuery last_query_;
   std::atomic<bool> ready_{false};
   std::string reload_error_;
   std::unique_ptr<HttpServer> server_;
@@ -52,6 +69,28 @@ TEST_F(HttpServerTest, ServesMetricsWithTheExpositionContentType) {
   EXPECT_EQ(response->status, 200);
   EXPECT_EQ(response->body, "a_metric 1\n");
   EXPECT_THAT(response->headers, HasSubstr("text/plain; version=0.0.4"));
+}
+
+TEST_F(HttpServerTest, PassesEveryCollectValueDecodedAndInOrder) {
+  const auto response = testing_support::HttpGet(
+      "127.0.0.1", port_, "/metrics?collect[]=counters&other=x&collect%5B%5D=veth&collect[]=a%20b");
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(LastQuery().collect, (std::vector<std::string>{"counters", "veth", "a b"}));
+  ASSERT_TRUE(testing_support::HttpGet("127.0.0.1", port_, "/metrics").has_value());
+  EXPECT_TRUE(LastQuery().collect.empty());
+}
+
+TEST_F(HttpServerTest, ARefusedQueryIs400WithTheReason) {
+  const auto response =
+      testing_support::HttpGet("127.0.0.1", port_, "/metrics?collect[]=link&collect[]=bad");
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 400);
+  EXPECT_EQ(response->body, "unknown collect[] value \"bad\"\n");
+  // The refused request took no scrape slot: the next one is served.
+  const auto next = testing_support::HttpGet("127.0.0.1", port_, "/metrics");
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->status, 200);
 }
 
 TEST_F(HttpServerTest, CompressesWhenTheClientAcceptsGzip) {
@@ -463,7 +502,9 @@ TEST_F(HttpServerTest, ListenAddressesCannotChangeOnReload) {
 
 HttpCallbacks TinyCallbacks() {
   HttpCallbacks callbacks;
-  callbacks.render_metrics = [](SegmentedBody& out) { out.text().Append("up 1\n"); };
+  callbacks.render_metrics = [](SegmentedBody& out, const MetricsQuery&) {
+    out.text().Append("up 1\n");
+  };
   return callbacks;
 }
 

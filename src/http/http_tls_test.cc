@@ -83,7 +83,9 @@ class HttpTlsTest : public ::testing::Test {
 
   void StartServer(std::optional<HttpTlsOptions> tls) {
     HttpCallbacks callbacks;
-    callbacks.render_metrics = [this](SegmentedBody& out) { out.text().Append(body_); };
+    callbacks.render_metrics = [this](SegmentedBody& out, const MetricsQuery&) {
+      out.text().Append(body_);
+    };
     options_.listen_addresses = {"127.0.0.1:0"};
     options_.tls = std::move(tls);
     auto started = HttpServer::Start(options_, std::move(callbacks));
@@ -124,7 +126,7 @@ TEST_F(HttpTlsTest, ServesHttpsAndNotPlainHttp) {
 // the compressed one the server holds; over TLS it arrives whole, with HTTP/1.0 and 1.1.
 TEST_F(HttpTlsTest, ALargeBodyWithoutGzipArrivesWhole) {
   for (int i = 0; body_.size() < 3'000'000; ++i) {
-    body_ += "netif_up{device=\"veth" + std::to_string(i) + "\"} 1\n";
+    body_ += "netif_admin_up{device=\"veth" + std::to_string(i) + "\"} 1\n";
   }
   StartServer(Tls());
   const testing_support::TempDir dir;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/derived_metrics.h"
+#include "model/device_class.h"
 #include "model/extra_counters.h"
 #include "model/interface_record.h"
 #include "model/link_history.h"
@@ -23,6 +24,9 @@ struct InterfaceView {
   // record.labels escaped for the exposition (`device="eth0"`), made by the store when the labels
   // change and shared by every later view of the interface. Null: the renderer makes it.
   std::shared_ptr<const std::string> label_block;
+  // ClassifyDevice(record), decided by the store with each view: which family set the interface
+  // is served (the `metrics:` configuration).
+  DeviceClass device_class = DeviceClass::kVirtualOther;
 };
 
 struct Snapshot {

@@ -102,6 +102,7 @@ void Store::ReplaceView(Entry& entry, InterfaceRecord&& record,
   } else if (render_labels_) {
     view->label_block = std::make_shared<const std::string>(render_labels_(record.labels));
   }
+  view->device_class = ClassifyDevice(record);
   view->record = std::move(record);
   view->link = entry.link.history();
   entry.view = std::move(view);

@@ -144,6 +144,21 @@ TEST_F(StoreTest, WithoutEventsASampleDecidesTheLinkSettings) {
   EXPECT_FALSE(attributes.alias.has_value());
 }
 
+TEST_F(StoreTest, EachViewCarriesTheClassOfWhatItsSourcesSaid) {
+  // The sample alone knows only that the link is virtual; the event then says it is a veth, and a
+  // later sample without the kind keeps the event's (the settings are the event's).
+  InterfaceRecord sampled = Local("veth0", 4);
+  sampled.attributes.is_virtual = true;
+  store_.ApplySample(kLocalSource, {sampled}, {1, 1});
+  EXPECT_EQ(store_.Current()->interfaces[0]->device_class, DeviceClass::kVirtualOther);
+  InterfaceRecord event = Local("veth0", 4);
+  event.attributes.kind = "veth";
+  store_.ApplyLinkEvent(event, {2, 2});
+  EXPECT_EQ(store_.Current()->interfaces[0]->device_class, DeviceClass::kVeth);
+  store_.ApplySample(kLocalSource, {sampled}, {3, 3});
+  EXPECT_EQ(store_.Current()->interfaces[0]->device_class, DeviceClass::kVeth);
+}
+
 TEST_F(StoreTest, RenameKeepsHistoryUnderTheNewName) {
   store_.ApplyLinkEvent(WithState(Local("eth0", 7), OperState::kUp), {1, 1});
   store_.ApplyLinkEvent(WithState(Local("eth0", 7), OperState::kDown), {2, 2});

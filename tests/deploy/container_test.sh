@@ -177,7 +177,7 @@ def devices(series, name):
             if n == name and 'device="' in labels}
 
 first, second = parse(sys.argv[1]), parse(sys.argv[2])
-reported = set(devices(second, "netif_up"))
+reported = set(devices(second, "netif_admin_up"))
 host = set(os.listdir("/sys/class/net"))
 problems = []
 if reported != host:
@@ -199,7 +199,7 @@ with open("/proc/net/dev") as f:
 for dev, value in rx2.items():
     if value < 0 or value > kernel.get(dev, float("inf")):
         problems.append(f"{dev}: receive bytes {value} is negative or ahead of the kernel's {kernel.get(dev)}")
-if devices(second, "netif_up").get("lo") != 1:
+if devices(second, "netif_admin_up").get("lo") != 1:
     problems.append("lo is not administratively up")
 for p in problems:
     print("      " + p)

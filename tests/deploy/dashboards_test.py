@@ -6,7 +6,8 @@ consistent; promql_test.py evaluates their queries for real):
   * every panel and every query uses the ${datasource} variable, never a fixed datasource;
   * unique panel ids, panels inside the 24-column grid and not overlapping;
   * every query-bearing panel sets a unit, and the units fit the queries: byte counters and byte
-    rates as bits/s (bps, and the query multiplies by 8), utilization as percentunit, packet
+    rates as bits/s (bps, and the query multiplies by 8), utilization (a gauge, or a byte rate over
+    netif_speed_bytes) as percentunit, packet
     counters as pps;
   * every dashboard links to the others (a dashboards link by tag), and every /d/<uid> URL in a
     data link names an existing dashboard;
@@ -49,7 +50,9 @@ PENDING = {
 }
 NOT_METRICS = {"netif_exporter", "netif_exporter_snmp"}  # job names, tags
 NAME = re.compile(r"(?<![\w:.-])netif_[a-z0-9_]*[a-z0-9](?![\w:*])")
-UNIT_RULES = [  # (pattern in a query, the unit its panel must have)
+UNIT_RULES = [  # (pattern in a query, the unit its panel must have); the first that matches
+    # A rate over the link speed is a utilization, whatever it divides.
+    (re.compile(r"/\s*\(?\s*netif_speed_bytes"), "percentunit"),
     (re.compile(r"rate\(netif_(receive|transmit)_bytes_total"), "bps"),
     (re.compile(r"netif_(receive|transmit)_bytes_per_second"), "bps"),
     (re.compile(r"netif_\w*utilization\w*_ratio"), "percentunit"),

@@ -134,7 +134,7 @@ TEST(BoundedReadsTest, AFifoAndAnEndlessFileInSysfsAreRefusedAndTheRestIsServed)
   // Only the refused attributes are missing: each keeps the rest of its link attributes.
   for (const char* device : {"eth0", "br0"}) {
     EXPECT_FALSE(scrape.Value("netif_carrier", {{"device", device}}).has_value()) << device;
-    EXPECT_EQ(scrape.Value("netif_up", {{"device", device}}), 1) << device;
+    EXPECT_EQ(scrape.Value("netif_admin_up", {{"device", device}}), 1) << device;
   }
   EXPECT_EQ(scrape.Value("netif_mtu_bytes", {{"device", "eth0"}}), 1500);
   EXPECT_EQ(scrape.Value("netif_speed_bytes", {{"device", "br0"}}), 1.25e9);

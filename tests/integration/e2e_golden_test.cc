@@ -35,8 +35,11 @@ namespace {
 
 // One sample only: the first pass runs before the server starts, and a one-hour interval means
 // no second pass (and so no rates or other two-sample analytics) before the scrape. Analytics
-// windows must be at least the interval, hence the 1h windows.
+// windows must be at least the interval, hence the 1h windows. Every family (profile full), so
+// that the golden file pins the format of those the default profile leaves out too.
 constexpr char kGoldenConfig[] =
+    "metrics:\n"
+    "  profile: full\n"
     "collection:\n"
     "  interval: 1h\n"
     "local:\n"
@@ -148,7 +151,7 @@ TEST_F(GoldenTest, ScrapeParsesAndCarriesTheFixtureValues) {
   ASSERT_EQ(eth0_rx.size(), 1u);
   EXPECT_EQ(eth0_rx[0]->value_text, "18446744073709551615");
   EXPECT_EQ(scrape.Value("netif_transmit_packets_total", {{"device", "veth7a3f"}}), 51200);
-  EXPECT_EQ(scrape.Value("netif_transmit_drop_total", {{"device", "bad\\xFF0"}}), 1);
+  EXPECT_EQ(scrape.Value("netif_transmit_drops_total", {{"device", "bad\\xFF0"}}), 1);
 
   // The alias `uplink "core" \ 1` survives escaping and unescaping intact.
   const auto eth0_info = scrape.Find("netif_info", {{"device", "eth0"}});

@@ -177,10 +177,10 @@ TEST_F(EthtoolTest, TheDefaultReadsPhysicalDevicesOnlySoNoVeth) {
   StartExporter("");
   const Exposition scrape = ScrapeUntil([](const Exposition& s) {
     return s.Value("netif_scrape_collector_success", {{"collector", "ethtool"}}).has_value() &&
-           s.Value("netif_iface_id", {{"device", "eA"}}).has_value();
+           s.Value("netif_mtu_bytes", {{"device", "eA"}}).has_value();
   });
   EXPECT_EQ(scrape.Value("netif_scrape_collector_success", {{"collector", "ethtool"}}), 1.0);
-  EXPECT_TRUE(scrape.Value("netif_iface_id", {{"device", "eA"}}).has_value());
+  EXPECT_TRUE(scrape.Value("netif_mtu_bytes", {{"device", "eA"}}).has_value());
   EXPECT_FALSE(HasStatisticOf(scrape, "eA"));
   EXPECT_FALSE(HasStatisticOf(scrape, "eB"));
   EXPECT_TRUE(scrape.Find("netif_ethtool_info").empty());

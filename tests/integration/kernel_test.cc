@@ -187,28 +187,28 @@ TEST_F(KernelTest, CountersAgreeWithIpAndCountEveryFrameSent) {
 
 TEST_F(KernelTest, LinkSetDownShowsInNetifUp) {
   bool up = ScrapeUntil([](const Exposition& s) {
-    return s.Value("netif_up", {{"device", "vA"}}) == 1;
+    return s.Value("netif_admin_up", {{"device", "vA"}}) == 1;
   });
-  ASSERT_TRUE(up) << "vA never showed netif_up 1";
+  ASSERT_TRUE(up) << "vA never showed netif_admin_up 1";
 
   netns_->SetDown("vA");
   ASSERT_FALSE(netns_->IpJsonLinkStats().at("vA").admin_up);
   up = ScrapeUntil([](const Exposition& s) {
-    return s.Value("netif_up", {{"device", "vA"}}) == 0;
+    return s.Value("netif_admin_up", {{"device", "vA"}}) == 0;
   });
-  EXPECT_TRUE(up) << "netif_up{device=\"vA\"} never became 0 after `ip link set vA down`";
+  EXPECT_TRUE(up) << "netif_admin_up{device=\"vA\"} never became 0 after `ip link set vA down`";
   // Its peer lost carrier with it: the peer stays admin up but not running.
   up = ScrapeUntil([](const Exposition& s) {
-    return s.Value("netif_up", {{"device", "vB"}}) == 1 &&
-           s.Value("netif_running", {{"device", "vB"}}) == 0;
+    return s.Value("netif_admin_up", {{"device", "vB"}}) == 1 &&
+           s.Value("netif_oper_up", {{"device", "vB"}}) == 0;
   });
   EXPECT_TRUE(up) << "vB should stay up but stop running when its peer goes down";
 
   netns_->SetUp("vA");
   up = ScrapeUntil([](const Exposition& s) {
-    return s.Value("netif_up", {{"device", "vA"}}) == 1;
+    return s.Value("netif_admin_up", {{"device", "vA"}}) == 1;
   });
-  EXPECT_TRUE(up) << "netif_up{device=\"vA\"} never came back to 1";
+  EXPECT_TRUE(up) << "netif_admin_up{device=\"vA\"} never came back to 1";
 }
 
 TEST_F(KernelTest, DeletedVethDisappearsWithoutErrors) {

@@ -28,6 +28,7 @@
 #include "support/exposition_parser.h"
 #include "support/netns.h"
 #include "support/scrape.h"
+#include "support/temp_dir.h"
 
 namespace netif::testing_support {
 namespace {
@@ -49,22 +50,22 @@ const std::vector<Expected>& ClassicCounters() {
   static const std::vector<Expected> counters = {
       {"netif_receive_bytes_total", {"rx.bytes"}},
       {"netif_receive_packets_total", {"rx.packets"}},
-      {"netif_receive_errs_total", {"rx.errors"}},
-      {"netif_receive_drop_total", {"rx.dropped", "rx.missed_errors"}},
-      {"netif_receive_fifo_total", {"rx.fifo_errors"}},
-      {"netif_receive_frame_total",
+      {"netif_receive_errors_total", {"rx.errors"}},
+      {"netif_receive_drops_total", {"rx.dropped", "rx.missed_errors"}},
+      {"netif_receive_fifo_errors_total", {"rx.fifo_errors"}},
+      {"netif_receive_frame_errors_total",
        {"rx.length_errors", "rx.over_errors", "rx.crc_errors", "rx.frame_errors"}},
-      {"netif_receive_compressed_total", {"rx.compressed"}},
-      {"netif_receive_multicast_total", {"rx.multicast"}},
+      {"netif_receive_compressed_packets_total", {"rx.compressed"}},
+      {"netif_receive_multicast_packets_total", {"rx.multicast"}},
       {"netif_transmit_bytes_total", {"tx.bytes"}},
       {"netif_transmit_packets_total", {"tx.packets"}},
-      {"netif_transmit_errs_total", {"tx.errors"}},
-      {"netif_transmit_drop_total", {"tx.dropped"}},
-      {"netif_transmit_fifo_total", {"tx.fifo_errors"}},
-      {"netif_transmit_colls_total", {"tx.collisions"}},
-      {"netif_transmit_carrier_total",
+      {"netif_transmit_errors_total", {"tx.errors"}},
+      {"netif_transmit_drops_total", {"tx.dropped"}},
+      {"netif_transmit_fifo_errors_total", {"tx.fifo_errors"}},
+      {"netif_transmit_collisions_total", {"tx.collisions"}},
+      {"netif_transmit_carrier_errors_total",
        {"tx.carrier_errors", "tx.aborted_errors", "tx.window_errors", "tx.heartbeat_errors"}},
-      {"netif_transmit_compressed_total", {"tx.compressed"}},
+      {"netif_transmit_compressed_packets_total", {"tx.compressed"}},
   };
   return counters;
 }
@@ -110,7 +111,13 @@ class LinkStatsTest : public ::testing::Test {
   void StartExporter(const std::string& binary) {
     ExporterProcess::Options options;
     options.binary = binary;
-    options.args = {"--collection.interval", "200ms", "--log.level", "debug"};
+    // The counters by cause are out of the default profile.
+    options.args = {"--collection.interval",
+                    "200ms",
+                    "--log.level",
+                    "debug",
+                    "--config.file",
+                    dir_.WriteFile("netif_exporter.yml", "metrics:\n  profile: full\n")};
     options.netns = netns_->name();
     exporter_ = std::make_unique<ExporterProcess>(options);
   }
@@ -166,6 +173,7 @@ class LinkStatsTest : public ::testing::Test {
     return scrape.Value("netif_scrape_collector_success", {{"collector", collector}});
   }
 
+  TempDir dir_;
   std::unique_ptr<NetworkNamespace> netns_;
   std::unique_ptr<ExporterProcess> exporter_;  // after netns_: stopped before it is deleted
 };

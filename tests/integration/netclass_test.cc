@@ -87,8 +87,12 @@ class NetclassTest : public ::testing::Test {
     options.binary = ExporterBinary();
     options.args = {
         "--web.listen-address=127.0.0.1:0", "--collection.interval=1s",
-        "--config.file=" + dir_.WriteFile("netif.yml", netlink ? "local:\n  netlink: true\n"
-                                                               : "local:\n  netlink: false\n")};
+        // The constant facts (assign types, group, device id, link mode) are out of the default
+        // profile.
+        "--config.file=" +
+            dir_.WriteFile("netif.yml", std::string(netlink ? "local:\n  netlink: true\n"
+                                                            : "local:\n  netlink: false\n") +
+                                            "metrics:\n  profile: full\n")};
     options.netns = netns_->name();
     exporter_ = std::make_unique<ExporterProcess>(options);
   }

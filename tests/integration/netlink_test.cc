@@ -201,7 +201,7 @@ TEST_F(NetlinkTest, EveryFlapIsCountedExactly) {
   StartExporter();
   ExpectRunsAsNobody();
   const Exposition before = Scrape();
-  ASSERT_EQ(Value(before, "netif_running", {{"device", "vA"}}), 1);
+  ASSERT_EQ(Value(before, "netif_oper_up", {{"device", "vA"}}), 1);
   ASSERT_EQ(Transitions(before, "vA", "down"), 0);
   ASSERT_EQ(Transitions(before, "vA", "up"), 0);
   EXPECT_EQ(Value(before, "netif_netlink_resyncs_total", {}), 1);
@@ -226,8 +226,8 @@ TEST_F(NetlinkTest, EveryFlapIsCountedExactly) {
   EXPECT_EQ(Value(after, "netif_netlink_errors_total", {{"reason", "enobufs"}}), 0);
   EXPECT_EQ(Value(after, "netif_netlink_resyncs_total", {}), 1);
   EXPECT_GE(Value(after, "netif_netlink_events_total", {}), 3.0 * kFlaps);
-  EXPECT_EQ(Value(after, "netif_up", {{"device", "vA"}}), 1);
-  EXPECT_EQ(Value(after, "netif_running", {{"device", "vA"}}), 1);
+  EXPECT_EQ(Value(after, "netif_admin_up", {{"device", "vA"}}), 1);
+  EXPECT_EQ(Value(after, "netif_oper_up", {{"device", "vA"}}), 1);
   EXPECT_EQ(Value(after, "netif_carrier", {{"device", "vA"}}), 1);
   EXPECT_EQ(Value(after, "netif_info", {{"device", "vA"}, {"operstate", "up"}}), 1);
   EXPECT_GT(Value(after, "netif_last_change_timestamp_seconds", {{"device", "vA"}}),
@@ -263,17 +263,19 @@ TEST_F(NetlinkTest, AdminDownShowsWithoutWaitingForASample) {
   ASSERT_TRUE(WaitUntil(
       [&] {
         scrape = Scrape();
-        return Value(scrape, "netif_up", {{"device", "vA"}}) == 0;
+        return Value(scrape, "netif_admin_up", {{"device", "vA"}}) == 0;
       },
       900ms));
   EXPECT_LT(steady_clock::now() - start, 900ms);
-  EXPECT_EQ(Value(scrape, "netif_running", {{"device", "vA"}}), 0);
+  EXPECT_EQ(Value(scrape, "netif_oper_up", {{"device", "vA"}}), 0);
   EXPECT_EQ(Value(scrape, "netif_info", {{"device", "vA"}, {"operstate", "down"}}), 1);
   EXPECT_EQ(Value(scrape, "netif_info", {{"device", "vB"}, {"operstate", "lowerlayerdown"}}), 1);
 }
 
 TEST_F(NetlinkTest, CreateRenameAndDeleteFollowTheKernel) {
-  StartExporter();
+  StartOptions start;
+  start.config_yaml = "metrics:\n  profile: full\n";  // netif_iface_id is not in the default
+  StartExporter(start);
   netns_->CreateVethPair("vX", "vY");
   Exposition scrape;
   ASSERT_TRUE(WaitUntil(
@@ -285,7 +287,7 @@ TEST_F(NetlinkTest, CreateRenameAndDeleteFollowTheKernel) {
   const double ifindex = Value(scrape, "netif_iface_id", {{"device", "vX"}});
   netns_->SetUp("vY");
   netns_->SetUp("vX");
-  ASSERT_TRUE(WaitUntil([&] { return Value(Scrape(), "netif_running", {{"device", "vX"}}) == 1; }));
+  ASSERT_TRUE(WaitUntil([&] { return Value(Scrape(), "netif_oper_up", {{"device", "vX"}}) == 1; }));
   netns_->SetDown("vX");  // a link must be down to be renamed
   ASSERT_TRUE(WaitUntil([&] { return Transitions(Scrape(), "vX", "down") == 1; }));
 
@@ -299,7 +301,7 @@ TEST_F(NetlinkTest, CreateRenameAndDeleteFollowTheKernel) {
   // The link kept its history and identity under the new name.
   EXPECT_EQ(Transitions(scrape, "vRenamed", "down"), 1);
   EXPECT_EQ(Value(scrape, "netif_iface_id", {{"device", "vRenamed"}}), ifindex);
-  EXPECT_EQ(Value(scrape, "netif_up", {{"device", "vRenamed"}}), 0);
+  EXPECT_EQ(Value(scrape, "netif_admin_up", {{"device", "vRenamed"}}), 0);
   EXPECT_TRUE(std::regex_search(exporter_->Stderr(),
                                 std::regex(R"(msg="link renamed" device=vRenamed ifindex=\d+ )"
                                            R"(old_device=vX)")));

@@ -107,6 +107,8 @@ class RateTest : public ::testing::Test {
                     dir_.WriteFile("netif_exporter.yml",
                                    "collection:\n"
                                    "  interval: 1s\n"
+                                   "metrics:\n"  // the rates are out of the default profile
+                                   "  profile: full\n"
                                    "analytics:\n"
                                    "  capacity_bps:\n"
                                    "    rB: 100000000\n"),

@@ -47,7 +47,7 @@ std::string ConfigExcluding(const std::string& exclude, const std::string& windo
 }
 
 bool HasDevice(const Exposition& scrape, const std::string& device) {
-  return !scrape.Find("netif_up", {{"device", device}}).empty();
+  return !scrape.Find("netif_admin_up", {{"device", device}}).empty();
 }
 
 std::optional<double> TransitionsDown(const Exposition& scrape, const std::string& device) {
@@ -207,9 +207,9 @@ TEST_F(ReloadTest, InvalidFileChangesNothing) {
   EXPECT_EQ(fixed.Value("netif_exporter_config_last_reload_successful"), 1);
 }
 
-// Every port series of `target` (netif_up is one per port).
+// Every port series of `target` (netif_admin_up is one per port).
 size_t Ports(const Exposition& scrape, const std::string& target) {
-  return scrape.Find("netif_up", {{"target", target}}).size();
+  return scrape.Find("netif_admin_up", {{"target", target}}).size();
 }
 
 std::string SnmpTarget(const std::string& name, const SnmpdAgent& agent) {

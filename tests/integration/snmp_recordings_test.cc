@@ -123,10 +123,10 @@ void ExpectDevice(const Exposition& scrape, const std::string& target, const Dev
     EXPECT_EQ(counter_text("netif_transmit_unicast_packets_total"),
               want_text(device.Counter(11, 17, port)))
         << where;
-    EXPECT_EQ(counter_text("netif_receive_errs_total"),
+    EXPECT_EQ(counter_text("netif_receive_errors_total"),
               want_text(device.Number(kIfEntry, 14, port)))
         << where;
-    EXPECT_EQ(counter_text("netif_transmit_drop_total"),
+    EXPECT_EQ(counter_text("netif_transmit_drops_total"),
               want_text(device.Number(kIfEntry, 19, port)))
         << where;
 
@@ -140,9 +140,9 @@ void ExpectDevice(const Exposition& scrape, const std::string& target, const Dev
       want_speed = static_cast<double>(*high_speed) * 1e6 / 8;
     }
     EXPECT_EQ(scrape.Value("netif_speed_bytes", id), want_speed) << where;
-    EXPECT_EQ(scrape.Value("netif_running", id), device.Number(kIfEntry, 8, port) == 1u ? 1 : 0)
+    EXPECT_EQ(scrape.Value("netif_oper_up", id), device.Number(kIfEntry, 8, port) == 1u ? 1 : 0)
         << where;
-    EXPECT_EQ(scrape.Value("netif_up", id), device.Number(kIfEntry, 7, port) == 1u ? 1 : 0)
+    EXPECT_EQ(scrape.Value("netif_admin_up", id), device.Number(kIfEntry, 7, port) == 1u ? 1 : 0)
         << where;
     EXPECT_EQ(scrape.Value("netif_mtu_bytes", id),
               static_cast<double>(*device.Number(kIfEntry, 4, port)))

@@ -77,10 +77,10 @@ const std::vector<Want> kCounters = {
     {"netif_transmit_bytes_total", &IpLinkStats::tx_bytes},
     {"netif_receive_packets_total", &IpLinkStats::rx_packets},
     {"netif_transmit_packets_total", &IpLinkStats::tx_packets},
-    {"netif_receive_errs_total", &IpLinkStats::rx_errors},
-    {"netif_transmit_errs_total", &IpLinkStats::tx_errors},
-    {"netif_receive_drop_total", &IpLinkStats::rx_dropped},
-    {"netif_transmit_drop_total", &IpLinkStats::tx_dropped},
+    {"netif_receive_errors_total", &IpLinkStats::rx_errors},
+    {"netif_transmit_errors_total", &IpLinkStats::tx_errors},
+    {"netif_receive_drops_total", &IpLinkStats::rx_dropped},
+    {"netif_transmit_drops_total", &IpLinkStats::tx_dropped},
 };
 
 // Every counter of every veth of `target` equals the kernel's; the mismatches otherwise.
@@ -157,8 +157,8 @@ TEST_F(SnmpdTest, PortCountersMatchIpLinkOverV2cV3AndTcp) {
             std::to_string(kernel.at("vB0").ifindex));
   EXPECT_EQ(scrape.Find("netif_receive_bytes_total", vb0).at(0)->labels.at("site"), "lab");
   EXPECT_EQ(scrape.Value("netif_speed_bytes", vb0), 10e9 / 8);  // ifSpeed saturated: ifHighSpeed
-  EXPECT_EQ(scrape.Value("netif_running", vb0), 1);
-  EXPECT_EQ(scrape.Value("netif_up", vb0), 1);
+  EXPECT_EQ(scrape.Value("netif_oper_up", vb0), 1);
+  EXPECT_EQ(scrape.Value("netif_admin_up", vb0), 1);
   EXPECT_EQ(scrape.Value("netif_mtu_bytes", vb0), 1500);
   EXPECT_EQ(scrape.Value("netif_iface_id", vb0), kernel.at("vB0").ifindex);
   EXPECT_GE(scrape.Value("netif_snmp_pdus_sent_total", {{"target", "v3"}}).value_or(0), 2);

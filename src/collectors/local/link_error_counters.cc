@@ -11,24 +11,25 @@ constexpr std::size_t kCount = 8;
 constexpr ExtraCounterDefinition kDefinitions[kCount] = {
     {"netif_receive_length_errors_total",
      "Received frames dropped for a bad length (rx_length_errors); part of "
-     "netif_receive_frame_total."},
+     "netif_receive_frame_errors_total."},
     {"netif_receive_over_errors_total",
-     "Receiver FIFO overflow events (rx_over_errors); part of netif_receive_frame_total."},
+     "Receiver FIFO overflow events (rx_over_errors); part of netif_receive_frame_errors_total."},
     {"netif_receive_crc_errors_total",
-     "Received frames with a CRC error (rx_crc_errors); part of netif_receive_frame_total."},
+     "Received frames with a CRC error (rx_crc_errors); part of netif_receive_frame_errors_total."},
     {"netif_receive_missed_errors_total",
      "Frames the device missed for lack of room in the host (rx_missed_errors); part of "
-     "netif_receive_drop_total."},
+     "netif_receive_drops_total."},
     {"netif_receive_nohandler_total",
      "Packets received and dropped by the stack because nothing would take them: no protocol "
      "handler, an inactive bond port (rx_nohandler)."},
     {"netif_transmit_aborted_errors_total",
-     "Transmissions aborted (tx_aborted_errors); part of netif_transmit_carrier_total."},
+     "Transmissions aborted (tx_aborted_errors); part of netif_transmit_carrier_errors_total."},
     {"netif_transmit_heartbeat_errors_total",
      "Transmit heartbeat (SQE test) errors (tx_heartbeat_errors); part of "
-     "netif_transmit_carrier_total."},
+     "netif_transmit_carrier_errors_total."},
     {"netif_transmit_window_errors_total",
-     "Late collisions on transmit (tx_window_errors); part of netif_transmit_carrier_total."},
+     "Late collisions on transmit (tx_window_errors); part of "
+     "netif_transmit_carrier_errors_total."},
 };
 constexpr const ExtraCounterDefinition* kPointers[kCount] = {
     &kDefinitions[0], &kDefinitions[1], &kDefinitions[2], &kDefinitions[3],

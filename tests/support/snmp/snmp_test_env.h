@@ -20,13 +20,15 @@
 
 namespace netif::testing_support {
 
-// A config with the local collectors off (they would report this machine's interfaces) and the
-// given `snmp:` defaults (a YAML flow map) and targets (YAML list items, indented by 4).
+// A config with the local collectors off (they would report this machine's interfaces), every
+// metric family on (the tests read rates and identity gauges the default profile leaves out) and
+// the given `snmp:` defaults (a YAML flow map) and targets (YAML list items, indented by 4).
 inline std::string SnmpOnlyConfig(
     const std::string& targets_yaml,
     const std::string& defaults = "{interval: 1s, timeout: 1s, retries: 1}") {
-  return "local:\n  enabled: false\n  netlink: false\nsnmp:\n  defaults: " + defaults +
-         "\n  targets:\n" + targets_yaml;
+  return "metrics:\n  profile: full\nlocal:\n  enabled: false\n  netlink: false\nsnmp:\n"
+         "  defaults: " +
+         defaults + "\n  targets:\n" + targets_yaml;
 }
 
 inline ExporterProcess::Options SnmpExporterOptions(const TempDir& dir, const std::string& yaml,
