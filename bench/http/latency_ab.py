@@ -9,6 +9,9 @@ ms (request sent to last byte read) per binary and mode, and the body sizes. Pyt
 library only; loopback only; children killed and the fixture removed on exit.
 
   bench/http/latency_ab.py OLD_BINARY NEW_BINARY --interfaces 5000 --scrapes 200
+  bench/http/latency_ab.py OLD NEW --b-config 'metrics: {profile: full}'   # B's config only
+
+--b-config adds YAML to B's configuration alone, for a key A does not know (A would refuse it).
 """
 import argparse, http.client, json, os, shutil, signal, statistics, subprocess, sys, tempfile
 import time
@@ -29,6 +32,7 @@ def main():
     ap.add_argument("--interfaces", type=int, default=5000)
     ap.add_argument("--scrapes", type=int, default=200)
     ap.add_argument("--ports", default="10196,10197")
+    ap.add_argument("--b-config", default="", help="YAML appended to B's configuration only")
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     work = tempfile.mkdtemp(prefix="netif-http-ab-",
@@ -36,12 +40,13 @@ def main():
     procs = []
     try:
         write_fixture(f"{work}/fixture", args.interfaces)
-        with open(f"{work}/config.yml", "w") as f:
-            f.write("local:\n  netlink: false\n")
+        for name, extra in (("a", ""), ("b", args.b_config)):
+            with open(f"{work}/config-{name}.yml", "w") as f:
+                f.write("local:\n  netlink: false\n" + (extra + "\n" if extra else ""))
         ports = [int(p) for p in args.ports.split(",")]
-        for binary, port in zip((args.a, args.b), ports):
+        for binary, port, name in zip((args.a, args.b), ports, ("a", "b")):
             procs.append(subprocess.Popen(
-                [binary, "--config.file", f"{work}/config.yml", "--path.procfs",
+                [binary, "--config.file", f"{work}/config-{name}.yml", "--path.procfs",
                  f"{work}/fixture/proc", "--path.sysfs", f"{work}/fixture/sys",
                  f"--web.listen-address=127.0.0.1:{port}", "--log.level=warn"],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
@@ -71,6 +76,8 @@ def main():
                     "p50_ms": round(statistics.median(times[k]), 1),
                     "p90_ms": round(percentile(times[k], 0.9), 1), "bytes": sizes[k]}
         result["a"], result["b"] = args.a, args.b
+        if args.b_config:
+            result["b_config"] = args.b_config
         print(json.dumps(result), flush=True)
     finally:
         for proc in procs:
