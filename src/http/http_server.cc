@@ -385,9 +385,16 @@ MHD_Result ServeApi(const ServerState& server, const Settings& settings, MHD_Con
     return Respond(connection, &settings, MHD_HTTP_NOT_FOUND, "application/json",
                    "{\"error\":\"no such API endpoint\"}\n");
   }
-  return Respond(connection, &settings, MHD_HTTP_OK, "application/json", std::move(*body),
+  const char* accept =
+      MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+  std::optional<std::string> gzip;
+  if (accept != nullptr && AcceptsGzip(accept)) gzip = GzipText(*body);
+  return Respond(connection, &settings, MHD_HTTP_OK, "application/json",
+                 gzip ? std::move(*gzip) : std::move(*body),
                  {{"Content-Security-Policy", std::string(kPageContentSecurityPolicy)},
-                  {"X-Content-Type-Options", "nosniff"}});
+                  {"X-Content-Type-Options", "nosniff"},
+                  {MHD_HTTP_HEADER_VARY, "Accept-Encoding"},
+                  {MHD_HTTP_HEADER_CONTENT_ENCODING, gzip ? "gzip" : "identity"}});
 }
 
 // RFC 9110 token characters: what Go's net/http accepts in a method (400 otherwise).

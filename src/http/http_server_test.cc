@@ -226,6 +226,12 @@ TEST_F(HttpServerTest, ApiPathsGoToTheCallback) {
   EXPECT_EQ(known->status, 200);
   EXPECT_EQ(known->body, "{\"interfaces\":[]}");
   EXPECT_EQ(testing_support::HeaderValue(known->headers, "Content-Type"), "application/json");
+  const auto gzip =
+      testing_support::HttpGet("127.0.0.1", port_, "/api/v1/interfaces", {"Accept-Encoding: gzip"});
+  ASSERT_TRUE(gzip.has_value());
+  EXPECT_EQ(testing_support::HeaderValue(gzip->headers, "Content-Encoding"), "gzip");
+  ASSERT_GE(gzip->body.size(), 2u);
+  EXPECT_EQ(gzip->body.substr(0, 2), "\x1f\x8b");
   const auto unknown = testing_support::HttpGet("127.0.0.1", port_, "/api/v2/interfaces");
   ASSERT_TRUE(unknown.has_value());
   EXPECT_EQ(unknown->status, 404);

@@ -5,7 +5,7 @@
 
 (function () {
   const REFRESH_MS = 5000;
-  const HISTORY_REFRESH_MS = 30000;
+  const HISTORY_REFRESH_MS = 60000;  // the history has a point a minute
   const SLOW_REFRESH_MS = 15000;
   const SVG = 'http://www.w3.org/2000/svg';
 

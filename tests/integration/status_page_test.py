@@ -1,0 +1,253 @@
+#!/usr/bin/python3
+"""The status page and its JSON API against the built exporter, in a real browser (issue 21).
+
+Two private network namespaces joined by a veth pair (pv0 in the exporter's namespace, pv1 in the
+peer's) with ping traffic between them; a second veth pair whose end carries a name that is not
+UTF-8 and an alias that is HTML. Inside the exporter's namespace (its own loopback, no route out):
+
+  - the API: /api/v1/interfaces, /history, /events, /targets, /status answer valid JSON (the
+    non-UTF-8 name with U+FFFD), /metrics, /-/healthy and /-/ready still answer as before;
+  - Debian's chromium, headless, driven through the DevTools protocol: rows for pv0 and lo are
+    there, pv0's sparkline is drawn, `ip link set pv0 down` shows in the event list, the HTML
+    alias is text (no element made from it), the console has no error (a CSP violation is one),
+    and every request went to 127.0.0.1. A screenshot is kept in --artifacts.
+
+Needs root, ip(8), ping, chromium and python3-websocket: fails (never skips) without them.
+
+  status_page_test.py --exporter build/release/netif_exporter --artifacts build/release/artifacts
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "support", "browser"))
+
+failures = []
+
+
+def check(condition, what):
+    print(("ok   " if condition else "FAIL ") + what, flush=True)
+    if not condition:
+        failures.append(what)
+
+
+def sh(*args, check_rc=True):
+    r = subprocess.run(list(args), capture_output=True, text=True, timeout=60)
+    if check_rc and r.returncode != 0:
+        raise RuntimeError(" ".join(args) + ": " + r.stderr)
+    return r
+
+
+def get(port, path, headers=None):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+def get_json(port, path):
+    status, _, body = get(port, path)
+    if status != 200:
+        raise AssertionError(f"{path}: HTTP {status}")
+    return json.loads(body.decode("utf-8"))  # strict: invalid UTF-8 raises
+
+
+def wait(condition, timeout, what):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError(f"timed out after {timeout} s: {what}")
+
+
+def start_exporter(binary, log_path):
+    log = open(log_path, "w")
+    proc = subprocess.Popen([binary, "--web.listen-address=127.0.0.1:0"], stdout=log,
+                            stderr=subprocess.STDOUT)
+    def port():
+        if proc.poll() is not None:
+            raise RuntimeError("exporter exited:\n" + open(log_path).read())
+        m = re.search(r"msg=listening.*port=(\d+)", open(log_path).read())
+        return int(m.group(1)) if m else None
+    return proc, wait(port, 30, "the exporter listening")
+
+
+def api_checks(port):
+    interfaces = get_json(port, "/api/v1/interfaces")
+    check(interfaces["api_version"] == 1, "interfaces: api_version 1")
+    rows = {row["name"]: row for row in interfaces["interfaces"]}
+    check("pv0" in rows and "lo" in rows, "interfaces: pv0 and lo listed")
+    check("pv\ufffd" in rows, "interfaces: the non-UTF-8 name is served with U+FFFD")
+    pv0 = rows.get("pv0", {})
+    check(pv0.get("oper") == "up" and pv0.get("admin_up") is True and pv0.get("carrier") is True,
+          "interfaces: pv0 is up (admin, oper, carrier)")
+    check(isinstance(pv0.get("rx_bps"), (int, float)) and pv0["rx_bps"] > 0,
+          f"interfaces: pv0 has a positive rx rate ({pv0.get('rx_bps')})")
+    check(rows.get("pq0", {}).get("alias") == '<img src=x onerror="document.title=1"> & "q"',
+          "interfaces: the HTML alias is served as its text")
+    for key in ("source", "id", "alias", "admin_up", "oper", "carrier", "speed_bps", "rx_bps",
+                "tx_bps", "utilization", "errors_per_second", "drops_per_second", "anomaly",
+                "anomaly_score", "flaps_1h"):
+        check(key in pv0, f"interfaces: field {key}")
+    history = get_json(port, "/api/v1/history")
+    check(history["points"] == 60 and history["step_seconds"] == 60, "history: 60 one-minute points")
+    check(all(len(h["rx_bps"]) == 60 for h in history["interfaces"]), "history: 60 values each")
+    targets = get_json(port, "/api/v1/targets")
+    check(targets["targets"] == [], "targets: none configured, an empty list")
+    status = get_json(port, "/api/v1/status")
+    check(any(p["name"] == "version" for p in status["build"]), "status: build version")
+    check(any(p["name"] == "collection.interval" for p in status["config"]), "status: config summary")
+    code, _, _ = get(port, "/api/v1/nope")
+    check(code == 404, "api: unknown endpoint is 404")
+    code, headers, body = get(port, "/api/v1/interfaces", {"Accept-Encoding": "gzip"})
+    check(code == 200 and headers.get("Content-Encoding") == "gzip" and body[:2] == b"\x1f\x8b",
+          "api: gzip when asked")
+    code, headers, body = get(port, "/")
+    check(code == 200 and "default-src 'none'" in headers.get("Content-Security-Policy", ""),
+          "page: served with its Content-Security-Policy")
+    code, headers, body = get(port, "/metrics")
+    check(code == 200 and b"netif_receive_bytes_total" in body and
+          headers.get("Content-Type", "").startswith("text/plain; version=0.0.4"),
+          "/metrics unchanged")
+    check(get(port, "/-/healthy")[2] == b"Healthy\n", "/-/healthy unchanged")
+    check(get(port, "/-/ready")[2] == b"Ready\n", "/-/ready unchanged")
+
+
+def browser_checks(port, artifacts):
+    from cdp import Browser
+    browser = Browser()
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        browser.navigate(url)
+        browser.wait_for("document.querySelector('#interface-rows tr[data-name=\"pv0\"]') !== null",
+                         60, "the pv0 row")
+        check(browser.evaluate("document.querySelector('#interface-rows tr[data-name=\"lo\"]') !== null"),
+              "browser: a row for lo")
+        browser.wait_for(
+            "document.querySelectorAll('#interface-rows tr[data-name=\"pv0\"] svg.spark polyline').length > 0",
+            90, "pv0's sparkline")
+        check(True, "browser: pv0's sparkline is drawn")
+        check(browser.evaluate("document.querySelectorAll('#interface-rows img').length") == 0 and
+              browser.evaluate("document.title") == "netif_exporter",
+              "browser: the HTML alias stayed text")
+        alias_shown = browser.evaluate(
+            "Array.from(document.querySelectorAll('#interface-rows .alias')).some(e => e.textContent.includes('<img'))")
+        check(alias_shown, "browser: the alias is shown as written")
+        # Filters: text, then state.
+        browser.evaluate("(() => { const i = document.getElementById('filter-text'); i.value = 'pv0';"
+                         " i.dispatchEvent(new Event('input')); })()")
+        names = browser.evaluate("Array.from(document.querySelectorAll('#interface-rows tr')).map(r => r.dataset.name)")
+        check(names == ["pv0"], f"browser: text filter leaves pv0 alone ({names})")
+        browser.evaluate("(() => { const i = document.getElementById('filter-text'); i.value = '';"
+                         " i.dispatchEvent(new Event('input')); })()")
+        sh("ip", "link", "set", "pv0", "down")
+        browser.wait_for(
+            "Array.from(document.querySelectorAll('#events li[data-name=\"pv0\"]')).some(li => /up → down/.test(li.textContent))",
+            60, "pv0 going down in the event list")
+        check(True, "browser: `ip link set pv0 down` is in the event list")
+        browser.evaluate("(() => { const s = document.getElementById('filter-state'); s.value = 'down';"
+                         " s.dispatchEvent(new Event('change')); })()")
+        names = browser.evaluate("Array.from(document.querySelectorAll('#interface-rows tr')).map(r => r.dataset.name)")
+        check("pv0" in names and "lo" not in names, f"browser: state filter 'not up' shows pv0, not lo ({names})")
+        browser.evaluate("(() => { const s = document.getElementById('filter-state'); s.value = 'all';"
+                         " s.dispatchEvent(new Event('change')); })()")
+        browser.pump(2)
+        os.makedirs(artifacts, exist_ok=True)
+        shot = os.path.join(artifacts, "status_page.png")
+        browser.screenshot(shot)
+        check(os.path.getsize(shot) > 1000, f"browser: screenshot kept in {shot}")
+        check(not browser.errors, "browser: no console error: " + " | ".join(browser.errors))
+        outside = [u for u in browser.requests
+                   if not (u.startswith(f"http://127.0.0.1:{port}/") or u.startswith("data:")
+                           or u == "about:blank")]
+        check(not outside, "browser: every request went to 127.0.0.1: " + " ".join(outside))
+        check(len(browser.requests) > 3, f"browser: requests were recorded ({len(browser.requests)})")
+    finally:
+        browser.close()
+
+
+def inside(args):
+    """Runs in the exporter's namespace."""
+    d = tempfile.mkdtemp(prefix="netif-page-")
+    exporter = ping = None
+    try:
+        exporter, port = start_exporter(args.exporter, os.path.join(d, "exporter.log"))
+        ping = subprocess.Popen(["ping", "-q", "-i", "0.2", "-s", "1000", "10.210.0.2"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # Rates need two samples and the history takes the snapshot every 5 s.
+        wait(lambda: any(h["id"] == "pv0" and any(v is not None for v in h["rx_bps"])
+                         for h in get_json(port, "/api/v1/history")["interfaces"]),
+             60, "pv0 in the history")
+        api_checks(port)
+        browser_checks(port, args.artifacts)
+    finally:
+        for proc in (ping, exporter):
+            if proc and proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+        if exporter:
+            log = open(os.path.join(d, "exporter.log")).read()
+            check("level=error" not in log, "exporter: no error logged")
+        shutil.rmtree(d, ignore_errors=True)
+    return 1 if failures else 0
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--exporter", required=True)
+    parser.add_argument("--artifacts", required=True)
+    parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.inside:
+        sys.exit(inside(args))
+    if os.geteuid() != 0:
+        sys.exit("status_page_test: needs root (network namespaces)")
+    for tool in ("ip", "ping"):
+        if shutil.which(tool) is None:
+            sys.exit(f"status_page_test: {tool} is missing")
+    from cdp import find_chromium
+    find_chromium()  # raises when chromium is missing
+    import websocket  # noqa: F401 (python3-websocket; raises when missing)
+    ns, peer = f"netif-page-{os.getpid()}", f"netif-peer-{os.getpid()}"
+    try:
+        sh("ip", "netns", "add", ns)
+        sh("ip", "netns", "add", peer)
+        sh("ip", "-n", ns, "link", "set", "lo", "up")
+        sh("ip", "-n", ns, "link", "add", "pv0", "type", "veth", "peer", "name", "pv1", "netns", peer)
+        sh("ip", "-n", ns, "addr", "add", "10.210.0.1/24", "dev", "pv0")
+        sh("ip", "-n", peer, "addr", "add", "10.210.0.2/24", "dev", "pv1")
+        sh("ip", "-n", ns, "link", "set", "pv0", "up")
+        sh("ip", "-n", peer, "link", "set", "pv1", "up")
+        # A name that is not UTF-8 and an alias that is HTML.
+        subprocess.run([b"ip", b"-n", ns.encode(), b"link", b"add", b"pv\xff", b"type", b"veth",
+                        b"peer", b"name", b"pq0"], check=True, timeout=30)
+        sh("ip", "-n", ns, "link", "set", "pq0", "alias", '<img src=x onerror="document.title=1"> & "q"')
+        rc = subprocess.call(["ip", "netns", "exec", ns, sys.executable, os.path.abspath(__file__),
+                              "--inside", "--exporter", os.path.abspath(args.exporter),
+                              "--artifacts", os.path.abspath(args.artifacts)])
+    finally:
+        sh("ip", "netns", "del", ns, check_rc=False)
+        sh("ip", "netns", "del", peer, check_rc=False)
+    print("PASS" if rc == 0 else "FAILED", flush=True)
+    sys.exit(rc)
+
+
+if __name__ == "__main__":
+    main()
