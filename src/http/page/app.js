@@ -83,6 +83,13 @@
     return item.source + '\u0000' + item.id;
   }
 
+  // Down in a way that needs attention: "unknown" (loopback, many virtual devices) and "dormant"
+  // are how working links often report, so they are not.
+  const DOWN_STATES = new Set(['down', 'lowerlayerdown', 'notpresent']);
+  function isDown(row) {
+    return DOWN_STATES.has(row.oper) || row.admin_up === false;
+  }
+
   function stateText(row) {
     const admin = row.admin_up === null ? '?' : row.admin_up ? 'up' : 'down';
     const oper = row.oper === null ? '?' : row.oper;
@@ -93,7 +100,7 @@
   function sortValue(row, key) {
     switch (key) {
       case 'state':
-        return (row.oper === 'up' ? '1' : '0') + (row.oper || '');
+        return (isDown(row) ? '0' : row.oper === 'up' ? '2' : '1') + (row.oper || '');
       case 'anomaly':
         return row.anomaly.length ? (row.anomaly_score === null ? 1 : 1 + row.anomaly_score) : 0;
       case 'source':
@@ -109,7 +116,7 @@
       case 'up':
         return row.oper === 'up';
       case 'down':
-        return row.oper !== 'up';
+        return isDown(row);
       case 'admin-down':
         return row.admin_up === false;
       case 'anomaly':
@@ -211,7 +218,7 @@
     const tr = document.createElement('tr');
     tr.dataset.source = row.source;
     tr.dataset.name = row.name;
-    const down = row.oper !== null && row.oper !== 'up';
+    const down = isDown(row);
     if (down) tr.className = 'row-down';
     tr.appendChild(element('td', row.source));
     const name = element('th', row.name);
