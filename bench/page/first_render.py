@@ -14,6 +14,7 @@ how long sorting by Rx takes. Prints one line per run and the median.
 import argparse
 import http.server
 import json
+import math
 import os
 import random
 import statistics
@@ -48,9 +49,10 @@ def synthetic(n, now):
             "transitions_down_total": 0 if up else 2, "last_change_unix_seconds": now - 100})
         history.append({
             "source": interfaces[-1]["source"], "id": interfaces[-1]["id"],
-            "rx_bps": [round(rx * rng.random(), -3) for _ in range(60)],
-            "tx_bps": [round(tx * rng.random(), -3) for _ in range(60)],
-            "utilization": [round(rng.random() * 0.5, 4) for _ in range(60)]})
+            "rx_bps": [round(rx * (0.55 + 0.4 * math.sin(k / 7 + i)), -3) for k in range(60)],
+            "tx_bps": [round(tx * (0.55 + 0.4 * math.cos(k / 9 + i)), -3) for k in range(60)],
+            "utilization": [round(max(rx, tx) / 1e10 * (0.55 + 0.4 * math.sin(k / 7 + i)), 4)
+                            for k in range(60)]})
     header = {"api_version": 1, "generated_unix_seconds": now}
     return {
         "/api/v1/interfaces": json.dumps({**header, "interfaces": interfaces}).encode(),
@@ -107,7 +109,7 @@ def inside(args):
           f"history_json_bytes={len(bodies['/api/v1/history'])}")
     firsts, sorts = [], []
     for run in range(args.runs):
-        browser = Browser()
+        browser = Browser(width=args.width, height=args.height)
         try:
             browser.navigate(url)
             first = float(browser.wait_for("document.body.dataset.firstRenderMs", 30, "first render"))
@@ -138,13 +140,16 @@ def main():
     parser.add_argument("--interfaces", type=int, default=5001)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--screenshot")
+    parser.add_argument("--width", type=int, default=1400)
+    parser.add_argument("--height", type=int, default=1000)
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inside:
         inside(args)
         return
     command = [sys.executable, os.path.abspath(__file__), "--inside",
-               f"--interfaces={args.interfaces}", f"--runs={args.runs}"]
+               f"--interfaces={args.interfaces}", f"--runs={args.runs}",
+               f"--width={args.width}", f"--height={args.height}"]
     if args.screenshot:
         command.append("--screenshot=" + os.path.abspath(args.screenshot))
     sys.exit(subprocess.call(["unshare", "--net", "sh", "-c", 'ip link set lo up && exec "$@"', "sh",

@@ -35,7 +35,7 @@ TEST(ConfigSummaryTest, NamesNoSecret) {
        {"s3cret", "secret-user", "secret-auth", "secret-priv", "$2y$", "prometheus"}) {
     EXPECT_THAT(summary, Not(HasSubstr(secret))) << summary;
   }
-  EXPECT_THAT(summary, HasSubstr("snmp.target sw1=192.0.2.1"));
+  EXPECT_THAT(summary, HasSubstr("snmp.target sw1=udp://192.0.2.1:161, SNMPv2c"));
   EXPECT_THAT(summary, HasSubstr("community <redacted>"));
   EXPECT_THAT(summary, HasSubstr("auth password <redacted>"));
   EXPECT_THAT(summary, HasSubstr("web.basic_auth_users=1 (<redacted>)"));

@@ -210,7 +210,7 @@ TEST_F(HttpServerTest, StatusPageScriptAndStyleAreServed) {
   EXPECT_EQ(script->status, 200);
   EXPECT_EQ(testing_support::HeaderValue(script->headers, "Content-Type"),
             "text/javascript; charset=utf-8");
-  EXPECT_THAT(script->body, HasSubstr("/api/v1/interfaces"));
+  EXPECT_THAT(script->body, HasSubstr("api/v1/interfaces"));
   const auto style = testing_support::HttpGet("127.0.0.1", port_, "/static/style.css");
   ASSERT_TRUE(style.has_value());
   EXPECT_EQ(style->status, 200);
