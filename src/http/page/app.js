@@ -168,7 +168,7 @@
     if (run.length) runs.push(run);
     // A lone point is drawn as a short dash so it shows.
     return runs.map((points) =>
-      points.length === 1 ? [[Math.max(0, points[0][0] - 3), points[0][1]], [points[0][0], points[0][1]]] : points);
+      points.length === 1 ? [[Math.max(0, points[0][0] - 6), points[0][1]], [points[0][0], points[0][1]]] : points);
   }
 
   function sparkline(history) {
