@@ -1,6 +1,7 @@
 #include "web/api_json.h"
 
 #include <algorithm>
+#include <array>
 
 #include "web/json_writer.h"
 
@@ -113,6 +114,15 @@ double ValueOf(const prometheus::MetricFamily& family, const prometheus::ClientM
   return family.type == prometheus::MetricType::Counter ? metric.counter.value : metric.gauge.value;
 }
 
+// Whether any minute of the hour holds a rate or a utilization: an interface without is left out
+// of /history (most virtual devices' idle hour would otherwise be 180 nulls each).
+bool HasAnyValue(const std::array<HistoryPoint, RateHistory::kPoints>& points) {
+  return std::any_of(points.begin(), points.end(), [](const HistoryPoint& point) {
+    return point.receive != kAbsentPoint || point.transmit != kAbsentPoint ||
+           point.utilization != kAbsentPoint;
+  });
+}
+
 }  // namespace
 
 std::string RenderInterfacesJson(const Snapshot& snapshot, const HistoryBook* history,
@@ -134,6 +144,7 @@ std::string RenderInterfacesJson(const Snapshot& snapshot, const HistoryBook* hi
 std::string RenderHistoryJson(const Snapshot& snapshot, const HistoryBook& history,
                               double now_unix_seconds) {
   std::string out;
+  out.reserve(snapshot.interfaces.size() * 64 + 128);
   AppendHeader(out, now_unix_seconds);
   out += ",\"step_seconds\":60,\"points\":";
   AppendJsonNumber(out, RateHistory::kPoints);
@@ -141,14 +152,14 @@ std::string RenderHistoryJson(const Snapshot& snapshot, const HistoryBook& histo
   bool first = true;
   for (const auto& view : snapshot.interfaces) {
     const auto entry = history.Find(view->record.key, now_unix_seconds);
-    if (!entry) continue;
+    if (!entry || !HasAnyValue(entry->points)) continue;
     if (!first) out += ',';
     first = false;
-    std::vector<std::optional<double>> rx, tx, utilization;
-    for (const HistoryPoint& point : entry->points) {
-      rx.push_back(DequantizeRate(point.receive));
-      tx.push_back(DequantizeRate(point.transmit));
-      utilization.push_back(DequantizeUtilization(point.utilization));
+    std::array<std::optional<double>, RateHistory::kPoints> rx, tx, utilization;
+    for (std::size_t i = 0; i < entry->points.size(); ++i) {
+      rx[i] = DequantizeRate(entry->points[i].receive);
+      tx[i] = DequantizeRate(entry->points[i].transmit);
+      utilization[i] = DequantizeUtilization(entry->points[i].utilization);
     }
     out += "{\"source\":";
     AppendJsonString(out, view->record.key.source);

@@ -73,12 +73,6 @@ std::array<HistoryPoint, RateHistory::kPoints> RateHistory::Points(int64_t now_m
   return points;
 }
 
-uint32_t RateHistory::LinkDowns(int64_t now_minute) const {
-  uint32_t downs = 0;
-  for (const HistoryPoint& point : Points(now_minute)) downs += point.link_downs;
-  return downs;
-}
-
 void HistoryBook::Record(const Snapshot& snapshot, double unix_seconds) {
   const int64_t minute = MinuteOf(unix_seconds);
   std::lock_guard lock(mutex_);
@@ -107,7 +101,9 @@ std::optional<HistoryBook::Entry> HistoryBook::Find(const InterfaceKey& key,
   std::lock_guard lock(mutex_);
   const auto it = tracked_.find(key);
   if (it == tracked_.end()) return std::nullopt;
-  return Entry{it->second.history.Points(minute), it->second.history.LinkDowns(minute)};
+  Entry entry{it->second.history.Points(minute), 0};
+  for (const HistoryPoint& point : entry.points) entry.link_downs += point.link_downs;
+  return entry;
 }
 
 std::size_t HistoryBook::size() const {

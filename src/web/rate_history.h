@@ -47,8 +47,6 @@ class RateHistory {
   void Observe(int64_t minute, const HistoryPoint& observation);
   // The points of the last kPoints minutes up to `now_minute`, oldest first; absent where none.
   std::array<HistoryPoint, kPoints> Points(int64_t now_minute) const;
-  // Link downs over the same minutes.
-  uint32_t LinkDowns(int64_t now_minute) const;
 
  private:
   std::array<HistoryPoint, kPoints> ring_{};  // minute m lives at m % kPoints
