@@ -387,7 +387,8 @@ TEST_F(HttpServerTest, AuthenticationAppliesToEveryPath) {
     return user == "alice" && password == "secret";
   };
   ASSERT_EQ(server_->Reconfigure(options), "");
-  for (const std::string path : {"/metrics", "/-/healthy", "/", "/nope"}) {
+  for (const std::string path :
+       {"/metrics", "/-/healthy", "/", "/static/app.js", "/api/v1/interfaces", "/nope"}) {
     const auto missing = Send(port_, "GET", path);
     ASSERT_TRUE(missing.has_value());
     EXPECT_EQ(missing->status, 401) << path;
@@ -402,6 +403,10 @@ TEST_F(HttpServerTest, AuthenticationAppliesToEveryPath) {
   ASSERT_TRUE(right.has_value());
   EXPECT_EQ(right->status, 200);
   EXPECT_EQ(right->body, body_);
+  const auto api =
+      Send(port_, "GET", "/api/v1/interfaces", "Authorization: Basic YWxpY2U6c2VjcmV0\r\n");
+  ASSERT_TRUE(api.has_value());
+  EXPECT_EQ(api->status, 200);
   // A reload that turns auth off applies to the next request.
   ASSERT_EQ(server_->Reconfigure(LoopbackOptions()), "");
   const auto open = Send(port_, "GET", "/metrics");
