@@ -7,6 +7,8 @@ UTF-8 and an alias that is HTML. Inside the exporter's namespace (its own loopba
 
   - the API: /api/v1/interfaces, /history, /events, /targets, /status answer valid JSON (the
     non-UTF-8 name with U+FFFD), /metrics, /-/healthy and /-/ready still answer as before;
+  - SNMP: the synthetic agent as target sw-up, a closed port as sw-down: /api/v1/targets and the
+    page's targets table say which is up; the community is in neither the API, the page nor the log;
   - Debian's chromium, headless, driven through the DevTools protocol: rows for pv0 and lo are
     there, pv0's sparkline is drawn, `ip link set pv0 down` shows in the event list, the HTML
     alias is text (no element made from it), the console has no error (a CSP violation is one),
@@ -33,6 +35,37 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "support", "browser"))
 
 failures = []
+COMMUNITY = "s3cret-community-21"
+
+
+def start_agent(binary):
+    """The synthetic SNMP agent (4 ports) on the namespace's loopback: its address."""
+    proc = subprocess.Popen([binary, "--ports", "4", "--community", COMMUNITY],
+                            stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    m = re.match(r"listening (\S+)", line)
+    if not m:
+        proc.kill()
+        raise RuntimeError("snmp_synthetic_agent did not start: " + line)
+    return proc, m.group(1)
+
+
+def write_config(path, agent_address):
+    # sw-down: a UDP port nobody listens on, so its polls fail at once.
+    with open(path, "w") as f:
+        f.write(f"""snmp:
+  defaults:
+    interval: 1s
+    timeout: 200ms
+    retries: 0
+  targets:
+    - name: sw-up
+      address: {agent_address}
+      community_env: NETIF_TEST_COMMUNITY
+    - name: sw-down
+      address: 127.0.0.1:9
+      community_env: NETIF_TEST_COMMUNITY
+""")
 
 
 def check(condition, what):
@@ -74,10 +107,11 @@ def wait(condition, timeout, what):
     raise AssertionError(f"timed out after {timeout} s: {what}")
 
 
-def start_exporter(binary, log_path):
+def start_exporter(binary, log_path, config_path):
     log = open(log_path, "w")
-    proc = subprocess.Popen([binary, "--web.listen-address=127.0.0.1:0"], stdout=log,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen([binary, "--web.listen-address=127.0.0.1:0",
+                             f"--config.file={config_path}"], stdout=log, stderr=subprocess.STDOUT,
+                            env={**os.environ, "NETIF_TEST_COMMUNITY": COMMUNITY})
     def port():
         if proc.poll() is not None:
             raise RuntimeError("exporter exited:\n" + open(log_path).read())
@@ -134,8 +168,20 @@ def api_checks(port):
     history = get_json(port, "/api/v1/history")
     check(history["points"] == 60 and history["step_seconds"] == 60, "history: 60 one-minute points")
     check(all(len(h["rx_bps"]) == 60 for h in history["interfaces"]), "history: 60 values each")
-    targets = get_json(port, "/api/v1/targets")
-    check(targets["targets"] == [], "targets: none configured, an empty list")
+    targets = {t["name"]: t for t in get_json(port, "/api/v1/targets")["targets"]}
+    check(sorted(targets) == ["sw-down", "sw-up"], f"targets: both listed ({sorted(targets)})")
+    up, down = targets.get("sw-up", {}), targets.get("sw-down", {})
+    check(up.get("up") is True and up.get("last_success_unix_seconds") and
+          up.get("poll_duration_seconds") is not None and up.get("interfaces") == 4,
+          f"targets: sw-up is up with its last poll and 4 ports ({up})")
+    check(down.get("up") is False and down.get("last_success_unix_seconds") is None and
+          sum(down.get("errors", {}).values()) > 0,
+          f"targets: sw-down is down, never polled, with errors ({down})")
+    sources = sorted({r["source"] for r in get_json(port, "/api/v1/interfaces")["interfaces"]})
+    check("snmp/sw-up" in sources, f"interfaces: sw-up's ports are listed (sources {sources})")
+    status_body = get(port, "/api/v1/status")[2].decode()
+    check(COMMUNITY not in status_body and "<redacted>" in status_body.replace("\\u003c", "<"),
+          "status: the community is redacted")
     status = get_json(port, "/api/v1/status")
     check(any(p["name"] == "version" for p in status["build"]), "status: build version")
     check(any(p["name"] == "collection.interval" for p in status["config"]), "status: config summary")
@@ -194,6 +240,14 @@ def browser_checks(port, artifacts):
               f"browser: state filter 'down' shows pv0, not lo (oper unknown) ({names})")
         browser.evaluate("(() => { const s = document.getElementById('filter-state'); s.value = 'all';"
                          " s.dispatchEvent(new Event('change')); })()")
+        targets = browser.wait_for(
+            "(() => { const r = Array.from(document.querySelectorAll('#target-rows tr'))"
+            ".map(tr => Array.from(tr.cells).map(c => c.textContent).join('|'));"
+            " return r.length === 2 ? r : null; })()", 30, "the SNMP targets table")
+        check(targets[0].startswith("sw-down|down|never") and targets[1].startswith("sw-up|up|"),
+              f"browser: SNMP targets table shows sw-down down and sw-up up ({targets})")
+        check(COMMUNITY not in browser.evaluate("document.body.textContent"),
+              "browser: the community is nowhere on the page")
         browser.pump(2)
         os.makedirs(artifacts, exist_ok=True)
         shot = os.path.join(artifacts, "status_page.png")
@@ -212,9 +266,12 @@ def browser_checks(port, artifacts):
 def inside(args):
     """Runs in the exporter's namespace."""
     d = tempfile.mkdtemp(prefix="netif-page-")
-    exporter = ping = None
+    exporter = ping = agent = None
     try:
-        exporter, port = start_exporter(args.exporter, os.path.join(d, "exporter.log"))
+        agent, agent_address = start_agent(args.snmp_agent)
+        config = os.path.join(d, "netif_exporter.yml")
+        write_config(config, agent_address)
+        exporter, port = start_exporter(args.exporter, os.path.join(d, "exporter.log"), config)
         ping = Traffic("10.210.0.2")
         # Rates need two samples and the history takes the snapshot every 5 s.
         wait(lambda: any(h["id"] == "pv0" and any(v for v in h["tx_bps"] if v is not None)
@@ -225,7 +282,7 @@ def inside(args):
     finally:
         if ping:
             ping.stop()
-        for proc in (exporter,):
+        for proc in (exporter, agent):
             if proc and proc.poll() is None:
                 proc.terminate()
                 try:
@@ -234,7 +291,10 @@ def inside(args):
                     proc.kill()
         if exporter:
             log = open(os.path.join(d, "exporter.log")).read()
-            check("level=error" not in log, "exporter: no error logged")
+            check(COMMUNITY not in log, "exporter: the community never reaches the log")
+            errors = [line for line in log.splitlines()
+                      if "level=error" in line and "sw-down" not in line]
+            check(not errors, "exporter: no error logged but sw-down's: " + " | ".join(errors))
         shutil.rmtree(d, ignore_errors=True)
     return 1 if failures else 0
 
@@ -243,6 +303,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--exporter", required=True)
     parser.add_argument("--artifacts", required=True)
+    parser.add_argument("--snmp-agent", required=True, help="tests/snmp_synthetic_agent")
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inside:
@@ -271,7 +332,8 @@ def main():
         sh("ip", "-n", ns, "link", "set", "pq0", "alias", '<img src=x onerror="document.title=1"> & "q"')
         rc = subprocess.call(["ip", "netns", "exec", ns, sys.executable, os.path.abspath(__file__),
                               "--inside", "--exporter", os.path.abspath(args.exporter),
-                              "--artifacts", os.path.abspath(args.artifacts)])
+                              "--artifacts", os.path.abspath(args.artifacts),
+                              "--snmp-agent", os.path.abspath(args.snmp_agent)])
     finally:
         sh("ip", "netns", "del", ns, check_rc=False)
         sh("ip", "netns", "del", peer, check_rc=False)
