@@ -23,10 +23,11 @@ MAY_USE = {
     "storage": {"model", "analytics", "util"},
     "exposition": {"model", "util", "telemetry"},
     "http": {"util"},
+    "web": {"model", "util", "telemetry"},
     "app": {"util", "model", "config", "telemetry", "analytics", "collectors", "store",
-            "storage", "exposition", "http", "app"},
+            "storage", "exposition", "http", "web", "app"},
     "tools": {"util", "model", "config", "telemetry", "analytics", "collectors", "store",
-              "storage", "exposition", "http", "app"},
+              "storage", "exposition", "http", "web", "app"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 

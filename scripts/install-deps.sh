@@ -18,6 +18,7 @@ test_packages=(
   prometheus-node-exporter prometheus-snmp-exporter
   yamllint wrk curl apache2-utils
   python3-yaml systemd podman runc debootstrap
+  chromium python3-websocket
 )
 
 packages=("${build_packages[@]}")

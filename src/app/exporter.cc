@@ -9,6 +9,7 @@
 #include "app/analytics_settings_from_config.h"
 #include "app/family_filter_from_config.h"
 #include "app/housekeeper.h"
+#include "app/page_api.h"
 #include "app/sources.h"
 #include "app/web_options.h"
 #include "exposition/family_filter.h"
@@ -30,6 +31,8 @@ namespace {
 constexpr std::string_view kReloadSuccessful = "netif_exporter_config_last_reload_successful";
 constexpr std::string_view kReloadTimestamp =
     "netif_exporter_config_last_reload_success_timestamp_seconds";
+// How often the page's history takes the snapshot: each minute's point is the peak of these.
+constexpr std::chrono::seconds kPageHistoryStep{5};
 
 LogSeverity ToLogSeverity(LogLevel level) {
   switch (level) {
@@ -81,6 +84,10 @@ struct Exporter::Parts {
   // Looks for stuck collectors every second, from a thread that is none of theirs, so that the
   // "collector stuck" line comes even when nobody scrapes.
   std::unique_ptr<PeriodicThread> watch;
+  // The status page's API (events, history, configuration summary); made with the store.
+  std::unique_ptr<PageApi> page;
+  // Folds the snapshot into the page's per-interface history every few seconds.
+  std::unique_ptr<PeriodicThread> page_history;
   std::vector<std::unique_ptr<Source>> sources;  // in start order
   std::unique_ptr<HttpServer> http;
   std::atomic<bool> ready{false};
@@ -156,7 +163,20 @@ Exporter::~Exporter() { Stop(); }
 std::string Exporter::Start() {
   Parts& p = *parts_;
   const auto analytics_settings = AnalyticsSettingsFromConfig(config_.analytics);
-  p.store = std::make_unique<Store>(analytics_settings, LogAnomalyEvent, RenderLabelBlock);
+  // The page's API hears the store's events. It needs the store, so it is made right after it,
+  // before any source starts (the first writer).
+  p.store = std::make_unique<Store>(
+      analytics_settings,
+      [&p](const AnomalyEvent& event) {
+        LogAnomalyEvent(event);
+        if (p.page) p.page->OnAnomaly(event);
+      },
+      RenderLabelBlock,
+      [&p](const LinkChange& change, double unix_seconds) {
+        if (p.page) p.page->OnLinkChange(change, unix_seconds);
+      });
+  p.page = std::make_unique<PageApi>(*p.store, p.self_metrics);
+  p.page->SetConfig(config_);
   p.saver = RestoreState(config_.storage, analytics_settings, *p.store);
   p.node_exporter_compat = config_.compat.node_exporter;
   prometheus::Gauge& restored = p.self_metrics.Gauge("netif_state_restored_interfaces");
@@ -165,6 +185,8 @@ std::string Exporter::Start() {
   p.watch = std::make_unique<PeriodicThread>(
       std::chrono::seconds(1), [&p] { p.self_metrics.collectors().CheckStuck(); }, "netif-watch");
   if (p.saver) p.saver->Start(config_.storage.save_interval);
+  p.page_history = std::make_unique<PeriodicThread>(
+      kPageHistoryStep, [&p] { p.page->SampleHistory(UnixSeconds()); }, "netif-history");
   p.ready = true;
   p.self_metrics.Gauge(kReloadSuccessful).Set(1);
   p.self_metrics.Gauge(kReloadTimestamp).Set(UnixSeconds());
@@ -206,6 +228,8 @@ std::string Exporter::Start() {
   callbacks.ready = [&p] {
     return p.ready.load() && p.self_metrics.collectors().CheckStuck().empty();
   };
+  // The status page's JSON (docs/api.md), from the snapshot like a scrape.
+  callbacks.render_api = [&p](std::string_view path) { return p.page->Render(path); };
   // POST /-/reload, with --web.enable-lifecycle.
   callbacks.reload = [this] { return Reload(ReloadOrigin::kHttp); };
   auto http_options = HttpServerOptionsFromConfig(config_);
@@ -343,6 +367,7 @@ void Exporter::Apply(Config next) {
   }
   const bool restart_sources = SourceSettingsChanged(config_, next);
   config_ = std::move(next);
+  p.page->SetConfig(config_);
   if (restart_sources) {
     // Sources are rebuilt rather than patched: their settings are fixed at construction, and
     // link events tie them together. What they learned lives in the store, which stays: an
@@ -372,6 +397,7 @@ void Exporter::Stop() {
   SetStopStage("waiting for a reload");
   std::lock_guard lock(reload_mutex_);
   if (p.watch) p.watch->Stop();
+  if (p.page_history) p.page_history->Stop();
   StopSources();
   SetStopStage("stopping the housekeeper");
   p.housekeeper.Stop();

@@ -1,5 +1,7 @@
 #include "http/gzip.h"
 
+#include <zlib.h>
+
 namespace netif {
 namespace {
 
@@ -40,6 +42,25 @@ bool AcceptsGzip(std::string_view header) {
     return true;
   }
   return false;
+}
+
+std::optional<std::string> GzipText(std::string_view text) {
+  z_stream stream{};
+  // 15 window bits + 16: a gzip header and trailer rather than zlib's.
+  // The fastest level: the JSON's repetition compresses well anyway, and a busy page asks often.
+  if (deflateInit2(&stream, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    return std::nullopt;
+  }
+  std::string out(deflateBound(&stream, text.size()), '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  stream.avail_in = static_cast<uInt>(text.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  const int result = deflate(&stream, Z_FINISH);
+  deflateEnd(&stream);
+  if (result != Z_STREAM_END) return std::nullopt;
+  out.resize(stream.total_out);
+  return out;
 }
 
 }  // namespace netif

@@ -4,6 +4,7 @@
 // Thread-safety: pure functions; safe for concurrent use.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -11,5 +12,9 @@ namespace netif {
 
 // True if an Accept-Encoding header value allows gzip (a q=0 refusal counts as no).
 bool AcceptsGzip(std::string_view accept_encoding);
+
+// `text` as one gzip member (fastest compression), or nullopt when zlib fails. For the page's JSON,
+// whose repeated keys and nulls shrink several times over.
+std::optional<std::string> GzipText(std::string_view text);
 
 }  // namespace netif

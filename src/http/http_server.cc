@@ -21,6 +21,7 @@
 #include "http/gzip_encoding.h"
 #include "http/gzip_reader.h"
 #include "http/listen_socket.h"
+#include "http/page_assets.h"
 #include "util/log.h"
 #include "util/work_pool.h"
 
@@ -56,21 +57,6 @@ constexpr int kInflatedSendBufferBytes = 256 * 1024;
 // Idle keep-alive connections are closed after this long: Prometheus scrapes every 15-60 s and
 // reuses its connection, and an idle connection costs only its socket and buffer.
 constexpr unsigned kConnectionTimeoutSeconds = 120;
-
-constexpr std::string_view kLandingPage = R"(<!DOCTYPE html>
-<html>
-<head><title>netif_exporter</title></head>
-<body>
-<h1>netif_exporter</h1>
-<p>Prometheus exporter for network interfaces: the host's own and SNMP devices'.</p>
-<ul>
-<li><a href="metrics">Metrics</a></li>
-<li><a href="-/healthy">Health</a></li>
-<li><a href="-/ready">Readiness</a></li>
-</ul>
-</body>
-</html>
-)";
 
 // What a reload may change and a request reads: one immutable version at a time.
 struct Settings {
@@ -379,6 +365,38 @@ std::optional<MHD_Result> RejectedMethod(const Settings& settings, MHD_Connectio
                      {{MHD_HTTP_HEADER_ALLOW, kReadOnlyMethods}});
 }
 
+// The page's own files: static bytes, sent without a copy.
+MHD_Result ServePageAsset(const Settings& settings, MHD_Connection* connection,
+                          const PageAsset& asset) {
+  MHD_Response* response = MHD_create_response_from_buffer(
+      asset.body.size(), const_cast<char*>(asset.body.data()), MHD_RESPMEM_PERSISTENT);
+  return Queue(connection, &settings, MHD_HTTP_OK, asset.content_type, response,
+               {{"Content-Security-Policy", std::string(kPageContentSecurityPolicy)},
+                {"X-Content-Type-Options", "nosniff"},
+                {"Referrer-Policy", "no-referrer"}});
+}
+
+// /api/v1/...: the app renders the JSON from the latest snapshot; a path it does not know is 404.
+MHD_Result ServeApi(const ServerState& server, const Settings& settings, MHD_Connection* connection,
+                    std::string_view path) {
+  std::optional<std::string> body;
+  if (server.callbacks.render_api) body = server.callbacks.render_api(path);
+  if (!body) {
+    return Respond(connection, &settings, MHD_HTTP_NOT_FOUND, "application/json",
+                   "{\"error\":\"no such API endpoint\"}\n");
+  }
+  const char* accept =
+      MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+  std::optional<std::string> gzip;
+  if (accept != nullptr && AcceptsGzip(accept)) gzip = GzipText(*body);
+  return Respond(connection, &settings, MHD_HTTP_OK, "application/json",
+                 gzip ? std::move(*gzip) : std::move(*body),
+                 {{"Content-Security-Policy", std::string(kPageContentSecurityPolicy)},
+                  {"X-Content-Type-Options", "nosniff"},
+                  {MHD_HTTP_HEADER_VARY, "Accept-Encoding"},
+                  {MHD_HTTP_HEADER_CONTENT_ENCODING, gzip ? "gzip" : "identity"}});
+}
+
 // RFC 9110 token characters: what Go's net/http accepts in a method (400 otherwise).
 bool IsToken(std::string_view text) {
   if (text.empty()) return false;
@@ -431,15 +449,15 @@ MHD_Result HandleRequest(void* cls, MHD_Connection* connection, const char* url,
                        "This endpoint requires a POST or PUT request.\n",
                        {{MHD_HTTP_HEADER_ALLOW, "POST, PUT"}});
   }
+  const PageAsset* asset = FindPageAsset(path);
+  const bool api = path.starts_with("/api/");
   const bool known =
-      path == "/metrics" || path == "/" || path == "/-/healthy" || path == "/-/ready";
+      asset != nullptr || api || path == "/metrics" || path == "/-/healthy" || path == "/-/ready";
   if (!known) return RespondText(connection, *settings, MHD_HTTP_NOT_FOUND, "404 page not found\n");
   if (auto rejected = RejectedMethod(*settings, connection, method)) return *rejected;
   if (path == "/metrics") return ServeMetrics(server, *settings, connection, request_context);
-  if (path == "/") {
-    return Respond(connection, settings.get(), MHD_HTTP_OK, "text/html; charset=utf-8",
-                   std::string(kLandingPage));
-  }
+  if (asset != nullptr) return ServePageAsset(*settings, connection, *asset);
+  if (api) return ServeApi(server, *settings, connection, path);
   if (path == "/-/healthy") return RespondText(connection, *settings, MHD_HTTP_OK, "Healthy\n");
   if (server.callbacks.ready && !server.callbacks.ready()) {
     return RespondText(connection, *settings, MHD_HTTP_SERVICE_UNAVAILABLE, "Not ready\n");

@@ -1,4 +1,5 @@
-// The HTTP endpoints, on GNU libmicrohttpd: /metrics, a landing page at /, /-/healthy, /-/ready
+// The HTTP endpoints, on GNU libmicrohttpd: /metrics, the status page at / (its files under
+// /static/, its JSON under /api/ through a callback), /-/healthy, /-/ready
 // and (when the lifecycle API is on) /-/reload; optional TLS, Basic auth through a hook, and extra
 // response headers. /metrics renders from the latest snapshot through a callback and never waits
 // on collection I/O.
@@ -46,6 +47,9 @@ struct HttpCallbacks {
   std::function<std::string(const MetricsQuery& query)> check_metrics_query;
   // True once the exporter has a first complete picture to serve.
   std::function<bool()> ready;
+  // GET /api/...: the JSON body for `path` ("/api/v1/interfaces"), or nullopt for a path the app
+  // does not serve (404). Must render from published state, never wait on collection.
+  std::function<std::optional<std::string>(std::string_view path)> render_api;
   // POST/PUT /-/reload with the lifecycle API on: reloads the configuration and returns "" or a
   // one-line error (sent to the client with status 500). Runs on a server thread.
   std::function<std::string()> reload;

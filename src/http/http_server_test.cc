@@ -12,6 +12,7 @@
 #include <mutex>
 #include <thread>
 
+#include "http/page_assets.h"
 #include "support/http_client.h"
 
 namespace netif {
@@ -41,6 +42,10 @@ class HttpServerTest : public ::testing::Test {
     };
     callbacks.ready = [this] { return ready_.load(); };
     callbacks.reload = [this] { return reload_error_; };
+    callbacks.render_api = [](std::string_view path) -> std::optional<std::string> {
+      if (path == "/api/v1/interfaces") return "{\"interfaces\":[]}";
+      return std::nullopt;
+    };
     HttpServerOptions options;
     options.listen_addresses = {"127.0.0.1:0"};
     auto started = HttpServer::Start(options, std::move(callbacks));
@@ -188,11 +193,48 @@ TEST_F(HttpServerTest, Http11WithoutGzipKeepsTheConnectionAcrossLargeBodies) {
   EXPECT_EQ(second.substr(header_end + 4), body_);
 }
 
-TEST_F(HttpServerTest, LandingPageLinksToMetrics) {
+TEST_F(HttpServerTest, StatusPageLinksToMetricsUnderItsContentSecurityPolicy) {
   const auto response = testing_support::HttpGet("127.0.0.1", port_, "/");
   ASSERT_TRUE(response.has_value());
   EXPECT_EQ(response->status, 200);
   EXPECT_THAT(response->body, HasSubstr("href=\"metrics\""));
+  EXPECT_EQ(testing_support::HeaderValue(response->headers, "Content-Type"),
+            "text/html; charset=utf-8");
+  EXPECT_EQ(testing_support::HeaderValue(response->headers, "Content-Security-Policy"),
+            std::string(kPageContentSecurityPolicy));
+}
+
+TEST_F(HttpServerTest, StatusPageScriptAndStyleAreServed) {
+  const auto script = testing_support::HttpGet("127.0.0.1", port_, "/static/app.js");
+  ASSERT_TRUE(script.has_value());
+  EXPECT_EQ(script->status, 200);
+  EXPECT_EQ(testing_support::HeaderValue(script->headers, "Content-Type"),
+            "text/javascript; charset=utf-8");
+  EXPECT_THAT(script->body, HasSubstr("api/v1/interfaces"));
+  const auto style = testing_support::HttpGet("127.0.0.1", port_, "/static/style.css");
+  ASSERT_TRUE(style.has_value());
+  EXPECT_EQ(style->status, 200);
+  EXPECT_THAT(style->body, HasSubstr("prefers-color-scheme"));
+  const auto missing = testing_support::HttpGet("127.0.0.1", port_, "/static/nope.js");
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_EQ(missing->status, 404);
+}
+
+TEST_F(HttpServerTest, ApiPathsGoToTheCallback) {
+  const auto known = testing_support::HttpGet("127.0.0.1", port_, "/api/v1/interfaces");
+  ASSERT_TRUE(known.has_value());
+  EXPECT_EQ(known->status, 200);
+  EXPECT_EQ(known->body, "{\"interfaces\":[]}");
+  EXPECT_EQ(testing_support::HeaderValue(known->headers, "Content-Type"), "application/json");
+  const auto gzip =
+      testing_support::HttpGet("127.0.0.1", port_, "/api/v1/interfaces", {"Accept-Encoding: gzip"});
+  ASSERT_TRUE(gzip.has_value());
+  EXPECT_EQ(testing_support::HeaderValue(gzip->headers, "Content-Encoding"), "gzip");
+  ASSERT_GE(gzip->body.size(), 2u);
+  EXPECT_EQ(gzip->body.substr(0, 2), "\x1f\x8b");
+  const auto unknown = testing_support::HttpGet("127.0.0.1", port_, "/api/v2/interfaces");
+  ASSERT_TRUE(unknown.has_value());
+  EXPECT_EQ(unknown->status, 404);
 }
 
 TEST_F(HttpServerTest, UnknownPathIs404) {
@@ -345,7 +387,8 @@ TEST_F(HttpServerTest, AuthenticationAppliesToEveryPath) {
     return user == "alice" && password == "secret";
   };
   ASSERT_EQ(server_->Reconfigure(options), "");
-  for (const std::string path : {"/metrics", "/-/healthy", "/", "/nope"}) {
+  for (const std::string path :
+       {"/metrics", "/-/healthy", "/", "/static/app.js", "/api/v1/interfaces", "/nope"}) {
     const auto missing = Send(port_, "GET", path);
     ASSERT_TRUE(missing.has_value());
     EXPECT_EQ(missing->status, 401) << path;
@@ -360,6 +403,10 @@ TEST_F(HttpServerTest, AuthenticationAppliesToEveryPath) {
   ASSERT_TRUE(right.has_value());
   EXPECT_EQ(right->status, 200);
   EXPECT_EQ(right->body, body_);
+  const auto api =
+      Send(port_, "GET", "/api/v1/interfaces", "Authorization: Basic YWxpY2U6c2VjcmV0\r\n");
+  ASSERT_TRUE(api.has_value());
+  EXPECT_EQ(api->status, 200);
   // A reload that turns auth off applies to the next request.
   ASSERT_EQ(server_->Reconfigure(LoopbackOptions()), "");
   const auto open = Send(port_, "GET", "/metrics");

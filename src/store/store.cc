@@ -42,10 +42,12 @@ std::shared_ptr<InterfaceView> ViewBlock::Take() {
 }
 
 Store::Store(std::shared_ptr<const AnalyticsSettings> analytics_settings,
-             AnomalyEventSink on_anomaly, LabelRenderer render_labels)
+             AnomalyEventSink on_anomaly, LabelRenderer render_labels,
+             LinkChangeSink on_link_change)
     : analytics_settings_(std::move(analytics_settings)),
       on_anomaly_(std::move(on_anomaly)),
       render_labels_(std::move(render_labels)),
+      on_link_change_(std::move(on_link_change)),
       snapshot_(std::make_shared<const Snapshot>()) {}
 
 Store::Entry& Store::FindOrCreate(const InterfaceKey& key, const SampleTime& time, bool* created) {
@@ -77,8 +79,10 @@ std::optional<LinkChange> Store::ObserveLinkState(Entry& entry, const InterfaceR
   std::optional<OperState> previous =
       entry.view ? entry.view->record.attributes.oper_state : std::nullopt;
   if (!entry.link.Observe(*attributes.oper_state, time.unix_seconds)) return std::nullopt;
-  return LinkChange{record.key,          record.name,       previous, *attributes.oper_state,
+  LinkChange change{record.key,          record.name,       previous, *attributes.oper_state,
                     attributes.admin_up, attributes.carrier};
+  if (on_link_change_) on_link_change_(change, time.unix_seconds);
+  return change;
 }
 
 std::shared_ptr<InterfaceView> Store::TakeEventView() {

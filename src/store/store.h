@@ -73,14 +73,21 @@ class ViewBlock {
 // (`device="eth0"`): given by the exposition, so the store caches it without knowing the format.
 using LabelRenderer = std::function<std::string(const LabelPairs& labels)>;
 
+// Hears every oper-state change the store observes (from samples and events alike), at the
+// sample's unix time, for the page's event list. Called under the store's lock, on the writer's
+// thread: must be quick and must not call the store.
+using LinkChangeSink = std::function<void(const LinkChange& change, double unix_seconds)>;
+
 class Store final : public RecordSink {
  public:
   // `on_anomaly` (may be empty) hears every anomaly start and end as the sample that made it is
   // applied, so the app can log them while the analytics stay free of I/O.
   // `render_labels` (may be empty: views then carry no label block and the renderer makes it)
   // makes each interface's label block when its labels change.
+  // `on_link_change` (may be empty) hears every oper-state change.
   explicit Store(std::shared_ptr<const AnalyticsSettings> analytics_settings,
-                 AnomalyEventSink on_anomaly = nullptr, LabelRenderer render_labels = nullptr);
+                 AnomalyEventSink on_anomaly = nullptr, LabelRenderer render_labels = nullptr,
+                 LinkChangeSink on_link_change = nullptr);
 
   // A complete sample of one source (all local interfaces from procfs+sysfs, or all ports of one
   // SNMP target). Interfaces of `source` missing from `records` are removed, except those created
@@ -225,6 +232,7 @@ class Store final : public RecordSink {
   std::shared_ptr<const AnalyticsSettings> analytics_settings_;  // guarded by mutex_
   const AnomalyEventSink on_anomaly_;
   const LabelRenderer render_labels_;
+  const LinkChangeSink on_link_change_;
   std::mutex mutex_;  // guards entries_, departed_, generation_, extra_counters_, settings
   std::map<InterfaceKey, Entry> entries_;
   // Keys an event source removed or renamed away, with the monotonic time it happened. Only

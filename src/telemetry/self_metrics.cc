@@ -176,6 +176,8 @@ void SelfMetrics::RemoveCounter(std::string_view name, const prometheus::Labels&
   RemoveSeries(counters_, name, labels);
 }
 
+std::vector<prometheus::MetricFamily> SelfMetrics::Collect() const { return registry_->Collect(); }
+
 void SelfMetrics::Render(std::string& out) const {
   std::ostringstream text;
   prometheus::TextSerializer().Serialize(text, registry_->Collect());

@@ -18,6 +18,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/metric_type.h"
 #include "telemetry/collector_watch.h"
@@ -51,6 +52,8 @@ class SelfMetrics {
 
   // Appends the registry's families in text format (exposition appends the process_* ones).
   void Render(std::string& out) const;
+  // The registry's families as values (the status page reads the SNMP targets' health from them).
+  std::vector<prometheus::MetricFamily> Collect() const;
 
  private:
   const SelfMetricDefinition& Definition(std::string_view name, MetricType type) const;
