@@ -30,6 +30,7 @@ InterfaceRecord Record(const Traffic& t, std::optional<uint64_t> speed_bps = std
   record.labels = LocalDeviceLabels(name);
   record.name = name;
   record.attributes.speed_bps = speed_bps;
+  record.attributes.is_virtual = false;  // a physical port: the anomaly detector runs by default
   // A 32-bit counter shows the true count modulo 2^32.
   auto set = [&](Counter c, uint64_t value) {
     record.counters.Set(c, wraps32 ? value % k2To32 : value, wraps32);

@@ -182,7 +182,7 @@ TEST(ParseConfigYamlTest, UnknownKeyAtEveryLevel) {
   EXPECT_EQ(ParseError("analytics:\n  anomaly:\n    sensitivity: 3\n"),
             At(3,
                "analytics.anomaly.sensitivity: unknown key; known keys in analytics.anomaly: "
-               "enabled"));
+               "enabled, min_bps, classes"));
   EXPECT_EQ(ParseError("analytics:\n  asymmetric:\n    min: 1M\n"),
             At(3,
                "analytics.asymmetric.min: unknown key; known keys in analytics.asymmetric: "
