@@ -10,6 +10,7 @@ netif_anomaly_replay (the exporter's detector; --set passes settings on) and pri
     counts once), per device class and overall, and scaled to a node with 5,000 interfaces of the
     same mix, both with the detector on for every class and with the exporter's default classes
     (physical and snmp);
+  - the same for flag runs held at least 120 s (what the shipped alert rule, `for: 2m`, fires on);
   - per incident kind: how many were caught (a flag inside its detection window) and the median
     delay from its first sample to the first flag, in samples.
 --write DIR also writes each series as DIR/<n>.csv (NAB layout: timestamp,value; `gap` for a
@@ -56,6 +57,8 @@ CLASSES = [("physical", 0.35), ("snmp", 0.10), ("veth-active", 0.25), ("veth-idl
 DEFAULT_CLASSES = ("physical", "snmp")  # the exporter's default analytics.anomaly.classes
 KINDS = ["saturation", "loss", "step_up", "step_down", "slow_leak", "flapping"]
 NODE_INTERFACES = 5000
+# The shipped alert (deploy/prometheus/rules, NetifTrafficAnomaly) fires on a flag held this long.
+ALERT_FOR_SECONDS = 120
 
 
 def pick(rng, weighted):
@@ -203,13 +206,15 @@ def run_replay(replay, settings, timestamps, values):
     return [line.endswith(",1") for line in out.splitlines()[1:]]
 
 
-def alarm_starts(flags, excluded):
-    """Rising edges of the flag outside the excluded samples."""
-    count, prev = 0, False
+def alarm_starts(flags, excluded, min_samples=1):
+    """Runs of the flag outside the excluded samples that last at least min_samples."""
+    count, run = 0, 0
     for i, flag in enumerate(flags):
-        now = flag and not excluded[i]
-        count += now and not prev
-        prev = now
+        if flag and not excluded[i]:
+            run += 1
+            count += run == min_samples
+        else:
+            run = 0
     return count
 
 
@@ -248,6 +253,8 @@ def main():
     warmup = int(86400 / STEP)
 
     fa = {c: 0 for c, _ in CLASSES}
+    alert_fa = {c: 0 for c, _ in CLASSES}  # runs long enough for the alert rule's `for:`
+    alert_samples = int(ALERT_FOR_SECONDS / STEP) + 1
     days = {c: 0.0 for c, _ in CLASSES}
     caught = {k: [0, 0] for k in KINDS}
     delays = {k: [] for k in KINDS}
@@ -275,6 +282,7 @@ def main():
                 caught[kind][0] += 1
                 delays[kind].append(hit - incident["start"])
         fa[klass] += alarm_starts(flags, excluded)
+        alert_fa[klass] += alarm_starts(flags, excluded, alert_samples)
         days[klass] += sum(not e for e in excluded) * STEP / 86400
     if args.write:
         with open(os.path.join(args.write, "labels.json"), "w") as f:
@@ -283,20 +291,25 @@ def main():
 
     print(f"Synthetic traffic: {args.series} series x {args.days:g} days of 10 s samples, "
           f"seed {args.seed}" + (f", settings {' '.join(args.set)}" if args.set else ""))
-    print(f"{'class':12s} {'series-days':>11s} {'FA events':>9s} {'FA/series-day':>13s}")
+    print(f"{'class':12s} {'series-days':>11s} {'FA events':>9s} {'FA/series-day':>13s} "
+          f"{'alerts >= ' + str(ALERT_FOR_SECONDS) + ' s':>15s} {'per series-day':>14s}")
     for klass, _ in CLASSES:
-        rate = fa[klass] / days[klass] if days[klass] else float("nan")
-        print(f"{klass:12s} {days[klass]:11.1f} {fa[klass]:9d} {rate:13.5f}")
+        d = days[klass] or float("nan")
+        print(f"{klass:12s} {days[klass]:11.1f} {fa[klass]:9d} {fa[klass] / d:13.5f} "
+              f"{alert_fa[klass]:15d} {alert_fa[klass] / d:14.5f}")
     total_days = sum(days.values())
-    total_fa = sum(fa.values())
     default_days = sum(days[c] for c in DEFAULT_CLASSES)
-    default_fa = sum(fa[c] for c in DEFAULT_CLASSES)
     share = default_days / total_days if total_days else 0
-    print(f"{'all':12s} {total_days:11.1f} {total_fa:9d} {total_fa / total_days:13.5f}")
-    print(f"node of {NODE_INTERFACES} interfaces (this mix): "
-          f"{NODE_INTERFACES * total_fa / total_days:.2f} FA events/node-day with every class on; "
-          f"{NODE_INTERFACES * share * default_fa / max(default_days, 1e-9):.2f} with the default "
-          f"classes ({'+'.join(DEFAULT_CLASSES)})")
+    print(f"{'all':12s} {total_days:11.1f} {sum(fa.values()):9d} "
+          f"{sum(fa.values()) / total_days:13.5f} {sum(alert_fa.values()):15d} "
+          f"{sum(alert_fa.values()) / total_days:14.5f}")
+    for name, counts in (("flag starts", fa), (f"alerts (flag held {ALERT_FOR_SECONDS} s)", alert_fa)):
+        every = NODE_INTERFACES * sum(counts.values()) / total_days
+        default = NODE_INTERFACES * share * sum(counts[c] for c in DEFAULT_CLASSES) / max(
+            default_days, 1e-9)
+        print(f"node of {NODE_INTERFACES} interfaces (this mix), {name}: {every:.1f} per node-day "
+              f"with every class on; {default:.1f} with the default classes "
+              f"({'+'.join(DEFAULT_CLASSES)})")
     print(f"{'incident':12s} {'caught':>9s} {'share':>6s} {'median delay (samples)':>23s}")
     all_caught = all_total = 0
     for kind in KINDS:
