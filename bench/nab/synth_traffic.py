@@ -59,6 +59,8 @@ KINDS = ["saturation", "loss", "step_up", "step_down", "slow_leak", "flapping"]
 NODE_INTERFACES = 5000
 # The shipped alert (deploy/prometheus/rules, NetifTrafficAnomaly) fires on a flag held this long.
 ALERT_FOR_SECONDS = 120
+# Other holding times whose alert counts are printed too (choosing the rule's `for:`).
+FOR_CHOICES = (60, 120, 300, 600, 900)
 
 
 def pick(rng, weighted):
@@ -255,6 +257,8 @@ def main():
     fa = {c: 0 for c, _ in CLASSES}
     alert_fa = {c: 0 for c, _ in CLASSES}  # runs long enough for the alert rule's `for:`
     alert_samples = int(ALERT_FOR_SECONDS / STEP) + 1
+    held = {s: {c: 0 for c, _ in CLASSES} for s in FOR_CHOICES}
+    held_caught = {s: {k: 0 for k in KINDS} for s in FOR_CHOICES}
     days = {c: 0.0 for c, _ in CLASSES}
     caught = {k: [0, 0] for k in KINDS}
     delays = {k: [] for k in KINDS}
@@ -283,6 +287,15 @@ def main():
                 delays[kind].append(hit - incident["start"])
         fa[klass] += alarm_starts(flags, excluded)
         alert_fa[klass] += alarm_starts(flags, excluded, alert_samples)
+        for seconds in FOR_CHOICES:
+            need = int(seconds / STEP) + 1
+            held[seconds][klass] += alarm_starts(flags, excluded, need)
+            if incident:
+                window = [False] * n
+                for i in range(incident["start"], incident["window_end"]):
+                    window[i] = True
+                inside = [not w for w in window]  # excluded = everything outside the window
+                held_caught[seconds][incident["kind"]] += alarm_starts(flags, inside, need) > 0
         days[klass] += sum(not e for e in excluded) * STEP / 86400
     if args.write:
         with open(os.path.join(args.write, "labels.json"), "w") as f:
@@ -310,6 +323,16 @@ def main():
         print(f"node of {NODE_INTERFACES} interfaces (this mix), {name}: {every:.1f} per node-day "
               f"with every class on; {default:.1f} with the default classes "
               f"({'+'.join(DEFAULT_CLASSES)})")
+    print(f"alert rule `for:` choice -> alerts per node-day of {NODE_INTERFACES} (default classes) "
+          f"and incidents caught by the alert")
+    for seconds in FOR_CHOICES:
+        default = NODE_INTERFACES * share * sum(held[seconds][c] for c in DEFAULT_CLASSES) / max(
+            default_days, 1e-9)
+        every = NODE_INTERFACES * sum(held[seconds].values()) / total_days
+        got = sum(held_caught[seconds].values())
+        print(f"  for {seconds:4d} s: {default:8.1f} (every class on: {every:8.1f})   incidents "
+              f"caught {got}/{sum(t for _, t in caught.values())}   " +
+              " ".join(f"{k} {held_caught[seconds][k]}" for k in KINDS))
     print(f"{'incident':12s} {'caught':>9s} {'share':>6s} {'median delay (samples)':>23s}")
     all_caught = all_total = 0
     for kind in KINDS:
