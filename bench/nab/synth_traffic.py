@@ -2,7 +2,8 @@
 """Seeded synthetic network traffic with labelled incidents, and its evaluation of the detector.
 
     bench/nab/synth_traffic.py [--replay PATH] [--series N] [--days D] [--seed S]
-                               [--set NAME=VALUE]... [--write DIR]
+                               [--set NAME=VALUE]... [--compare NAME=VALUE,...]
+                               [--write DIR]
 
 Generates N interfaces' total (rx + tx) bits/s every 10 s for D days, streams each through
 netif_anomaly_replay (the exporter's detector; --set passes settings on) and prints:
@@ -238,14 +239,96 @@ def find_replay():
     sys.exit("synth_traffic.py: no netif_anomaly_replay under build*/; build it or pass --replay")
 
 
+class Tally:
+    """What one detector configuration did over the series."""
+
+    def __init__(self, label, settings):
+        self.label, self.settings = label, settings
+        self.fa = {c: 0 for c, _ in CLASSES}
+        self.held = {s: {c: 0 for c, _ in CLASSES} for s in FOR_CHOICES}
+        self.held_caught = {s: {k: 0 for k in KINDS} for s in FOR_CHOICES}
+        self.days = {c: 0.0 for c, _ in CLASSES}
+        self.caught = {k: [0, 0] for k in KINDS}
+        self.delays = {k: [] for k in KINDS}
+
+    def add(self, klass, incident, flags, warmup):
+        n = len(flags)
+        excluded = [i < warmup for i in range(n)]
+        if incident:
+            for i in range(incident["start"], incident["region_end"]):
+                excluded[i] = True
+            kind = incident["kind"]
+            self.caught[kind][1] += 1
+            hit = next((i for i in range(incident["start"], incident["window_end"]) if flags[i]),
+                       None)
+            if hit is not None:
+                self.caught[kind][0] += 1
+                self.delays[kind].append(hit - incident["start"])
+            outside = [not incident["start"] <= i < incident["window_end"] for i in range(n)]
+        self.fa[klass] += alarm_starts(flags, excluded)
+        for seconds in FOR_CHOICES:
+            need = int(seconds / STEP) + 1
+            self.held[seconds][klass] += alarm_starts(flags, excluded, need)
+            if incident:
+                self.held_caught[seconds][incident["kind"]] += alarm_starts(flags, outside, need) > 0
+        self.days[klass] += sum(not e for e in excluded) * STEP / 86400
+
+    def report(self):
+        print(f"--- {self.label}" + (f" (--set {' '.join(self.settings)})" if self.settings else ""))
+        alert = self.held[ALERT_FOR_SECONDS]
+        print(f"{'class':12s} {'series-days':>11s} {'FA events':>9s} {'FA/series-day':>13s} "
+              f"{'alerts >= ' + str(ALERT_FOR_SECONDS) + ' s':>15s} {'per series-day':>14s}")
+        for klass, _ in CLASSES:
+            d = self.days[klass] or float("nan")
+            print(f"{klass:12s} {self.days[klass]:11.1f} {self.fa[klass]:9d} "
+                  f"{self.fa[klass] / d:13.5f} {alert[klass]:15d} {alert[klass] / d:14.5f}")
+        total_days = sum(self.days.values())
+        default_days = sum(self.days[c] for c in DEFAULT_CLASSES)
+        share = default_days / total_days if total_days else 0
+        print(f"{'all':12s} {total_days:11.1f} {sum(self.fa.values()):9d} "
+              f"{sum(self.fa.values()) / total_days:13.5f} {sum(alert.values()):15d} "
+              f"{sum(alert.values()) / total_days:14.5f}")
+
+        def per_node(counts):
+            every = NODE_INTERFACES * sum(counts.values()) / total_days
+            default = NODE_INTERFACES * share * sum(counts[c] for c in DEFAULT_CLASSES) / max(
+                default_days, 1e-9)
+            return every, default
+
+        every, default = per_node(self.fa)
+        print(f"node of {NODE_INTERFACES} interfaces (this mix): flag starts {every:.1f} per "
+              f"node-day with every class on, {default:.1f} with the default classes "
+              f"({'+'.join(DEFAULT_CLASSES)})")
+        total = sum(t for _, t in self.caught.values())
+        print(f"alert rule `for:` -> alerts per node-day (default classes / every class on), "
+              f"incidents the alert catches")
+        for seconds in FOR_CHOICES:
+            every, default = per_node(self.held[seconds])
+            got = self.held_caught[seconds]
+            print(f"  for {seconds:4d} s: {default:8.1f} / {every:8.1f}   caught "
+                  f"{sum(got.values())}/{total}  " + " ".join(f"{k} {got[k]}" for k in KINDS))
+        print(f"{'incident':12s} {'caught':>9s} {'share':>6s} {'median delay (samples)':>23s}")
+        all_caught = 0
+        for kind in KINDS:
+            c, t = self.caught[kind]
+            all_caught += c
+            share_kind = 100 * c / t if t else float("nan")
+            print(f"{kind:12s} {c:4d}/{t:<4d} {share_kind:5.0f}% "
+                  f"{median(self.delays[kind]):23.1f}")
+        print(f"{'all':12s} {all_caught:4d}/{total:<4d} {100 * all_caught / max(total, 1):5.0f}%")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--replay", default=None)
-    ap.add_argument("--series", type=int, default=1000)
+    ap.add_argument("--series", type=int, default=300)
     ap.add_argument("--days", type=float, default=7)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+    ap.add_argument("--compare", action="append", default=[], metavar="NAME=VALUE,...",
+                    help="also replay every series with these settings instead (one configuration "
+                         "per --compare; '' = the detector's defaults)")
     ap.add_argument("--write", default=None, metavar="DIR")
     args = ap.parse_args()
     replay = None if args.write else (args.replay or find_replay())
@@ -253,15 +336,10 @@ def main():
     timestamps = [(START + datetime.timedelta(seconds=i * STEP)).strftime("%Y-%m-%d %H:%M:%S")
                   for i in range(n)]
     warmup = int(86400 / STEP)
+    tallies = [Tally("main", args.set)]
+    tallies += [Tally(f"compare {i + 1}", [x for x in c.split(",") if x])
+                for i, c in enumerate(args.compare)]
 
-    fa = {c: 0 for c, _ in CLASSES}
-    alert_fa = {c: 0 for c, _ in CLASSES}  # runs long enough for the alert rule's `for:`
-    alert_samples = int(ALERT_FOR_SECONDS / STEP) + 1
-    held = {s: {c: 0 for c, _ in CLASSES} for s in FOR_CHOICES}
-    held_caught = {s: {k: 0 for k in KINDS} for s in FOR_CHOICES}
-    days = {c: 0.0 for c, _ in CLASSES}
-    caught = {k: [0, 0] for k in KINDS}
-    delays = {k: [] for k in KINDS}
     labels = {}
     for index in range(args.series):
         klass, values, incident = generate(args.seed, index, n)
@@ -273,75 +351,20 @@ def main():
                     f.write(f"{ts},gap\n" if v is None else f"{ts},{v:.1f}\n")
             labels[index] = {"class": klass, "incident": incident}
             continue
-        flags = run_replay(replay, args.set, timestamps, values)
-        excluded = [i < warmup for i in range(n)]
-        if incident:
-            for i in range(incident["start"], incident["region_end"]):
-                excluded[i] = True
-            kind = incident["kind"]
-            caught[kind][1] += 1
-            hit = next((i for i in range(incident["start"], incident["window_end"]) if flags[i]),
-                       None)
-            if hit is not None:
-                caught[kind][0] += 1
-                delays[kind].append(hit - incident["start"])
-        fa[klass] += alarm_starts(flags, excluded)
-        alert_fa[klass] += alarm_starts(flags, excluded, alert_samples)
-        for seconds in FOR_CHOICES:
-            need = int(seconds / STEP) + 1
-            held[seconds][klass] += alarm_starts(flags, excluded, need)
-            if incident:
-                window = [False] * n
-                for i in range(incident["start"], incident["window_end"]):
-                    window[i] = True
-                inside = [not w for w in window]  # excluded = everything outside the window
-                held_caught[seconds][incident["kind"]] += alarm_starts(flags, inside, need) > 0
-        days[klass] += sum(not e for e in excluded) * STEP / 86400
+        for tally in tallies:
+            tally.add(klass, incident, run_replay(replay, tally.settings, timestamps, values),
+                      warmup)
+        if (index + 1) % 25 == 0:
+            print(f"# {index + 1}/{args.series} series", file=sys.stderr, flush=True)
     if args.write:
         with open(os.path.join(args.write, "labels.json"), "w") as f:
             json.dump(labels, f, indent=1)
         return
 
     print(f"Synthetic traffic: {args.series} series x {args.days:g} days of 10 s samples, "
-          f"seed {args.seed}" + (f", settings {' '.join(args.set)}" if args.set else ""))
-    print(f"{'class':12s} {'series-days':>11s} {'FA events':>9s} {'FA/series-day':>13s} "
-          f"{'alerts >= ' + str(ALERT_FOR_SECONDS) + ' s':>15s} {'per series-day':>14s}")
-    for klass, _ in CLASSES:
-        d = days[klass] or float("nan")
-        print(f"{klass:12s} {days[klass]:11.1f} {fa[klass]:9d} {fa[klass] / d:13.5f} "
-              f"{alert_fa[klass]:15d} {alert_fa[klass] / d:14.5f}")
-    total_days = sum(days.values())
-    default_days = sum(days[c] for c in DEFAULT_CLASSES)
-    share = default_days / total_days if total_days else 0
-    print(f"{'all':12s} {total_days:11.1f} {sum(fa.values()):9d} "
-          f"{sum(fa.values()) / total_days:13.5f} {sum(alert_fa.values()):15d} "
-          f"{sum(alert_fa.values()) / total_days:14.5f}")
-    for name, counts in (("flag starts", fa), (f"alerts (flag held {ALERT_FOR_SECONDS} s)", alert_fa)):
-        every = NODE_INTERFACES * sum(counts.values()) / total_days
-        default = NODE_INTERFACES * share * sum(counts[c] for c in DEFAULT_CLASSES) / max(
-            default_days, 1e-9)
-        print(f"node of {NODE_INTERFACES} interfaces (this mix), {name}: {every:.1f} per node-day "
-              f"with every class on; {default:.1f} with the default classes "
-              f"({'+'.join(DEFAULT_CLASSES)})")
-    print(f"alert rule `for:` choice -> alerts per node-day of {NODE_INTERFACES} (default classes) "
-          f"and incidents caught by the alert")
-    for seconds in FOR_CHOICES:
-        default = NODE_INTERFACES * share * sum(held[seconds][c] for c in DEFAULT_CLASSES) / max(
-            default_days, 1e-9)
-        every = NODE_INTERFACES * sum(held[seconds].values()) / total_days
-        got = sum(held_caught[seconds].values())
-        print(f"  for {seconds:4d} s: {default:8.1f} (every class on: {every:8.1f})   incidents "
-              f"caught {got}/{sum(t for _, t in caught.values())}   " +
-              " ".join(f"{k} {held_caught[seconds][k]}" for k in KINDS))
-    print(f"{'incident':12s} {'caught':>9s} {'share':>6s} {'median delay (samples)':>23s}")
-    all_caught = all_total = 0
-    for kind in KINDS:
-        c, t = caught[kind]
-        all_caught, all_total = all_caught + c, all_total + t
-        share_kind = 100 * c / t if t else float("nan")
-        print(f"{kind:12s} {c:4d}/{t:<4d} {share_kind:5.0f}% {median(delays[kind]):23.1f}")
-    print(f"{'all':12s} {all_caught:4d}/{all_total:<4d} "
-          f"{100 * all_caught / max(all_total, 1):5.0f}%")
+          f"seed {args.seed}")
+    for tally in tallies:
+        tally.report()
 
 
 if __name__ == "__main__":
