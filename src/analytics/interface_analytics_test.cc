@@ -243,6 +243,30 @@ TEST(InterfaceAnalyticsTest, AsymmetricTrafficStartsAndEndsOneAnomaly) {
   EXPECT_TRUE(analytics.derived().anomaly.ended.Empty());
 }
 
+TEST(InterfaceAnalyticsTest, AnomalyDetectorRunsOnlyOnItsDeviceClasses) {
+  auto veth = [](const Traffic& t) {
+    InterfaceRecord record = Record(t, std::nullopt, false, "veth0");
+    record.attributes.is_virtual = true;
+    record.attributes.kind = "veth";
+    return record;
+  };
+  Analyzed by_default(Settings());
+  Analyzed with_veths(
+      Settings([](AnalyticsSettings& s) { s.anomaly_classes |= MaskOf(DeviceClass::kVeth); }));
+  Traffic t;
+  for (int s = 0; s <= 3; ++s) {
+    t.rx_bytes += 1'000'000;
+    by_default.OnSample(veth(t), At(60.0 * s));
+    with_veths.OnSample(veth(t), At(60.0 * s));
+  }
+  EXPECT_FALSE(by_default.derived().anomaly.enabled.Has(AnomalyKind::kSpike));
+  EXPECT_FALSE(by_default.derived().anomaly.enabled.Has(AnomalyKind::kDrop));
+  EXPECT_TRUE(by_default.derived().anomaly.enabled.Has(AnomalyKind::kAsymmetric));
+  EXPECT_FALSE(by_default.derived().anomaly.score.has_value());
+  EXPECT_TRUE(with_veths.derived().anomaly.enabled.Has(AnomalyKind::kSpike));
+  EXPECT_TRUE(with_veths.derived().anomaly.score.has_value());
+}
+
 TEST(InterfaceAnalyticsTest, DisabledDetectorsReportNothing) {
   Analyzed analytics(Settings([](AnalyticsSettings& s) {
     s.anomaly_enabled = false;
