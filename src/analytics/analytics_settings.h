@@ -14,6 +14,7 @@
 
 #include "analytics/anomaly_detector.h"
 #include "model/derived_metrics.h"
+#include "model/device_class.h"
 
 namespace netif {
 
@@ -47,6 +48,8 @@ struct AnalyticsSettings {
   std::map<std::string, uint64_t, std::less<>> capacity_bps;
   HealthSettings health;
   bool anomaly_enabled = true;
+  // The device classes the anomaly detector runs on (when anomaly_enabled).
+  DeviceClassMask anomaly_classes = MaskOf(DeviceClass::kPhysical) | MaskOf(DeviceClass::kSnmp);
   AnomalySettings anomaly;
   AsymmetricSettings asymmetric;
 };

@@ -366,7 +366,7 @@ std::string EncodeAnalyticsSettings(const AnalyticsSettings& settings) {
        {s.min_noise, s.level_seconds, s.noise_seconds, s.daily_profile_seconds,
         s.weekly_profile_seconds, s.range_seconds, s.warmup_seconds, s.alarm_surprise,
         s.extreme_surprise, s.sustained_surprise, s.sustained_seconds, s.release_surprise,
-        s.surprise_memory_seconds, s.max_alarm_seconds, s.update_clip}) {
+        s.surprise_memory_seconds, s.max_alarm_seconds, s.update_clip, s.min_traffic}) {
     a.F64(v);
   }
   std::string asymmetric;

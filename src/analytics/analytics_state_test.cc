@@ -19,6 +19,7 @@ InterfaceRecord Record(uint64_t rx_bytes, uint64_t tx_bytes, uint64_t packets, u
   record.labels = LocalDeviceLabels("eth0");
   record.name = "eth0";
   record.attributes.speed_bps = 1'000'000'000;
+  record.attributes.is_virtual = false;  // physical: the anomaly detector runs on it by default
   record.counters.Set(Counter::kReceiveBytes, rx_bytes);
   record.counters.Set(Counter::kTransmitBytes, tx_bytes);
   record.counters.Set(Counter::kReceivePackets, packets);

@@ -218,6 +218,7 @@ AnomalyVerdict AnomalyDetector::Observe(double timestamp_seconds, double value) 
     MarkGap(timestamp_seconds);
     return {};
   }
+  if (settings_->min_traffic > 0) value = std::max(value, settings_->min_traffic);
   const double x = Transform(value);
   if (!started_) {
     started_ = true;

@@ -40,6 +40,12 @@ struct AnomalySettings {
   // Smallest noise unit, in transformed units (0.01 ~ a 1% change): keeps a flat line from
   // turning every rounding step into an infinite surprise.
   double min_noise = 0.01;
+  // Minimum-traffic floor, in the series' own unit (the exporter: bits/s): a value below it is
+  // judged and learned as the floor itself, so a near-idle interface (a veth carrying a few
+  // packets of ARP and keepalives) is a flat line, not a series of x10 "spikes". A drop from well
+  // above the floor to zero still shows as a drop to the floor. 0 = no floor (benchmark series
+  // may be negative).
+  double min_traffic = 0;
 
   // --- Learning time constants (seconds) ---
   // The recent level forgets in about an hour: slow enough to see a step as a step, fast

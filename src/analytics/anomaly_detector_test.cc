@@ -189,5 +189,118 @@ TEST(AnomalyDetectorTest, WorksOnNegativeValuesWithoutLogTransform) {
   EXPECT_TRUE(detector.Observe(kStart + 4 * kDay, -60).drop);
 }
 
+// --- One test per incident kind of bench/nab/synth_traffic.py, on the warmed-up busy interface:
+// how many samples (of 10 s) until the first flag, or -1 when none within `limit` samples.
+template <typename ValueAt>
+int SamplesToFlag(AnomalyDetector& detector, double from, int limit, ValueAt value_at,
+                  bool want_spike) {
+  for (int i = 0; i < limit; ++i) {
+    const double t = from + i * kStep;
+    const AnomalyVerdict v = detector.Observe(t, value_at(t));
+    if (want_spike ? v.spike : v.drop) return i;
+  }
+  return -1;
+}
+
+TEST_F(WarmedUp, SaturationIsFlaggedAtOnce) {
+  // The link fills up: flat at 8x the usual afternoon traffic.
+  const double capacity = 8 * 1.5e8;
+  const int after = SamplesToFlag(
+      detector_, now_, 30, [&](double) { return capacity; }, true);
+  EXPECT_GE(after, 0);
+  EXPECT_LE(after, 2);
+}
+
+TEST_F(WarmedUp, TrafficLossToAFewPercentIsFlaggedWithinTwoSamples) {
+  const int after = SamplesToFlag(
+      detector_, now_, 30, [&](double t) { return 0.03 * traffic_.At(t); }, false);
+  EXPECT_GE(after, 0);
+  EXPECT_LE(after, 2);
+}
+
+TEST_F(WarmedUp, StepUpIsFlaggedWithinTwoSamples) {
+  const int after = SamplesToFlag(
+      detector_, now_, 30, [&](double t) { return 3 * traffic_.At(t); }, true);
+  EXPECT_GE(after, 0);
+  EXPECT_LE(after, 2);
+}
+
+TEST_F(WarmedUp, StepDownIsFlaggedWithinTwoSamples) {
+  const int after = SamplesToFlag(
+      detector_, now_, 30, [&](double t) { return 0.3 * traffic_.At(t); }, false);
+  EXPECT_GE(after, 0);
+  EXPECT_LE(after, 2);
+}
+
+TEST_F(WarmedUp, SlowLeakIsFlaggedBeforeItsRampEnds) {
+  // Traffic grows steadily to 4x over six hours (a leak, a runaway retry loop).
+  const double ramp = 6 * 3600;
+  const int after = SamplesToFlag(
+      detector_, now_, static_cast<int>(ramp / kStep),
+      [&](double t) { return traffic_.At(t) * (1 + 3 * (t - now_) / ramp); }, true);
+  EXPECT_GE(after, 0) << "a x4 ramp over six hours was not flagged";
+}
+
+TEST_F(WarmedUp, FlappingLinkIsFlaggedAsADrop) {
+  // Down for 30 s (ramping down over one sample and up over four) every two minutes.
+  const int after = SamplesToFlag(
+      detector_, now_, 60,
+      [&](double t) {
+        const double into = std::fmod(t - now_, 120);
+        const double factor = into < 60 ? 1 : into < 70 ? 0.3 : into < 100 ? 0 : (into - 90) / 50;
+        return factor * traffic_.At(t);
+      },
+      false);
+  EXPECT_GE(after, 0);
+  EXPECT_LE(after, 9);  // the first down sample is the 7th
+}
+
+// --- Quiet cases.
+TEST(AnomalyDetectorTest, NearIdleLinkBelowTheTrafficFloorRaisesNothing) {
+  // A veth with a few ARP and keepalive packets: 0 to a few kbit/s, now and then a short burst of
+  // 50 kbit/s, always under the 100 kbit/s floor the exporter sets.
+  AnomalySettings settings;
+  settings.min_traffic = 1e5;
+  AnomalyDetector detector(settings);
+  std::mt19937_64 rng(3);
+  std::poisson_distribution<int> packets(0.5);
+  std::bernoulli_distribution burst(0.001);
+  const Counts counts = Feed(detector, kStart, kStart + 5 * kDay, [&](double) {
+    return burst(rng) ? 5e4 : packets(rng) * 800.0 / kStep;
+  });
+  EXPECT_EQ(counts.anomalous, 0);
+  // Traffic well above the floor is still news.
+  EXPECT_TRUE(detector.Observe(kStart + 5 * kDay, 1e8).spike);
+}
+
+TEST(AnomalyDetectorTest, FirstPacketsOnAnIdleLinkAlarmOnlyWithoutAFloor) {
+  // Days of nothing, then one ARP exchange (a few hundred bits/s): news to a detector without a
+  // floor (zero is its whole range), noise to one with the exporter's floor.
+  AnomalySettings floored;
+  floored.min_traffic = 1e5;
+  AnomalyDetector with_floor(floored), without_floor;
+  Feed(with_floor, kStart, kStart + 3 * kDay, [](double) { return 0.0; });
+  Feed(without_floor, kStart, kStart + 3 * kDay, [](double) { return 0.0; });
+  const double t = kStart + 3 * kDay;
+  EXPECT_FALSE(with_floor.Observe(t, 300).anomalous());
+  EXPECT_TRUE(without_floor.Observe(t, 300).spike);
+}
+
+TEST(AnomalyDetectorTest, NoisyWeekWithGapsRaisesNothing) {
+  // A week of 10 s samples with 5% noise and a missed collection every few hours.
+  AnomalyDetector detector;
+  Traffic traffic(0.05);
+  Counts counts;
+  int n = 0;
+  for (double t = kStart; t < kStart + 7 * kDay; t += kStep, ++n) {
+    if (n % 1500 == 0) {
+      detector.MarkGap(t);
+      continue;
+    }
+    counts.anomalous += detector.Observe(t, traffic.At(t)).anomalous();
+  }
+  EXPECT_EQ(counts.anomalous, 0);
+}
+
 }  // namespace
 }  // namespace netif

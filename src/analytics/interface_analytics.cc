@@ -39,6 +39,7 @@ void InterfaceAnalytics::OnSample(const InterfaceRecord& record, const SampleTim
                                   DerivedMetrics& derived) {
   derived.anomaly.started = {};
   derived.anomaly.ended = {};
+  SelectAnomaly(record, derived);
   const std::optional<double> capacity =
       CapacityBps(settings_->capacity_bps, record.name, record.attributes);
   const CounterTracker::Result step =
@@ -96,9 +97,25 @@ void InterfaceAnalytics::Reconfigure(std::shared_ptr<const AnalyticsSettings> se
     derived.anomaly.score = std::nullopt;
   }
   if (!settings_->asymmetric.enabled) SetAnomaly(AnomalyKind::kAsymmetric, false, derived.anomaly);
-  derived.anomaly.enabled.Set(AnomalyKind::kSpike, settings_->anomaly_enabled);
-  derived.anomaly.enabled.Set(AnomalyKind::kDrop, settings_->anomaly_enabled);
+  // Until the next sample says the class, the detector runs where it ran before.
+  anomaly_on_ = anomaly_on_ && settings_->anomaly_enabled;
+  derived.anomaly.enabled.Set(AnomalyKind::kSpike, anomaly_on_);
+  derived.anomaly.enabled.Set(AnomalyKind::kDrop, anomaly_on_);
   derived.anomaly.enabled.Set(AnomalyKind::kAsymmetric, settings_->asymmetric.enabled);
+}
+
+void InterfaceAnalytics::SelectAnomaly(const InterfaceRecord& record, DerivedMetrics& derived) {
+  const bool on = settings_->anomaly_enabled &&
+                  (settings_->anomaly_classes & MaskOf(ClassifyDevice(record))) != 0;
+  if (!on) {
+    // Ends open anomalies of a detector that stopped running (reported like any other end).
+    derived.anomaly.score = std::nullopt;
+    SetAnomaly(AnomalyKind::kSpike, false, derived.anomaly);
+    SetAnomaly(AnomalyKind::kDrop, false, derived.anomaly);
+  }
+  anomaly_on_ = on;
+  derived.anomaly.enabled.Set(AnomalyKind::kSpike, on);
+  derived.anomaly.enabled.Set(AnomalyKind::kDrop, on);
 }
 
 // No interval to measure: the per-interval values go absent and the detectors are told that this
@@ -109,7 +126,7 @@ void InterfaceAnalytics::OnGap(const SampleTime& time, DerivedMetrics& derived) 
   derived.utilization = std::nullopt;
   derived.receive_utilization = std::nullopt;
   derived.transmit_utilization = std::nullopt;
-  if (settings_->anomaly_enabled) anomaly_.MarkGap(time.unix_seconds);
+  if (anomaly_on_) anomaly_.MarkGap(time.unix_seconds);
   asymmetric_.MarkGap();
 }
 
@@ -139,7 +156,7 @@ void InterfaceAnalytics::ObserveTraffic(const SampleTime& time, double start, do
                                         DerivedMetrics& derived) {
   const MaybeDouble rx = derived.receive.bits_per_second;
   const MaybeDouble tx = derived.transmit.bits_per_second;
-  if (settings_->anomaly_enabled) {
+  if (anomaly_on_) {
     if (rx || tx) {
       const AnomalyVerdict verdict =
           anomaly_.Observe(time.unix_seconds, rx.value_or(0) + tx.value_or(0));

@@ -76,6 +76,9 @@ class InterfaceAnalytics {
   std::size_t MemoryBytes() const { return sizeof(*this) + windows_.HeapBytes(); }
 
  private:
+  // Whether the anomaly detector runs on this interface (enabled, and its device class is among
+  // anomaly_classes), decided at every sample: the class of a link can change (a driver binds).
+  void SelectAnomaly(const InterfaceRecord& record, DerivedMetrics& derived);
   void OnGap(const SampleTime& time, DerivedMetrics& derived);
   void OnInterval(const InterfaceRecord& record, const SampleTime& time,
                   const CounterTracker::Result& step, std::optional<double> capacity_bps,
@@ -90,6 +93,7 @@ class InterfaceAnalytics {
   HealthWindow health_;
   AsymmetricDetector asymmetric_;
   AnomalyDetector anomaly_;
+  bool anomaly_on_ = false;  // SelectAnomaly's verdict for the latest sample
 };
 
 }  // namespace netif

@@ -30,6 +30,7 @@ InterfaceRecord Record(const Traffic& t, std::optional<uint64_t> speed_bps = std
   record.labels = LocalDeviceLabels(name);
   record.name = name;
   record.attributes.speed_bps = speed_bps;
+  record.attributes.is_virtual = false;  // a physical port: the anomaly detector runs by default
   // A 32-bit counter shows the true count modulo 2^32.
   auto set = [&](Counter c, uint64_t value) {
     record.counters.Set(c, wraps32 ? value % k2To32 : value, wraps32);
@@ -240,6 +241,30 @@ TEST(InterfaceAnalyticsTest, AsymmetricTrafficStartsAndEndsOneAnomaly) {
   EXPECT_EQ(analytics.derived().anomaly.starts[2], 1u);
   // A transition is reported by the sample that made it only.
   EXPECT_TRUE(analytics.derived().anomaly.ended.Empty());
+}
+
+TEST(InterfaceAnalyticsTest, AnomalyDetectorRunsOnlyOnItsDeviceClasses) {
+  auto veth = [](const Traffic& t) {
+    InterfaceRecord record = Record(t, std::nullopt, false, "veth0");
+    record.attributes.is_virtual = true;
+    record.attributes.kind = "veth";
+    return record;
+  };
+  Analyzed by_default(Settings());
+  Analyzed with_veths(
+      Settings([](AnalyticsSettings& s) { s.anomaly_classes |= MaskOf(DeviceClass::kVeth); }));
+  Traffic t;
+  for (int s = 0; s <= 3; ++s) {
+    t.rx_bytes += 1'000'000;
+    by_default.OnSample(veth(t), At(60.0 * s));
+    with_veths.OnSample(veth(t), At(60.0 * s));
+  }
+  EXPECT_FALSE(by_default.derived().anomaly.enabled.Has(AnomalyKind::kSpike));
+  EXPECT_FALSE(by_default.derived().anomaly.enabled.Has(AnomalyKind::kDrop));
+  EXPECT_TRUE(by_default.derived().anomaly.enabled.Has(AnomalyKind::kAsymmetric));
+  EXPECT_FALSE(by_default.derived().anomaly.score.has_value());
+  EXPECT_TRUE(with_veths.derived().anomaly.enabled.Has(AnomalyKind::kSpike));
+  EXPECT_TRUE(with_veths.derived().anomaly.score.has_value());
 }
 
 TEST(InterfaceAnalyticsTest, DisabledDetectorsReportNothing) {

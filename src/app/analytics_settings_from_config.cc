@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "model/device_class.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/log_rate_limit.h"
@@ -37,6 +38,13 @@ std::shared_ptr<const AnalyticsSettings> AnalyticsSettingsFromConfig(
   settings->health.error_ratio = config.health.error_ratio;
   settings->health.drop_ratio = config.health.drop_ratio;
   settings->anomaly_enabled = config.anomaly.enabled;
+  settings->anomaly.min_traffic = static_cast<double>(config.anomaly.min_bps);
+  settings->anomaly_classes = 0;
+  for (const std::string& name : config.anomaly.classes) {
+    if (const auto device_class = DeviceClassFromName(name)) {
+      settings->anomaly_classes |= MaskOf(*device_class);
+    }
+  }
   settings->asymmetric.enabled = config.asymmetric.enabled;
   settings->asymmetric.ratio = config.asymmetric.ratio;
   settings->asymmetric.min_bps = static_cast<double>(config.asymmetric.min_bps);

@@ -19,6 +19,8 @@ TEST(AnalyticsSettingsFromConfigTest, DefaultsMatchTheAnalyticsDefaults) {
   EXPECT_EQ(settings->health.error_ratio, defaults.health.error_ratio);
   EXPECT_EQ(settings->health.drop_ratio, defaults.health.drop_ratio);
   EXPECT_EQ(settings->anomaly_enabled, defaults.anomaly_enabled);
+  EXPECT_EQ(settings->anomaly_classes, defaults.anomaly_classes);
+  EXPECT_EQ(settings->anomaly.min_traffic, 100'000);
   EXPECT_EQ(settings->asymmetric.enabled, defaults.asymmetric.enabled);
   EXPECT_EQ(settings->asymmetric.ratio, defaults.asymmetric.ratio);
   EXPECT_EQ(settings->asymmetric.min_bps, defaults.asymmetric.min_bps);
@@ -33,6 +35,8 @@ TEST(AnalyticsSettingsFromConfigTest, MapsEveryKey) {
   config.health.error_ratio = 0.01;
   config.health.drop_ratio = 0.02;
   config.anomaly.enabled = false;
+  config.anomaly.min_bps = 2'000'000;
+  config.anomaly.classes = {"veth", "bridge"};
   config.asymmetric = {.enabled = false, .ratio = 4, .min_bps = 1'000'000};
   const auto settings = AnalyticsSettingsFromConfig(config);
   ASSERT_EQ(settings->windows->utilization.size(), 3u);
@@ -44,6 +48,8 @@ TEST(AnalyticsSettingsFromConfigTest, MapsEveryKey) {
   EXPECT_EQ(settings->health.error_ratio, 0.01);
   EXPECT_EQ(settings->health.drop_ratio, 0.02);
   EXPECT_FALSE(settings->anomaly_enabled);
+  EXPECT_EQ(settings->anomaly.min_traffic, 2e6);
+  EXPECT_EQ(settings->anomaly_classes, MaskOf(DeviceClass::kVeth) | MaskOf(DeviceClass::kBridge));
   EXPECT_FALSE(settings->asymmetric.enabled);
   EXPECT_EQ(settings->asymmetric.ratio, 4);
   EXPECT_EQ(settings->asymmetric.min_bps, 1e6);

@@ -114,6 +114,11 @@ struct HealthConfig {
 
 struct AnomalyConfig {
   bool enabled = true;
+  // Total (rx + tx) traffic below this is judged as this much: a near-idle link is a flat line.
+  uint64_t min_bps = 100'000;
+  // The device classes (kMetricsClassNames) the detector runs on; a veth or a bridge mostly
+  // follows its pod or its ports, and a node has thousands of them (docs/configuration.md).
+  std::vector<std::string> classes = {"physical", "snmp"};
 
   bool operator==(const AnomalyConfig&) const = default;
 };

@@ -137,10 +137,33 @@ void LoadHealth(const Field& section, HealthConfig& health) {
              });
 }
 
+// A list of device class names (`[physical, snmp]`), each known, none twice.
+std::vector<std::string> LoadDeviceClassList(const Field& field) {
+  std::string known;
+  for (std::string_view name : kMetricsClassNames)
+    known.append(known.empty() ? "" : ", ").append(name);
+  std::vector<std::string> names;
+  for (const Field& element : field.Elements("[physical, snmp]")) {
+    const std::string name = element.Scalar();
+    if (std::find(kMetricsClassNames.begin(), kMetricsClassNames.end(), name) ==
+        kMetricsClassNames.end()) {
+      element.Fail("unknown device class '" + name + "'; want one of " + known);
+    }
+    if (std::find(names.begin(), names.end(), name) != names.end()) {
+      element.Fail("device class '" + name + "' listed twice");
+    }
+    names.push_back(name);
+  }
+  return names;
+}
+
 void LoadAnomaly(const Field& section, AnomalyConfig& anomaly) {
-  ForEachKey(section, {
-                          {"enabled", [&](const Field& f) { anomaly.enabled = f.Bool(); }},
-                      });
+  ForEachKey(section,
+             {
+                 {"enabled", [&](const Field& f) { anomaly.enabled = f.Bool(); }},
+                 {"min_bps", [&](const Field& f) { anomaly.min_bps = f.Parse(ParseBitRate); }},
+                 {"classes", [&](const Field& f) { anomaly.classes = LoadDeviceClassList(f); }},
+             });
 }
 
 void LoadAsymmetric(const Field& section, AsymmetricConfig& asymmetric) {

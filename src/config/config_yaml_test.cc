@@ -93,6 +93,8 @@ analytics:
     drop_ratio: 1
   anomaly:
     enabled: false
+    min_bps: 1M
+    classes: [physical, veth]
   asymmetric:
     enabled: false
     ratio: 2.5
@@ -127,6 +129,8 @@ analytics:
   EXPECT_DOUBLE_EQ(c.analytics.health.error_ratio, 0);
   EXPECT_DOUBLE_EQ(c.analytics.health.drop_ratio, 1);
   EXPECT_FALSE(c.analytics.anomaly.enabled);
+  EXPECT_EQ(c.analytics.anomaly.min_bps, 1'000'000u);
+  EXPECT_EQ(c.analytics.anomaly.classes, (std::vector<std::string>{"physical", "veth"}));
   EXPECT_FALSE(c.analytics.asymmetric.enabled);
   EXPECT_DOUBLE_EQ(c.analytics.asymmetric.ratio, 2.5);
   EXPECT_EQ(c.analytics.asymmetric.min_bps, 1'500'000'000u);
@@ -182,7 +186,11 @@ TEST(ParseConfigYamlTest, UnknownKeyAtEveryLevel) {
   EXPECT_EQ(ParseError("analytics:\n  anomaly:\n    sensitivity: 3\n"),
             At(3,
                "analytics.anomaly.sensitivity: unknown key; known keys in analytics.anomaly: "
-               "enabled"));
+               "enabled, min_bps, classes"));
+  EXPECT_THAT(ParseError("analytics:\n  anomaly:\n    classes: [physical, vm]\n"),
+              HasSubstr("unknown device class 'vm'"));
+  EXPECT_THAT(ParseError("analytics:\n  anomaly:\n    classes: [snmp, snmp]\n"),
+              HasSubstr("device class 'snmp' listed twice"));
   EXPECT_EQ(ParseError("analytics:\n  asymmetric:\n    min: 1M\n"),
             At(3,
                "analytics.asymmetric.min: unknown key; known keys in analytics.asymmetric: "

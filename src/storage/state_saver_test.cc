@@ -99,6 +99,7 @@ InterfaceRecord Record(int i, uint64_t bytes) {
   record.attributes.ifindex = static_cast<uint32_t>(i + 10);
   record.attributes.oper_state = OperState::kUp;
   record.attributes.speed_bps = 10'000'000'000;
+  record.attributes.is_virtual = false;  // physical: the anomaly detector runs on it by default
   for (std::size_t c = 0; c < kProcNetDevCounterCount; ++c) {
     record.counters.Set(static_cast<Counter>(c), bytes * (c + 1) + static_cast<uint64_t>(i) * 1000);
   }

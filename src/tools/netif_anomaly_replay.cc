@@ -1,6 +1,12 @@
-// netif_anomaly_replay: feeds a NAB-style CSV through the default-settings AnomalyDetector.
+// netif_anomaly_replay: feeds a NAB-style CSV through the AnomalyDetector (default settings unless
+// --set changes one).
 //
-//   netif_anomaly_replay [--stats] IN.csv OUT.csv
+//   netif_anomaly_replay [--stats] [--set NAME=VALUE]... IN.csv OUT.csv
+//
+// --set overrides one AnomalySettings field for this run (bench/nab/loco.py tunes through it; the
+// exporter never does): any numeric field by its C++ name, e.g. --set alarm_surprise=5.
+// A value of `gap` (or an empty value) replays a missing sample: MarkGap, flag 0, as the exporter
+// does on a counter reset or a failed collection (bench/nab/synth_traffic.py writes them).
 //
 // IN.csv has the header `timestamp,value` and rows like `2014-04-01 00:00:00,20.5` (UTC; an
 // optional fractional part of the seconds is accepted). OUT.csv gets the header
@@ -14,6 +20,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -29,7 +36,67 @@ struct Row {
   std::string value;      // verbatim
   double seconds = 0;     // unix time, UTC
   double number = 0;
+  bool gap = false;  // value `gap` or empty: a missing sample
 };
+
+// The numeric AnomalySettings fields --set may change, by their C++ names.
+double* SettingField(netif::AnomalySettings& s, std::string_view name) {
+  struct Field {
+    std::string_view name;
+    double netif::AnomalySettings::*member;
+  };
+  static constexpr Field kFields[] = {
+      {"min_noise", &netif::AnomalySettings::min_noise},
+      {"level_seconds", &netif::AnomalySettings::level_seconds},
+      {"noise_seconds", &netif::AnomalySettings::noise_seconds},
+      {"daily_profile_seconds", &netif::AnomalySettings::daily_profile_seconds},
+      {"weekly_profile_seconds", &netif::AnomalySettings::weekly_profile_seconds},
+      {"range_seconds", &netif::AnomalySettings::range_seconds},
+      {"warmup_seconds", &netif::AnomalySettings::warmup_seconds},
+      {"alarm_surprise", &netif::AnomalySettings::alarm_surprise},
+      {"extreme_surprise", &netif::AnomalySettings::extreme_surprise},
+      {"sustained_surprise", &netif::AnomalySettings::sustained_surprise},
+      {"sustained_seconds", &netif::AnomalySettings::sustained_seconds},
+      {"release_surprise", &netif::AnomalySettings::release_surprise},
+      {"surprise_memory_seconds", &netif::AnomalySettings::surprise_memory_seconds},
+      {"max_alarm_seconds", &netif::AnomalySettings::max_alarm_seconds},
+      {"update_clip", &netif::AnomalySettings::update_clip},
+      {"min_traffic", &netif::AnomalySettings::min_traffic},
+  };
+  for (const Field& f : kFields) {
+    if (f.name == name) return &(s.*f.member);
+  }
+  return nullptr;
+}
+
+// Applies one `NAME=VALUE`; on error sets *error.
+bool ApplySetting(netif::AnomalySettings& s, std::string_view assignment, std::string* error) {
+  const size_t eq = assignment.find('=');
+  double* field =
+      eq == std::string_view::npos ? nullptr : SettingField(s, assignment.substr(0, eq));
+  if (field == nullptr) {
+    *error = "--set wants NAME=VALUE with a numeric AnomalySettings field, got '" +
+             std::string(assignment) + "'";
+    return false;
+  }
+  char* end = nullptr;
+  const std::string value(assignment.substr(eq + 1));
+  const double v = std::strtod(value.c_str(), &end);
+  if (value.empty() || end != value.c_str() + value.size() || !std::isfinite(v)) {
+    *error = "--set: bad number in '" + std::string(assignment) + "'";
+    return false;
+  }
+  *field = v;
+  return true;
+}
+
+netif::AnomalyVerdict Replay(netif::AnomalyDetector& detector, const Row& row) {
+  if (row.gap) {
+    detector.MarkGap(row.seconds);
+    return {};
+  }
+  return detector.Observe(row.seconds, row.number);
+}
 
 // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
 long long DaysFromCivil(int y, unsigned m, unsigned d) {
@@ -113,12 +180,17 @@ std::optional<std::vector<Row>> ReadInput(const std::string& path, std::string* 
       *error = where + "bad timestamp '" + row.timestamp + "' (want YYYY-MM-DD HH:MM:SS)";
       return std::nullopt;
     }
+    row.seconds = *seconds;
+    if (row.value.empty() || row.value == "gap") {
+      row.gap = true;
+      rows.push_back(std::move(row));
+      continue;
+    }
     const auto number = ParseNumber(row.value);
     if (!number) {
       *error = where + "bad value '" + row.value + "'";
       return std::nullopt;
     }
-    row.seconds = *seconds;
     row.number = *number;
     rows.push_back(std::move(row));
   }
@@ -130,7 +202,8 @@ std::optional<std::vector<Row>> ReadInput(const std::string& path, std::string* 
 }
 
 // Detector cost per sample, replaying the rows from memory until about 0.2 s have passed.
-double NanosPerSample(const std::vector<Row>& rows) {
+double NanosPerSample(const std::vector<Row>& rows,
+                      const std::shared_ptr<const netif::AnomalySettings>& settings) {
   using Clock = std::chrono::steady_clock;
   if (rows.empty()) return 0;
   long samples = 0;
@@ -138,8 +211,8 @@ double NanosPerSample(const std::vector<Row>& rows) {
   const auto start = Clock::now();
   auto elapsed = Clock::duration::zero();
   while (elapsed < std::chrono::milliseconds(200)) {
-    netif::AnomalyDetector detector;
-    for (const Row& row : rows) flags += detector.Observe(row.seconds, row.number).anomalous();
+    netif::AnomalyDetector detector(settings);
+    for (const Row& row : rows) flags += Replay(detector, row).anomalous();
     samples += static_cast<long>(rows.size());
     elapsed = Clock::now() - start;
   }
@@ -152,19 +225,26 @@ double NanosPerSample(const std::vector<Row>& rows) {
 int main(int argc, char** argv) {
   bool stats = false;
   std::vector<std::string> paths;
+  netif::AnomalySettings settings;
+  std::string error;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--stats") {
       stats = true;
+    } else if (arg == "--set" && i + 1 < argc) {
+      if (!ApplySetting(settings, argv[++i], &error)) {
+        std::cerr << "netif_anomaly_replay: " << error << "\n";
+        return 2;
+      }
     } else {
       paths.push_back(arg);
     }
   }
   if (paths.size() != 2) {
-    std::cerr << "usage: netif_anomaly_replay [--stats] IN.csv OUT.csv\n";
+    std::cerr << "usage: netif_anomaly_replay [--stats] [--set NAME=VALUE]... IN.csv OUT.csv\n";
     return 2;
   }
-  std::string error;
+  const auto shared_settings = std::make_shared<const netif::AnomalySettings>(settings);
   const auto rows = ReadInput(paths[0], &error);
   if (!rows) {
     std::cerr << "netif_anomaly_replay: " << error << "\n";
@@ -173,11 +253,11 @@ int main(int argc, char** argv) {
 
   std::ostringstream out;
   out << "timestamp,value,anomaly_score,flag\n";
-  netif::AnomalyDetector detector;  // exactly the default settings
+  netif::AnomalyDetector detector(shared_settings);  // the defaults unless --set changed them
   long flagged = 0;
   char score[32];
   for (const Row& row : *rows) {
-    const netif::AnomalyVerdict verdict = detector.Observe(row.seconds, row.number);
+    const netif::AnomalyVerdict verdict = Replay(detector, row);
     std::snprintf(score, sizeof(score), "%.6f", verdict.score);
     out << row.timestamp << ',' << row.value << ',' << score << ',' << (verdict.anomalous() ? 1 : 0)
         << '\n';
@@ -192,8 +272,8 @@ int main(int argc, char** argv) {
   }
   if (stats) {
     std::cerr << "rows " << rows->size() << " flagged " << flagged << " ns_per_sample "
-              << NanosPerSample(*rows) << " sizeof_detector " << sizeof(netif::AnomalyDetector)
-              << "\n";
+              << NanosPerSample(*rows, shared_settings) << " sizeof_detector "
+              << sizeof(netif::AnomalyDetector) << "\n";
   }
   return 0;
 }
