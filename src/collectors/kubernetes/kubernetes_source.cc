@@ -12,6 +12,9 @@ namespace {
 // Bound on what is remembered to log only once: past it, still counted, no longer logged.
 constexpr std::size_t kMaxLoggedOnce = 1000;
 
+// The shortest time between two reconciles that link events asked for.
+constexpr std::chrono::seconds kMinEarlyGap{1};
+
 InterfaceSupplement Supplement(kubernetes::VethIdentity veth) {
   InterfaceSupplement supplement;
   supplement.key = {std::string(kLocalSource), std::move(veth.device)};
@@ -58,18 +61,26 @@ void KubernetesSource::Stop() {
 void KubernetesSource::Loop() {
   NameThisThread("netif-kubernetes");
   std::unique_lock lock(mutex_);
+  auto last_run = std::chrono::steady_clock::now();
   while (true) {
-    // Woken at least every 5 s to show progress: the reconcile interval may be long.
-    const auto deadline = std::chrono::steady_clock::now() + options_.reconcile_interval;
-    while (!stopping_ && !early_ && std::chrono::steady_clock::now() < deadline) {
-      wake_.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() +
-                                                    std::chrono::seconds(5)));
+    const auto deadline = last_run + options_.reconcile_interval;
+    // A link event asks for a reconcile at once, but a storm of them (a host-local veth pair
+    // flapping, which no reconcile maps) gets at most one a second.
+    const auto earliest = last_run + kMinEarlyGap;
+    while (!stopping_) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= deadline || (early_ && now >= earliest)) break;
+      // Woken at least every 5 s to show progress: the reconcile interval may be long.
+      auto until = std::min(deadline, now + std::chrono::seconds(5));
+      if (early_) until = std::min(until, earliest);
+      wake_.wait_until(lock, until);
       runs_.Progress();
     }
     if (stopping_) return;
     early_ = false;
     lock.unlock();
     RunOnce();
+    last_run = std::chrono::steady_clock::now();
     lock.lock();
   }
 }
