@@ -50,9 +50,7 @@ class TableKernel final : public NetnsKernel {
   std::optional<uint64_t> InodeOf(const std::string&) override { return std::nullopt; }
 };
 
-void Write(const fs::path& path, const std::string& text) {
-  std::ofstream(path) << text;
-}
+void Write(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }
 
 std::string Uid(int pod) {
   char text[40];
@@ -132,8 +130,8 @@ int main(int argc, char** argv) {
   const double nsid_millis =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 
-  std::printf("pods=%d processes=%d runs=%d veths_mapped=%zu pods_named=%zu\n", pods,
-              pid - 1, runs, mapped, named);
+  std::printf("pods=%d processes=%d runs=%d veths_mapped=%zu pods_named=%zu\n", pods, pid - 1, runs,
+              mapped, named);
   std::printf("reconcile_ms median=%.1f max=%.1f (fixture tree, kernel as a table)\n",
               millis[millis.size() / 2], millis.back());
   std::printf("rtm_getnsid_ms for %d namespaces=%.1f (real kernel)\n", pods, nsid_millis);

@@ -103,9 +103,9 @@ class Pod {
     // `ip netns exec` execs the command in place: the pid is the sleep's once it is in the
     // namespace; wait for that before moving it.
     const std::string own = fs::read_symlink("/proc/self/ns/net").string();
-    for (int i = 0; i < 200 && fs::read_symlink("/proc/" + std::to_string(process_->pid()) +
-                                                "/ns/net")
-                                       .string() == own;
+    for (int i = 0;
+         i < 200 &&
+         fs::read_symlink("/proc/" + std::to_string(process_->pid()) + "/ns/net").string() == own;
          ++i) {
       std::this_thread::sleep_for(10ms);
     }
@@ -163,7 +163,9 @@ class KubernetesTest : public ::testing::Test {
     }
   }
 
-  std::string Uid(int n) const { return "0000" + suffix_.substr(0, 4) + "-0000-4000-8000-00000000000" + std::to_string(n); }
+  std::string Uid(int n) const {
+    return "0000" + suffix_.substr(0, 4) + "-0000-4000-8000-00000000000" + std::to_string(n);
+  }
   std::string ContainerId(int n) const { return std::string(63, 'a' + n) + "0"; }
 
   // A pod under the systemd driver (cgroup v2) or the cgroupfs driver (cgroup v1 name=systemd).
@@ -183,8 +185,9 @@ class KubernetesTest : public ::testing::Test {
     ExporterProcess::Options options;
     options.binary = ExporterBinary();
     const std::string config = "kubernetes:\n  enabled: true\n  reconcile_interval: 1s\n";
-    options.args = {"--config.file", dir_.WriteFile("netif_exporter.yml", config),
-                    "--path.pod-logs", logs_.path(), "--collection.interval", "200ms"};
+    options.args = {"--config.file",         dir_.WriteFile("netif_exporter.yml", config),
+                    "--path.pod-logs",       logs_.path(),
+                    "--collection.interval", "200ms"};
     options.netns = host_->name();
     exporter_ = std::make_unique<ExporterProcess>(options);
   }
@@ -207,12 +210,12 @@ TEST_F(KubernetesTest, BothCgroupDriversNameTheirPodAndADeletedPodGoes) {
   Pod& web = AddPod("vweb", 1, /*systemd=*/true, "default", "web-0");
   Pod& dns = AddPod("vdns", 2, /*systemd=*/false, "kube-system", "dns-1");
   StartExporter();
-  const Labels want_web = {{"device", "vweb"},       {"namespace", "default"},
-                           {"pod", "web-0"},         {"pod_uid", Uid(1)},
-                           {"container_id", ContainerId(1)}, {"netns", web.netns_name()}};
-  const Labels want_dns = {{"device", "vdns"},       {"namespace", "kube-system"},
-                           {"pod", "dns-1"},         {"pod_uid", Uid(2)},
-                           {"container_id", ContainerId(2)}, {"netns", dns.netns_name()}};
+  const Labels want_web = {
+      {"device", "vweb"},  {"namespace", "default"},         {"pod", "web-0"},
+      {"pod_uid", Uid(1)}, {"container_id", ContainerId(1)}, {"netns", web.netns_name()}};
+  const Labels want_dns = {
+      {"device", "vdns"},  {"namespace", "kube-system"},     {"pod", "dns-1"},
+      {"pod_uid", Uid(2)}, {"container_id", ContainerId(2)}, {"netns", dns.netns_name()}};
   const Exposition scrape = ScrapeUntil([&](const Exposition& s) {
     return s.Value("netif_pod_info", want_web).has_value() &&
            s.Value("netif_pod_info", want_dns).has_value();
@@ -223,8 +226,9 @@ TEST_F(KubernetesTest, BothCgroupDriversNameTheirPodAndADeletedPodGoes) {
   EXPECT_EQ(scrape.Value("netif_scrape_collector_success", {{"collector", "kubernetes"}}), 1.0);
 
   dns.Delete();
-  const Exposition after = ScrapeUntil(
-      [&](const Exposition& s) { return s.Find("netif_pod_info", {{"device", "vdns"}}).empty(); });
+  const Exposition after = ScrapeUntil([&](const Exposition& s) {
+    return s.Find("netif_pod_info", {{"device", "vdns"}}).empty();
+  });
   EXPECT_TRUE(after.Find("netif_pod_info", {{"device", "vdns"}}).empty());
   EXPECT_EQ(after.Value("netif_pod_info", want_web), 1.0);
 }

@@ -79,9 +79,9 @@ class KubernetesSource final : public Source {
 
   std::mutex mutex_;
   std::condition_variable wake_;
-  bool stopping_ = false;           // guarded by mutex_
-  bool early_ = false;              // guarded by mutex_: a link event asked for a reconcile
-  std::set<std::string> known_;     // guarded by mutex_: the veths the last reconcile saw
+  bool stopping_ = false;        // guarded by mutex_
+  bool early_ = false;           // guarded by mutex_: a link event asked for a reconcile
+  std::set<std::string> known_;  // guarded by mutex_: the veths the last reconcile saw
   std::thread thread_;
 };
 

@@ -208,8 +208,7 @@ TEST_F(KubernetesSourceTest, APlainContainerAndANamedNamespace) {
   auto source = Make();
   ASSERT_TRUE(source->RunOnce());
   const std::string text = Scrape();
-  EXPECT_NE(text.find(PodInfo("veth1", "", "", "", kApp, "net:[3001]")), std::string::npos)
-      << text;
+  EXPECT_NE(text.find(PodInfo("veth1", "", "", "", kApp, "net:[3001]")), std::string::npos) << text;
   EXPECT_NE(text.find(PodInfo("veth2", "", "", "", "", "blue")), std::string::npos) << text;
 }
 

@@ -28,8 +28,8 @@ struct VethLink {
 
 struct LinkDumpParse {
   std::vector<VethLink> veths;
-  bool done = false;       // NLMSG_DONE seen: the dump is complete
-  int error = 0;           // NLMSG_ERROR's errno (positive), 0 when none
+  bool done = false;          // NLMSG_DONE seen: the dump is complete
+  int error = 0;              // NLMSG_ERROR's errno (positive), 0 when none
   std::size_t malformed = 0;  // messages skipped for bad framing
 };
 

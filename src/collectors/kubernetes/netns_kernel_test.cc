@@ -42,8 +42,8 @@ Bytes Message(uint16_t type, const Bytes& payload) {
   return out;
 }
 
-Bytes Link(int32_t index, const std::string& name, const char* kind,
-           std::optional<int32_t> netnsid, std::optional<uint32_t> peer) {
+Bytes Link(int32_t index, const std::string& name, const char* kind, std::optional<int32_t> netnsid,
+           std::optional<uint32_t> peer) {
   ifinfomsg info{};
   info.ifi_index = index;
   Bytes payload;
@@ -73,10 +73,10 @@ Bytes Concat(std::initializer_list<Bytes> parts) {
 }
 
 TEST(LinkDumpTest, KeepsVethsWithAPeerInAnotherNamespace) {
-  const Bytes datagram = Concat({Link(1, "lo", nullptr, std::nullopt, std::nullopt),
-                                 Link(7, "veth1a", "veth", 3, 2),
-                                 Link(8, "veth-local", "veth", std::nullopt, 9),
-                                 Link(9, "br0", "bridge", 3, 2), Message(NLMSG_DONE, Bytes(4))});
+  const Bytes datagram =
+      Concat({Link(1, "lo", nullptr, std::nullopt, std::nullopt), Link(7, "veth1a", "veth", 3, 2),
+              Link(8, "veth-local", "veth", std::nullopt, 9), Link(9, "br0", "bridge", 3, 2),
+              Message(NLMSG_DONE, Bytes(4))});
   LinkDumpParse parse;
   ParseLinkDumpDatagram(datagram, parse);
   EXPECT_TRUE(parse.done);
@@ -108,9 +108,9 @@ TEST(NsidReplyTest, TheIdOrTheError) {
   payload.insert(payload.end(), a.begin(), a.end());
   EXPECT_EQ(ParseNsidReply(Message(RTM_NEWNSID, payload)).nsid, 5);
   const int32_t error = -EBADF;
-  const NsidReply refused = ParseNsidReply(Message(
-      NLMSG_ERROR, Bytes(reinterpret_cast<const uint8_t*>(&error),
-                         reinterpret_cast<const uint8_t*>(&error) + 4)));
+  const NsidReply refused =
+      ParseNsidReply(Message(NLMSG_ERROR, Bytes(reinterpret_cast<const uint8_t*>(&error),
+                                                reinterpret_cast<const uint8_t*>(&error) + 4)));
   EXPECT_FALSE(refused.nsid);
   EXPECT_EQ(refused.error, EBADF);
 }

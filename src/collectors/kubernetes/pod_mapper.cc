@@ -170,8 +170,8 @@ struct PodMapper::Impl {
     }
     if (uncertain) return identity;
     if (pod_uids.size() > 1) {
-      Problem("ambiguous", identity.netns + " holds processes of " +
-                               std::to_string(pod_uids.size()) + " pods");
+      Problem("ambiguous",
+              identity.netns + " holds processes of " + std::to_string(pod_uids.size()) + " pods");
       return identity;
     }
     if (container_ids.size() == 1 && !plain_process) identity.container_id = *container_ids.begin();
@@ -181,8 +181,8 @@ struct PodMapper::Impl {
       identity.namespace_name = it->second.namespace_name;
       identity.pod = it->second.pod;
     } else {
-      Problem("pod_unnamed", "pod " + identity.pod_uid + " has no directory in " +
-                                 options.pod_logs);
+      Problem("pod_unnamed",
+              "pod " + identity.pod_uid + " has no directory in " + options.pod_logs);
     }
     return identity;
   }

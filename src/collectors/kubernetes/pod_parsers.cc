@@ -202,8 +202,7 @@ CgroupIdentity ParseProcCgroup(std::string_view text) {
     if (line.empty()) continue;
     // <hierarchy id>:<controllers>:<path>; the path itself may hold ':'.
     const std::size_t first = line.find(':');
-    const std::size_t second =
-        first == std::string_view::npos ? first : line.find(':', first + 1);
+    const std::size_t second = first == std::string_view::npos ? first : line.find(':', first + 1);
     if (second == std::string_view::npos || !AllDigits(line.substr(0, first)) ||
         !line.substr(second + 1).starts_with('/')) {
       out.unknown_shape = true;

@@ -15,8 +15,8 @@ TEST(CgroupPathTest, SystemdDriverEveryQosClassAndRuntime) {
   for (std::string qos : {"kubepods-burstable.slice/kubepods-burstable-pod",
                           "kubepods-besteffort.slice/kubepods-besteffort-pod", "kubepods-pod"}) {
     for (std::string runtime : {"cri-containerd-", "crio-", "docker-"}) {
-      const std::string path = "/kubepods.slice/" + qos + kUidUnderscores + ".slice/" + runtime +
-                               kId + ".scope";
+      const std::string path =
+          "/kubepods.slice/" + qos + kUidUnderscores + ".slice/" + runtime + kId + ".scope";
       const CgroupPathIdentity found = ParseCgroupPath(path);
       EXPECT_EQ(found, (CgroupPathIdentity{kUid, kId, false})) << path;
     }
@@ -32,9 +32,10 @@ TEST(CgroupPathTest, CgroupfsDriverWithAndWithoutQosClass) {
 
 TEST(CgroupPathTest, KubeletInAContainerNestsTheSameShape) {
   // kind and similar: the node's kubelet runs under its own slice.
-  const std::string path = std::string("/kubelet.slice/kubelet-kubepods.slice/"
-                                       "kubelet-kubepods-besteffort.slice/"
-                                       "kubelet-kubepods-besteffort-pod") +
+  const std::string path = std::string(
+                               "/kubelet.slice/kubelet-kubepods.slice/"
+                               "kubelet-kubepods-besteffort.slice/"
+                               "kubelet-kubepods-besteffort-pod") +
                            kUidUnderscores + ".slice/cri-containerd-" + kId + ".scope";
   EXPECT_EQ(ParseCgroupPath(path), (CgroupPathIdentity{kUid, kId, false}));
 }
@@ -55,15 +56,14 @@ TEST(CgroupPathTest, APodWithoutContainerAndTheMonitorHaveNoContainerId) {
 TEST(CgroupPathTest, PlainContainersOutsideKubernetes) {
   EXPECT_EQ(ParseCgroupPath("/system.slice/docker-" + kId + ".scope").container_id, kId);
   EXPECT_EQ(ParseCgroupPath("/docker/" + kId).container_id, kId);
-  EXPECT_EQ(ParseCgroupPath("/machine.slice/libpod-" + kId + ".scope/container").container_id,
-            kId);
+  EXPECT_EQ(ParseCgroupPath("/machine.slice/libpod-" + kId + ".scope/container").container_id, kId);
   EXPECT_EQ(ParseCgroupPath("/docker/" + kId).pod_uid, "");
 }
 
 TEST(CgroupPathTest, HostProcessesAreNeitherPodNorError) {
-  for (const char* path : {"/", "/user.slice/user-0.slice/session-1.scope",
-                           "/system.slice/docker.service", "/kubepods.slice",
-                           "/kubepods/burstable", "/init.scope"}) {
+  for (const char* path :
+       {"/", "/user.slice/user-0.slice/session-1.scope", "/system.slice/docker.service",
+        "/kubepods.slice", "/kubepods/burstable", "/init.scope"}) {
     EXPECT_EQ(ParseCgroupPath(path), CgroupPathIdentity{}) << path;
   }
 }
@@ -91,15 +91,14 @@ TEST(ProcCgroupTest, V2V1AndHybridAgree) {
                             "\n1:name=systemd:/system.slice/containerd.service\n"),
             want);
   // hybrid: v1 controllers plus the unified line.
-  EXPECT_EQ(ParseProcCgroup("5:memory:" + pod + "\n1:name=systemd:" + pod + "\n0::" + pod),
-            want);
+  EXPECT_EQ(ParseProcCgroup("5:memory:" + pod + "\n1:name=systemd:" + pod + "\n0::" + pod), want);
 }
 
 TEST(ProcCgroupTest, LinesNamingDifferentPodsConflict) {
   const std::string other = "2f0e6c2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b";
-  const CgroupIdentity found = ParseProcCgroup(std::string("4:memory:/kubepods/pod") + kUid +
-                                               "/" + kId + "\n0::/kubepods/pod" + other + "/" +
-                                               kId + "\n");
+  const CgroupIdentity found =
+      ParseProcCgroup(std::string("4:memory:/kubepods/pod") + kUid + "/" + kId +
+                      "\n0::/kubepods/pod" + other + "/" + kId + "\n");
   EXPECT_TRUE(found.conflict);
   EXPECT_FALSE(found.certain());
 }
@@ -122,9 +121,9 @@ TEST(PodLogDirTest, NamespacePodUid) {
 }
 
 TEST(PodLogDirTest, OtherNamesAreRefused) {
-  for (std::string name : {std::string("plain"), std::string("a_b"), std::string("a_b_c_") + kUid,
-                           std::string("_b_") + kUid, std::string("A_b_") + kUid,
-                           std::string("a_b_not-a-uid")}) {
+  for (std::string name :
+       {std::string("plain"), std::string("a_b"), std::string("a_b_c_") + kUid,
+        std::string("_b_") + kUid, std::string("A_b_") + kUid, std::string("a_b_not-a-uid")}) {
     EXPECT_FALSE(ParsePodLogDirName(name)) << name;
   }
 }
