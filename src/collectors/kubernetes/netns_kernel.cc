@@ -137,7 +137,7 @@ NsidReply ParseNsidReply(std::span<const uint8_t> bytes) {
   WalkMessages(bytes, [&](uint16_t type, std::span<const uint8_t> payload) {
     if (type == NLMSG_ERROR) {
       reply.error = ErrorOf(payload);
-    } else if (type == RTM_NEWNSID && payload.size() >= sizeof(rtgenmsg)) {
+    } else if (type == RTM_NEWNSID && payload.size() >= NLMSG_ALIGN(sizeof(rtgenmsg))) {
       WalkAttributes(payload.subspan(NLMSG_ALIGN(sizeof(rtgenmsg))),
                      [&](uint16_t attribute, std::span<const uint8_t> value) {
                        if (attribute == NETNSA_NSID && value.size() >= 4) {
