@@ -115,6 +115,11 @@ TEST(NsidReplyTest, TheIdOrTheError) {
   EXPECT_EQ(refused.error, EBADF);
 }
 
+TEST(NsidReplyTest, APayloadShorterThanItsHeaderIsNoReply) {
+  // Found by the fuzzer: one byte of rtgenmsg, less than its aligned size.
+  EXPECT_FALSE(ParseNsidReply(Message(RTM_NEWNSID, Bytes(1))).nsid);
+}
+
 // The real kernel: the exporter's own namespace has no veth peers elsewhere in a fresh
 // namespace, and a namespace file that does not exist is ENOENT.
 TEST(KernelNetnsTest, ListsAndRefusesWhatIsNotThere) {
