@@ -7,6 +7,7 @@
 //   build/release/src/collectors/kubernetes/kubernetes_reconcile_bench [pods] [runs]
 //
 // Prints the median and the slowest reconcile. See bench/README.md, "Kubernetes reconcile".
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -122,6 +123,29 @@ int main(int argc, char** argv) {
   }
   std::sort(millis.begin(), millis.end());
 
+  // The floor: the system calls a reconcile cannot avoid, alone (a readlink per process, an
+  // open/read/close of each pod process's cgroup file), and one bare system call's cost here.
+  const auto floor_start = std::chrono::steady_clock::now();
+  char buffer[65536];
+  for (int p = 1; p < pid; ++p) {
+    const std::string dir = proc.string() + "/" + std::to_string(p);
+    [[maybe_unused]] ssize_t n = readlink((dir + "/ns/net").c_str(), buffer, sizeof buffer);
+    if (p <= kHostProcesses) continue;
+    const int fd = open((dir + "/cgroup").c_str(), O_RDONLY | O_CLOEXEC);
+    n = read(fd, buffer, sizeof buffer);
+    close(fd);
+  }
+  const double floor_millis =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - floor_start)
+          .count();
+  constexpr int kBareCalls = 20000;
+  const auto bare_start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kBareCalls; ++i) getppid();
+  const double bare_micros =
+      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - bare_start)
+          .count() /
+      kBareCalls;
+
   // The kernel's share: one RTM_GETNSID round trip per pod namespace.
   netif::kubernetes::KernelNetns real;
   int error = 0;
@@ -135,6 +159,8 @@ int main(int argc, char** argv) {
   std::printf("reconcile_ms median=%.1f max=%.1f (fixture tree, kernel as a table)\n",
               millis[millis.size() / 2], millis.back());
   std::printf("rtm_getnsid_ms for %d namespaces=%.1f (real kernel)\n", pods, nsid_millis);
+  std::printf("syscall_floor_ms=%.1f (readlinks and cgroup reads alone) getppid_us=%.2f\n",
+              floor_millis, bare_micros);
   fs::remove_all(root);
   return mapped == static_cast<std::size_t>(pods) && named == mapped ? 0 : 1;
 }

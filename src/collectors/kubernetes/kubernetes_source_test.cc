@@ -120,7 +120,8 @@ class KubernetesSourceTest : public ::testing::Test {
   double SelfMetric(const std::string& name, const std::string& labels) {
     std::string text;
     self_metrics_.Render(text);
-    const std::string line = name + (labels.empty() ? "" : "{" + labels + "}") + " ";
+    // From the start of a line: "# HELP <name> " is no sample.
+    const std::string line = "\n" + name + (labels.empty() ? "" : "{" + labels + "}") + " ";
     const auto at = text.find(line);
     if (at == std::string::npos) return -1;
     return std::stod(text.substr(at + line.size()));
