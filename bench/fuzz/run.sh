@@ -44,6 +44,7 @@ seed() {
     net_dev_parser_fuzz) cp src/collectors/procfs/testdata/* tests/fixtures/host1/proc/net/dev "$corpus"/ 2>/dev/null || true ;;
     netlink_parser_fuzz) cp src/collectors/netlink/testdata/*.bin "$corpus"/ ;;
     ethtool_parser_fuzz) cp src/collectors/ethtool/testdata/*.bin "$corpus"/ ;;
+    kubernetes_parsers_fuzz) cp src/collectors/kubernetes/testdata/* "$corpus"/ ;;
     web_config_file_fuzz) cp config/*.yml "$corpus"/ 2>/dev/null || true
                           find tests src/config -name '*web*.yml' -exec cp {} "$corpus"/ \; 2>/dev/null || true ;;
     basic_auth_fuzz) printf 'Basic dXNlcjpwYXNz' >"$corpus/plain" ;;

@@ -1,6 +1,7 @@
 #include "app/sources.h"
 
 #include "collectors/ethtool/ethtool_source.h"
+#include "collectors/kubernetes/kubernetes_source.h"
 #include "collectors/local/local_source.h"
 #include "collectors/netlink/netlink_source.h"
 #include "collectors/snmp/snmp_source.h"
@@ -16,12 +17,14 @@ namespace netif {
 //    first sample already finds link state and settings in the store; and the local source
 //    subscribes to its link events while being built, before either starts.
 //  - ethtool after local: it only supplements interfaces the store holds, so its first pass needs
-//    the local source's (or netlink's) first.
+//    the local source's (or netlink's) first. kubernetes likewise, and it hears netlink's link
+//    events (subscribed while built).
 constexpr SourceEntry kSources[] = {
     {MakeSnmpSource},
     {MakeNetlinkSource},
     {MakeLocalSource, LocalExtraCounters},
     {MakeEthtoolSource, EthtoolCounters},
+    {MakeKubernetesSource},  // after local, as ethtool: it supplements local veths
 };
 
 std::span<const SourceEntry> SourceList() { return kSources; }

@@ -22,6 +22,8 @@ void ApplyFlags(const CommandLine& cli, Config& config) {
   if (cli.device_include) config.local.device_include = *cli.device_include;
   if (cli.device_exclude) config.local.device_exclude = *cli.device_exclude;
   if (cli.storage_path) config.storage.path = *cli.storage_path;
+  if (cli.path_cgroupfs) config.kubernetes.path_cgroupfs = *cli.path_cgroupfs;
+  if (cli.path_pod_logs) config.kubernetes.path_pod_logs = *cli.path_pod_logs;
   // A switch: it turns the mode on; without it the file decides.
   if (cli.compat_node_exporter) config.compat.node_exporter = true;
   config.config_file = cli.config_file;

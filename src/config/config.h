@@ -41,6 +41,8 @@ inline constexpr std::size_t kMaxAnalyticsWindows = 8;
 
 inline constexpr std::chrono::milliseconds kMinEthtoolInterval = std::chrono::seconds(1);
 inline constexpr std::chrono::milliseconds kMaxEthtoolInterval = std::chrono::hours(1);
+inline constexpr std::chrono::milliseconds kMinKubernetesReconcile = std::chrono::seconds(1);
+inline constexpr std::chrono::milliseconds kMaxKubernetesReconcile = std::chrono::hours(1);
 inline constexpr std::chrono::milliseconds kMinStorageSaveInterval = std::chrono::seconds(1);
 inline constexpr std::chrono::milliseconds kMaxStorageSaveInterval = std::chrono::hours(24);
 
@@ -163,6 +165,23 @@ struct CompatConfig {
   bool operator==(const CompatConfig&) const = default;
 };
 
+// Host veth -> pod (or named netns) identity (kubernetes:, docs/configuration.md).
+struct KubernetesConfig {
+  bool enabled = false;
+  // The host's cgroup mount and the kubelet's pod log directory, as mounted in the exporter's
+  // container (--path.cgroupfs, --path.pod-logs). The cgroup root is where the pod cgroups'
+  // paths read from /proc/<pid>/cgroup are taken relative to (documented, kept for the
+  // DaemonSet's mounts); the identity itself comes from /proc.
+  std::string path_cgroupfs = "/sys/fs/cgroup";
+  std::string path_pod_logs = "/var/log/pods";
+  // Named network namespaces: `ip netns` (/var/run/netns), Docker (/var/run/docker/netns).
+  std::vector<std::string> netns_dirs = {"/var/run/netns", "/var/run/docker/netns"};
+  // The slow full rescan; a new veth (a link event) triggers one sooner.
+  std::chrono::milliseconds reconcile_interval = std::chrono::seconds(60);
+
+  bool operator==(const KubernetesConfig&) const = default;
+};
+
 struct Config {
   // From the YAML file, or from the flags that override it.
   WebConfig web;
@@ -174,6 +193,7 @@ struct Config {
   StorageConfig storage;
   MetricsConfig metrics;  // config/metrics_config.h
   CompatConfig compat;
+  KubernetesConfig kubernetes;
   // A new section is a struct here, a loader function and one row in LoadSections() in
   // config_yaml.cc, plus its docs and tests.
 

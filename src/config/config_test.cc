@@ -121,6 +121,20 @@ TEST_F(ConfigFileTest, FileKeysWithoutFlagsSurvive) {
   EXPECT_EQ(c.log.format, LogFormat::kJson);
 }
 
+TEST_F(ConfigFileTest, KubernetesSectionAndItsPathFlags) {
+  const std::string path = WriteFile("k.yml",
+                                     "kubernetes:\n  enabled: true\n  path_pod_logs: /file/pods\n"
+                                     "  netns_dirs: [/run/netns]\n  reconcile_interval: 30s\n");
+  const Config c = LoadOk(
+      {"--config.file=" + path, "--path.pod-logs=/host/pods", "--path.cgroupfs=/host/cgroup"});
+  EXPECT_TRUE(c.kubernetes.enabled);
+  EXPECT_EQ(c.kubernetes.path_pod_logs, "/host/pods");
+  EXPECT_EQ(c.kubernetes.path_cgroupfs, "/host/cgroup");
+  EXPECT_EQ(c.kubernetes.netns_dirs, std::vector<std::string>{"/run/netns"});
+  EXPECT_EQ(c.kubernetes.reconcile_interval, seconds(30));
+  EXPECT_FALSE(Config{}.kubernetes.enabled);
+}
+
 // The switch turns the mode on over a file that leaves it off; without it the file decides.
 TEST_F(ConfigFileTest, CompatSwitchOverridesTheFile) {
   const std::string off = WriteFile("off.yml", "compat:\n  node_exporter: false\n");

@@ -262,6 +262,26 @@ void LoadCompat(const Field& section, CompatConfig& compat) {
              });
 }
 
+void LoadKubernetes(const Field& section, KubernetesConfig& kubernetes) {
+  ForEachKey(section,
+             {
+                 {"enabled", [&](const Field& f) { kubernetes.enabled = f.Bool(); }},
+                 {"path_cgroupfs", [&](const Field& f) { kubernetes.path_cgroupfs = f.Path(); }},
+                 {"path_pod_logs", [&](const Field& f) { kubernetes.path_pod_logs = f.Path(); }},
+                 {"netns_dirs",
+                  [&](const Field& f) {
+                    kubernetes.netns_dirs.clear();
+                    for (const Field& element : f.Elements("[/var/run/netns]"))
+                      kubernetes.netns_dirs.push_back(element.Path());
+                  }},
+                 {"reconcile_interval",
+                  [&](const Field& f) {
+                    kubernetes.reconcile_interval =
+                        f.Duration(kMinKubernetesReconcile, kMaxKubernetesReconcile);
+                  }},
+             });
+}
+
 // The top-level sections. A new section is one row here.
 void LoadSections(const Field& root, Config& config) {
   ForEachKey(root,
@@ -275,6 +295,7 @@ void LoadSections(const Field& root, Config& config) {
                  {"storage", [&](const Field& f) { LoadStorage(f, config.storage); }},
                  {"metrics", [&](const Field& f) { LoadMetrics(f, config.metrics); }},
                  {"compat", [&](const Field& f) { LoadCompat(f, config.compat); }},
+                 {"kubernetes", [&](const Field& f) { LoadKubernetes(f, config.kubernetes); }},
              });
 }
 

@@ -160,7 +160,7 @@ TEST(ParseConfigYamlTest, UnknownKeyAtEveryLevel) {
   EXPECT_EQ(ParseError("log:\n  level: info\nsmnp:\n  targets: []\n"),
             At(3,
                "smnp: unknown key; known top-level keys: web, log, collection, local, "
-               "analytics, snmp, storage, metrics, compat"));
+               "analytics, snmp, storage, metrics, compat, kubernetes"));
   EXPECT_EQ(ParseError("web:\n  listen_adress: \":1\"\n"),
             At(2, "web.listen_adress: unknown key; known keys in web: listen_address"));
   EXPECT_EQ(ParseError("log:\n  lvl: info\n"),
@@ -217,11 +217,11 @@ TEST(ParseConfigYamlTest, NonMapRoot) {
   EXPECT_EQ(ParseError("- web\n- log\n"),
             At(1,
                "the top level must be a map of sections (keys: web, log, collection, local, "
-               "analytics, snmp, storage, metrics, compat), got a list"));
+               "analytics, snmp, storage, metrics, compat, kubernetes), got a list"));
   EXPECT_EQ(ParseError("just text\n"),
             At(1,
                "the top level must be a map of sections (keys: web, log, collection, local, "
-               "analytics, snmp, storage, metrics, compat), got a single value"));
+               "analytics, snmp, storage, metrics, compat, kubernetes), got a single value"));
 }
 
 TEST(ParseConfigYamlTest, WrongTypes) {

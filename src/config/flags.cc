@@ -62,8 +62,8 @@ std::string Quoted(std::string_view text) { return "\"" + std::string(text) + "\
 
 // Every flag, in --help order. A new flag is one row here, one field in CommandLine, and (when it
 // overrides a YAML key) one line in LoadConfig().
-const std::array<FlagSpec, 17>& Flags() {
-  static const std::array<FlagSpec, 17> flags = {{
+const std::array<FlagSpec, 19>& Flags() {
+  static const std::array<FlagSpec, 19> flags = {{
       {"help", "", "Show this help and exit.", nullptr,
        [](std::string_view, CommandLine& cli) -> std::optional<std::string> {
          cli.show_help = true;
@@ -108,6 +108,13 @@ const std::array<FlagSpec, 17>& Flags() {
       {"path.sysfs", "PATH", "sysfs mount point (local.path_sysfs).",
        [](const Config& c) { return c.local.path_sysfs; },
        [](std::string_view v, CommandLine& cli) { return StorePath(v, cli.path_sysfs); }},
+      {"path.cgroupfs", "PATH", "cgroup mount point (kubernetes.path_cgroupfs).",
+       [](const Config& c) { return c.kubernetes.path_cgroupfs; },
+       [](std::string_view v, CommandLine& cli) { return StorePath(v, cli.path_cgroupfs); }},
+      {"path.pod-logs", "PATH",
+       "The kubelet's pod log directory, for pod names (kubernetes.path_pod_logs).",
+       [](const Config& c) { return c.kubernetes.path_pod_logs; },
+       [](std::string_view v, CommandLine& cli) { return StorePath(v, cli.path_pod_logs); }},
       // node_exporter's spelling (its netdev collector's flags), for the keys that choose devices.
       {"collector.netdev.device-include", "REGEX",
        "Only local devices whose whole name matches (local.device_include).",

@@ -25,6 +25,8 @@ struct CommandLine {
   std::optional<std::string> web_config_file;  // --web.config.file
   std::optional<std::string> path_procfs;      // --path.procfs
   std::optional<std::string> path_sysfs;       // --path.sysfs
+  std::optional<std::string> path_cgroupfs;    // --path.cgroupfs
+  std::optional<std::string> path_pod_logs;    // --path.pod-logs
   std::optional<AnchoredRegex> device_include;  // --collector.netdev.device-include
   std::optional<AnchoredRegex> device_exclude;  // --collector.netdev.device-exclude
   std::optional<LogLevel> log_level;            // --log.level

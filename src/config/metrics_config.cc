@@ -43,6 +43,8 @@ const ProfilePatterns& CompactPatterns() {
       {
           "netif_(receive|transmit)_(bytes|packets|errors|drops)_total",
           "netif_(admin_up|oper_up|carrier|info)",
+          // The join key of every veth series to its pod.
+          "netif_pod_info",
           "netif_link_transitions_total",
           // The same facts among the node_exporter compatibility families, when they are on.
           "node_network_(receive|transmit)_(bytes|packets|errs|drop)_total",

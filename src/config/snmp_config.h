@@ -77,10 +77,31 @@ inline constexpr std::array<std::string_view, 5> kSnmpInterfaceLabels = {
 // Label names a static target label may not use: the interface labels above, the local
 // interfaces' `device`, and the extra labels metric families add to an interface's labels
 // (a test in src/collectors/snmp checks this list against the metric catalogue).
-inline constexpr std::array<std::string_view, 20> kSnmpReservedLabels = {
-    "target",    "ifIndex", "ifName",  "ifDescr",        "ifAlias",          "device",  "direction",
-    "window",    "kind",    "address", "duplex",         "operstate",        "ifalias", "master",
-    "broadcast", "side",    "driver",  "driver_version", "firmware_version", "bus_info"};
+inline constexpr std::array<std::string_view, 25> kSnmpReservedLabels = {"target",
+                                                                         "ifIndex",
+                                                                         "ifName",
+                                                                         "ifDescr",
+                                                                         "ifAlias",
+                                                                         "device",
+                                                                         "direction",
+                                                                         "window",
+                                                                         "kind",
+                                                                         "address",
+                                                                         "duplex",
+                                                                         "operstate",
+                                                                         "ifalias",
+                                                                         "master",
+                                                                         "broadcast",
+                                                                         "side",
+                                                                         "driver",
+                                                                         "driver_version",
+                                                                         "firmware_version",
+                                                                         "bus_info",
+                                                                         "namespace",
+                                                                         "pod",
+                                                                         "pod_uid",
+                                                                         "container_id",
+                                                                         "netns"};
 // nullopt when `name` may be a static label name ([a-zA-Z_][a-zA-Z0-9_]*, no leading "__", not
 // reserved); else the reason.
 std::optional<std::string> CheckSnmpLabelName(std::string_view name);

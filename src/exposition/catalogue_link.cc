@@ -85,6 +85,18 @@ void EmitEthtoolInfo(const InterfaceView& view, SampleWriter& out) {
             uint64_t{1});
 }
 
+// Only for a host veth the Kubernetes source tied to a pod or a named network namespace.
+void EmitPodInfo(const InterfaceView& view, SampleWriter& out) {
+  const auto& pod = Attributes(view).pod;
+  if (!pod) return;
+  out.Write({{"namespace", pod->namespace_name},
+             {"pod", pod->pod},
+             {"pod_uid", pod->pod_uid},
+             {"container_id", pod->container_id},
+             {"netns", pod->netns}},
+            uint64_t{1});
+}
+
 void EmitTransitions(const InterfaceView& view, SampleWriter& out) {
   if (!Attributes(view).oper_state) return;
   out.Write({{"direction", "up"}}, view.link.transitions_up);
@@ -249,6 +261,9 @@ constexpr MetricDefinition kLinkMetrics[] = {
     {"netif_ethtool_info", MetricType::kGauge,
      "The device's driver as ethtool reports it (ETHTOOL_GDRVINFO); the value is always 1.",
      "driver,driver_version,firmware_version,bus_info", EmitEthtoolInfo},
+    {"netif_pod_info", MetricType::kGauge,
+     "The pod (or named network namespace) behind a host veth; the value is always 1.",
+     "namespace,pod,pod_uid,container_id,netns", EmitPodInfo},
 };
 
 }  // namespace

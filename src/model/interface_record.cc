@@ -106,6 +106,7 @@ void LinkAttributes::MergeFrom(const LinkAttributes& newer) {
   Overwrite(driver_version, newer.driver_version);
   Overwrite(firmware_version, newer.firmware_version);
   Overwrite(bus_info, newer.bus_info);
+  Overwrite(pod, newer.pod);
 }
 
 }  // namespace netif

@@ -120,6 +120,18 @@ struct BondSlave {
 };
 inline constexpr uint8_t kBondLinkUp = 0;  // BOND_LINK_UP, the MII status of a usable port
 
+// Who sits behind a host veth (the Kubernetes source, collectors/kubernetes/): the pod that
+// owns the network namespace of the veth's peer, or only that namespace's name outside
+// Kubernetes. Empty strings are "unknown": the source leaves a label empty rather than guess.
+struct PodIdentity {
+  std::string namespace_name;  // the pod's Kubernetes namespace
+  std::string pod;             // the pod's name
+  std::string pod_uid;
+  std::string container_id;  // only when a single container holds the network namespace
+  std::string netns;         // the host's name for the namespace, else "net:[<inode>]"
+  bool operator==(const PodIdentity&) const = default;
+};
+
 // Slow-changing facts about a link. Every field is optional: absent means "this source does not
 // know", never "zero".
 struct LinkAttributes {
@@ -165,6 +177,9 @@ struct LinkAttributes {
   std::optional<std::string> driver_version;
   std::optional<std::string> firmware_version;
   std::optional<std::string> bus_info;
+
+  // The pod (or named network namespace) behind a host veth, for netif_pod_info.
+  std::optional<PodIdentity> pod;
 
   // Fields present in `newer` overwrite ours; the others are kept.
   void MergeFrom(const LinkAttributes& newer);

@@ -1,5 +1,6 @@
 // What a supplier knows of an interface another source owns: the driver facts and driver
-// statistics the ethtool source reads for a local device the local source (or netlink) reports.
+// statistics the ethtool source reads for a local device the local source (or netlink) reports,
+// the pod the Kubernetes source finds behind a host veth.
 // A supplier never creates, removes or renames an interface; the store keeps each supplier's
 // latest contribution beside the interface and lays it over every record the owner applies
 // (RecordSink::ApplySupplements), so the owner's next sample does not erase it.
@@ -24,6 +25,8 @@ struct InterfaceSupplement {
   std::optional<std::string> driver_version;
   std::optional<std::string> firmware_version;
   std::optional<std::string> bus_info;
+  // LinkAttributes::pod (the Kubernetes source); absent when the supplier does not know.
+  std::optional<PodIdentity> pod;
   // Extra counters of definitions the supplier owns (no other source sets them).
   ExtraCounters counters;
 

@@ -46,6 +46,19 @@ TEST(InterfaceSupplementTest, WithdrawRemovesExactlyWhatApplyWrote) {
   EXPECT_EQ(record.extra_counters, before.extra_counters);
 }
 
+TEST(InterfaceSupplementTest, APodIdentityIsAppliedAndWithdrawnWhole) {
+  InterfaceRecord record;
+  record.attributes.mtu = 1500;
+  InterfaceSupplement supplement;
+  supplement.pod = PodIdentity{"default", "web-0", "uid", "", "cni-1"};
+  supplement.ApplyTo(record);
+  ASSERT_TRUE(record.attributes.pod.has_value());
+  EXPECT_EQ(record.attributes.pod->pod, "web-0");
+  supplement.WithdrawFrom(record);
+  EXPECT_FALSE(record.attributes.pod.has_value());
+  EXPECT_EQ(record.attributes.mtu, 1500u);
+}
+
 TEST(InterfaceSupplementTest, ExtraCountersEraseOnlyTheOtherSetsDefinitions) {
   ExtraCounters counters;
   counters.Set(kOwn, 1);

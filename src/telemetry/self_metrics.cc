@@ -60,6 +60,13 @@ constexpr SelfMetricDefinition kSelfMetrics[] = {
      "Driver statistics the last ethtool pass left out, by reason: collision (names that become "
      "one family, or one of ours) or limit (new names past the process's family limit).",
      "reason"},
+    {"netif_kubernetes_scan_errors_total", MetricType::kCounter,
+     "Items the Kubernetes source skipped while tying host veths to pods, by reason: "
+     "process_exited, permission_denied, cgroup_unknown, ambiguous, pod_unnamed, netns_vanished, "
+     "link_dump.",
+     "reason"},
+    {"netif_kubernetes_veths_mapped", MetricType::kGauge,
+     "Host veths the last Kubernetes reconcile tied to a pod or a network namespace.", ""},
     {"netif_snmp_targets", MetricType::kGauge,
      "SNMP targets this exporter polls (its --snmp.shard share of the configured ones).", ""},
     {"netif_snmp_target_up", MetricType::kGauge,
