@@ -18,7 +18,7 @@ namespace netif {
 //  - ethtool after local: it only supplements interfaces the store holds, so its first pass needs
 //    the local source's (or netlink's) first.
 constexpr SourceEntry kSources[] = {
-    {MakeSnmpSource},
+    {MakeSnmpSource, SnmpExtraCounters},
     {MakeNetlinkSource},
     {MakeLocalSource, LocalExtraCounters},
     {MakeEthtoolSource, EthtoolCounters},
