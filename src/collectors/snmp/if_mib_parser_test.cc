@@ -550,7 +550,7 @@ TEST(IfMibQuirksTest, SpeedsInOtherShapes) {
   EXPECT_EQ(result.quirks.Count(SnmpQuirk::kHighSpeedZero), 1u);
   std::map<uint32_t, std::optional<uint64_t>> speeds;
   for (const auto& record : result.records) {
-    speeds[record.attributes.ifindex] = record.attributes.speed_bps;
+    speeds[*record.attributes.ifindex] = record.attributes.speed_bps;
   }
   EXPECT_EQ(speeds[1], 1'000'000'000u);
   EXPECT_EQ(speeds[2], 100'000'000u);
