@@ -107,17 +107,19 @@ void Dot3Walk::Accept(const Varbind& vb) {
   const uint32_t number = vb.oid[entry];
   const std::optional<size_t> position = CounterPosition(number);
   if (!position && number != kDot3DuplexStatusColumn) return;
-  const std::string name =
-      position ? std::string(kColumns[*position].name) : "dot3StatsDuplexStatus";
   if (vb.oid.size() != entry + 2 || vb.oid.back() == 0 || vb.oid.back() > kMaxIndex) {
     Problem(FormatOid(vb.oid) + ": not a valid dot3StatsIndex instance");
     return;
   }
   const uint32_t index = vb.oid.back();
-  const std::string where = name + "." + std::to_string(index);
+  // Built only for a message: most varbinds need none.
+  const auto where = [&] {
+    return (position ? std::string(kColumns[*position].name) : "dot3StatsDuplexStatus") + "." +
+           std::to_string(index);
+  };
   if (!position) {
     if (!vb.Is(SnmpType::kInteger) || vb.integer < 1 || vb.integer > 3) {
-      Problem(where + ": want INTEGER 1..3, got " + SnmpTypeName(vb.type));
+      Problem(where() + ": want INTEGER 1..3, got " + SnmpTypeName(vb.type));
       return;
     }
     static constexpr std::array<Duplex, 3> kDuplex = {Duplex::kUnknown, Duplex::kHalf,
@@ -125,22 +127,26 @@ void Dot3Walk::Accept(const Varbind& vb) {
     ports_[index].duplex = kDuplex[static_cast<size_t>(vb.integer - 1)];
     return;
   }
+  const auto quirk = [&](SnmpQuirk kind) {
+    quirks_.Add(kind,
+                quirks_.Count(kind) == 0 ? where() + ": " + SnmpTypeName(vb.type) : std::string());
+  };
   uint64_t value = vb.unsigned_value;
   if (vb.Is(SnmpType::kCounter32)) {
     if (value > kMax32) {
-      Problem(where + ": value out of range");
+      Problem(where() + ": value out of range");
       return;
     }
   } else if (vb.Is(SnmpType::kCounter64)) {
-    quirks_.Add(SnmpQuirk::kCounter64InCounter32, where + ": Counter64");
+    quirk(SnmpQuirk::kCounter64InCounter32);
   } else if (vb.Is(SnmpType::kGauge32) && value <= kMax32) {
-    quirks_.Add(SnmpQuirk::kGaugeAsCounter, where + ": Gauge32");
+    quirk(SnmpQuirk::kGaugeAsCounter);
   } else if (vb.Is(SnmpType::kInteger) && vb.integer >= 0 &&
              static_cast<uint64_t>(vb.integer) <= kMax32) {
     value = static_cast<uint64_t>(vb.integer);
-    quirks_.Add(SnmpQuirk::kIntegerAsCounter, where + ": INTEGER");
+    quirk(SnmpQuirk::kIntegerAsCounter);
   } else {
-    Problem(where + ": want Counter32, got " + SnmpTypeName(vb.type));
+    Problem(where() + ": want Counter32, got " + SnmpTypeName(vb.type));
     return;
   }
   Dot3PortValues& port = ports_[index];

@@ -399,31 +399,39 @@ void IfMibWalk::Accept(const Varbind& vb) {
     Problem(where() + ": " + stored.refused);
     return;
   }
-  if (stored.quirk) quirks_.Add(*stored.quirk, where() + ": " + SnmpTypeName(vb.type));
+  if (stored.quirk) {
+    // Only the first of a kind is described: a quirky agent repeats it on every row.
+    const bool first = quirks_.Count(*stored.quirk) == 0;
+    quirks_.Add(*stored.quirk, first ? where() + ": " + SnmpTypeName(vb.type) : std::string());
+  }
   port.present.set(IfColumnIndex(instance->column));
 }
 
 void IfMibWalk::CountPortQuirks() {
   IfColumnSet columns;  // every column some port of this walk answered
   for (const auto& entry : ports_) columns |= entry.second.answered;
+  const auto add = [this](SnmpQuirk quirk, auto describe) {
+    quirks_.Add(quirk, quirks_.Count(quirk) == 0 ? describe() : std::string());
+  };
   for (const auto& [if_index, port] : ports_) {
-    const std::string index = std::to_string(if_index);
+    const uint32_t index = if_index;
     if (port.Has(IfColumn::kName) && port.name.empty()) {
-      quirks_.Add(SnmpQuirk::kEmptyIfName, "ifName." + index);
+      add(SnmpQuirk::kEmptyIfName, [&] { return "ifName." + std::to_string(index); });
     }
-    const std::optional<uint64_t> speed = port.Number(IfColumn::kSpeed);
-    const std::optional<uint64_t> high_speed = port.Number(IfColumn::kHighSpeed);
-    if (speed == kSpeedSaturated && high_speed == 0) {
-      quirks_.Add(SnmpQuirk::kHighSpeedZero, "ifIndex " + index);
+    if (port.Number(IfColumn::kSpeed) == kSpeedSaturated &&
+        port.Number(IfColumn::kHighSpeed) == 0) {
+      add(SnmpQuirk::kHighSpeedZero, [&] { return "ifIndex " + std::to_string(index); });
     }
     const IfColumnSet missing = columns & ~port.answered;
-    if (missing.any()) {
+    if (missing.none()) continue;
+    add(SnmpQuirk::kTableHole, [&] {
       for (const IfColumnInfo& info : kIfColumns) {
-        if (!missing.test(IfColumnIndex(info.column))) continue;
-        quirks_.Add(SnmpQuirk::kTableHole, std::string(info.name) + "." + index + " missing");
-        break;
+        if (missing.test(IfColumnIndex(info.column))) {
+          return std::string(info.name) + "." + std::to_string(index) + " missing";
+        }
       }
-    }
+      return std::string();
+    });
   }
 }
 
