@@ -20,7 +20,7 @@ namespace netif {
 //    the local source's (or netlink's) first. kubernetes likewise, and it hears netlink's link
 //    events (subscribed while built).
 constexpr SourceEntry kSources[] = {
-    {MakeSnmpSource},
+    {MakeSnmpSource, SnmpExtraCounters},
     {MakeNetlinkSource},
     {MakeLocalSource, LocalExtraCounters},
     {MakeEthtoolSource, EthtoolCounters},

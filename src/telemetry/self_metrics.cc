@@ -89,6 +89,10 @@ constexpr SelfMetricDefinition kSelfMetrics[] = {
      "SNMP problems with the target by kind (timeout, auth, report, agent, packet, oid_order, "
      "varbind, transport, too_many_interfaces, too_many_varbinds, walk_timeout).",
      "target,kind"},
+    {"netif_snmp_quirks_total", MetricType::kCounter,
+     "Varbinds and responses of the target that bent the MIB in a way whose meaning is clear, "
+     "read leniently, by kind.",
+     "target,kind"},
     {"netif_state_restored_interfaces", MetricType::kGauge,
      "Interfaces whose analytics state was restored from --storage.path at start.", ""},
     {"process_cpu_seconds_total", MetricType::kCounter,

@@ -5,7 +5,9 @@
 //    (EtherType 0x88B5) were sent across the pairs;
 //  - paced traffic across a pair shows up as a rate and a utilization;
 //  - a wrong community and a wrong password each give target_up 0 and a clear log line within
-//    the target's timeout, while a good target on the same agent stays up.
+//    the target's timeout, while a good target on the same agent stays up;
+//  - snmpd's EtherLike-MIB dot3StatsTable (issue 19): each veth's dot3 counters as the agent
+//    answers them (snmpget), its duplex in netif_info, no dot3 series for lo, which has no row.
 //
 // Needs root (namespaces, AF_PACKET); FAILS without it, never skips. Everything started here
 // (agent, exporter, namespace) is torn down by RAII even when a check fails.
@@ -25,6 +27,7 @@
 #include "support/netns.h"
 #include "support/snmp/agents.h"
 #include "support/snmp/snmp_test_env.h"
+#include "support/subprocess.h"
 #include "support/temp_dir.h"
 
 namespace netif::testing_support {
@@ -252,6 +255,54 @@ TEST_F(SnmpdTest, WrongCommunityAndWrongPasswordFailFastAndClearly) {
   EXPECT_THAT(log, HasSubstr("authentication failed (wrong auth_password or auth_protocol)"));
   // The exporter warned about the inline secrets.
   EXPECT_THAT(log, HasSubstr("key=snmp.targets[2].auth_password"));
+}
+
+TEST_F(SnmpdTest, EtherLikeMibCountersAndDuplexFromSnmpd) {
+  auto exporter = StartExporter("    - {name: sw, address: \"" + Udp() +
+                                "\", community: " + kCommunity + "}\n");
+  const Labels vb0 = {{"target", "sw"}, {"ifName", "vB0"}};
+  const Exposition scrape = ScrapeUntil(
+      *exporter,
+      [&](const Exposition& s) {
+        return TargetUp(s, "sw") == 1 && s.Value("netif_dot3_fcs_errors_total", vb0).has_value();
+      },
+      15s);
+  ASSERT_EQ(TargetUp(scrape, "sw"), 1);
+  const auto kernel = ns_->IpJsonLinkStats();
+  // What the agent itself answers for each veth's FCS errors and duplex.
+  const auto agent_says = [&](uint32_t column, uint32_t if_index) {
+    const CommandResult get = RunCommand(
+        {"ip", "netns", "exec", ns_->name(), "env", "MIBS=", "snmpget", "-v2c", "-c", kCommunity,
+         "-On", "-Oqve", Udp(),
+         "1.3.6.1.2.1.10.7.2.1." + std::to_string(column) + "." + std::to_string(if_index)},
+        10s);
+    EXPECT_EQ(get.exit_code, 0) << get.Describe();
+    std::string value = get.stdout_text;
+    while (!value.empty() && (value.back() == '\n' || value.back() == ' ')) value.pop_back();
+    return value;
+  };
+  for (const std::string& device : kDevices) {
+    const Labels port = {{"target", "sw"}, {"ifName", device}};
+    const uint32_t if_index = kernel.at(device).ifindex;
+    const auto fcs = scrape.Find("netif_dot3_fcs_errors_total", port);
+    ASSERT_EQ(fcs.size(), 1u) << device;
+    EXPECT_EQ(fcs[0]->value_text, agent_says(3, if_index)) << device;
+    const auto deferred = scrape.Find("netif_dot3_deferred_transmissions_total", port);
+    ASSERT_EQ(deferred.size(), 1u) << device;
+    EXPECT_EQ(deferred[0]->value_text, agent_says(7, if_index)) << device;
+    // dot3StatsDuplexStatus fullDuplex(3) becomes the port's duplex.
+    ASSERT_EQ(agent_says(19, if_index), "3") << device;
+    EXPECT_EQ(
+        scrape.Value("netif_info", {{"target", "sw"}, {"ifName", device}, {"duplex", "full"}}), 1)
+        << device;
+  }
+  // lo has no dot3StatsTable row: none of these series for it.
+  EXPECT_TRUE(
+      scrape.Find("netif_dot3_fcs_errors_total", {{"target", "sw"}, {"ifName", "lo"}}).empty());
+  // A column snmpd leaves out for veths is absent rather than 0.
+  EXPECT_TRUE(scrape.Find("netif_dot3_late_collisions_total", vb0).empty());
+  EXPECT_EQ(SnmpErrors(scrape, "sw", "varbind"), 0);
+  EXPECT_TRUE(scrape.Find("netif_snmp_quirks_total", {{"target", "sw"}}).empty());
 }
 
 }  // namespace

@@ -61,12 +61,26 @@ ColumnWalk::Request ColumnWalk::NextRequest(size_t max_columns) const {
 }
 
 bool ColumnWalk::Advance(Column& c, const Varbind& vb, Outcome& outcome) {
-  if (c.done) return false;
+  if (c.done) {
+    // Normally the rows after a column's end lie beyond it; one inside it is the agent
+    // answering past the end, and re-opening the column could loop.
+    if (!vb.IsException() && OidStartsWith(vb.oid, c.prefix) && vb.oid.size() > c.prefix.size()) {
+      ++outcome.past_column_end;
+    }
+    return false;
+  }
   if (vb.IsException()) {  // endOfMibView (or a misplaced noSuch*): nothing further
     c.done = true;
     return true;
   }
-  if (CompareOids(vb.oid, c.cursor) != std::strong_ordering::greater) {
+  const std::strong_ordering order = CompareOids(vb.oid, c.cursor);
+  if (order == std::strong_ordering::equal && c.rows > 0) {
+    // The same instance again (the agent repeats rows): skip it; a column that only ever
+    // repeats ends below, so this cannot loop.
+    ++outcome.repeated_oids;
+    return false;
+  }
+  if (order != std::strong_ordering::greater) {
     // The agent answered with an OID at or before the one asked for: following it would loop.
     ++outcome.oid_order_errors;
     c.done = true;
@@ -124,12 +138,34 @@ ColumnWalk::Outcome ColumnWalk::OnResponse(const Request& request,
   }
   const size_t width = request.columns.size();
   if (width == 0) return outcome;
+  const size_t rows_sent = varbinds.size() > request.non_repeaters
+                               ? (varbinds.size() - request.non_repeaters + width - 1) / width
+                               : 0;
+  if (rows_sent > std::max<uint32_t>(1, request.repetitions)) outcome.ignored_max_repetitions = 1;
+  for (size_t c : request.columns) columns_[c].answered = columns_[c].moved = false;
   for (size_t k = request.non_repeaters, i = 0; k < varbinds.size(); ++k, ++i) {
     Column& column = columns_[request.columns[i % width]];
-    if (Advance(column, varbinds[k], outcome)) outcome.progress = true;
-    if (limit_crossed_ != Limit::kNone) break;
+    column.answered = true;
+    if (Advance(column, varbinds[k], outcome)) {
+      outcome.progress = true;
+      column.moved = true;
+    }
+    if (limit_crossed_ != Limit::kNone) return outcome;
   }
+  if (outcome.repeated_oids > 0) EndStuckColumns(request, outcome);
   return outcome;
+}
+
+void ColumnWalk::EndStuckColumns(const Request& request, Outcome& outcome) {
+  for (size_t c : request.columns) {
+    Column& column = columns_[c];
+    if (column.answered && !column.moved && !column.done) {
+      // Every answer was the cursor again: asking again would get the same.
+      column.done = true;
+      ++outcome.oid_order_errors;
+      outcome.progress = true;
+    }
+  }
 }
 
 void ColumnWalk::EndAt(const Request& request, size_t index) {

@@ -7,10 +7,13 @@
 // non-repeaters.
 //
 // Pure protocol logic: requests out, decoded varbinds in, no I/O. A buggy agent cannot make it
-// loop or grow without bound: an OID that does not increase ends its column (counted), an OID
-// outside the column ends it, a response that advances nothing is reported to the caller, and a
-// walk that crosses its Limits (rows in one column, varbinds kept) stops at once, accepts nothing
-// more and says which limit it crossed: the caller fails the poll.
+// loop or grow without bound: an OID that goes backwards ends its column (counted), an OID
+// repeated in place is skipped (a quirk) but a column that a response moves only in place ends
+// (counted), an OID outside the column ends it, a response that advances nothing is reported to
+// the caller, and a walk that crosses its Limits (rows in one column, varbinds kept) stops at
+// once, accepts nothing more and says which limit it crossed: the caller fails the poll. Rows
+// beyond the repetitions asked for are read (a quirk: the agent ignored max-repetitions);
+// varbinds of a column that already ended in the same response are ignored (a quirk).
 //
 // Thread-safety: REQUIRES external synchronization (one walk per target, on the poller thread).
 #pragma once
@@ -53,6 +56,7 @@ class ColumnWalk {
     std::vector<Oid> oids;        // the non-repeaters first, then one cursor per column
     size_t non_repeaters = 0;     // the scalars (first request only)
     std::vector<size_t> columns;  // the column each cursor belongs to
+    uint32_t repetitions = 1;     // GETBULK max-repetitions as sent (GETNEXT: one row)
   };
 
   struct Outcome {
@@ -60,6 +64,11 @@ class ColumnWalk {
     size_t oid_order_errors = 0;  // columns ended because the agent went backwards
     bool progress = false;        // some column advanced or ended, or the scalars were answered
     Limit limit = Limit::kNone;   // this response crossed a limit: the walk is over
+    // Quirks of the agent, forgiven (SnmpQuirk): more rows than asked for (0 or 1), varbinds
+    // of a column after it ended, OIDs sent again in place.
+    size_t ignored_max_repetitions = 0;
+    size_t past_column_end = 0;
+    size_t repeated_oids = 0;
   };
 
   // `columns`: the column OIDs to walk (e.g. 1.3.6.1.2.1.31.1.1.1.6). `scalars`: object OIDs
@@ -99,9 +108,14 @@ class ColumnWalk {
     Oid cursor;  // the last OID read (the prefix before the first)
     size_t rows = 0;
     bool done = false;
+    // In the response being read: whether it had varbinds for this column, and moved it.
+    bool answered = false;
+    bool moved = false;
   };
   // One varbind for column `c`; returns whether the column moved (advanced or ended).
   bool Advance(Column& c, const Varbind& vb, Outcome& outcome);
+  // Ends the columns of `request` that got varbinds in this response but only repeats.
+  void EndStuckColumns(const Request& request, Outcome& outcome);
   // Keeps `vb` unless that crosses max_varbinds; false when the walk is over.
   bool Keep(const Varbind& vb, Outcome& outcome);
   void Stop(Limit limit, Outcome& outcome);

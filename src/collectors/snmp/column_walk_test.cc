@@ -134,6 +134,118 @@ TEST(ColumnWalkTest, AnAgentRepeatingItselfCannotLoop) {
   EXPECT_LT(run.requests, 5);
 }
 
+// Runs a walk to the end against `agent`, each response rewritten by `shape` given the request.
+struct QuirkRun {
+  std::set<Oid> collected;
+  int requests = 0;
+  ColumnWalk::Outcome totals;
+};
+QuirkRun WalkShaped(
+    const TableAgent& agent, uint32_t asked, uint32_t sent,
+    const std::function<void(const ColumnWalk::Request&, std::vector<Varbind>&)>& shape) {
+  ColumnWalk walk(AllColumns(), {SysUpTime()});
+  QuirkRun run;
+  while (!walk.done() && run.requests < 10000) {
+    ColumnWalk::Request request = walk.NextRequest(kIfColumnCount);
+    request.repetitions = asked;
+    std::vector<Varbind> response = agent.Bulk(request, sent);
+    if (shape) shape(request, response);
+    const ColumnWalk::Outcome outcome = walk.OnResponse(request, response);
+    run.totals.oid_order_errors += outcome.oid_order_errors;
+    run.totals.ignored_max_repetitions += outcome.ignored_max_repetitions;
+    run.totals.past_column_end += outcome.past_column_end;
+    run.totals.repeated_oids += outcome.repeated_oids;
+    ++run.requests;
+    if (!outcome.progress) break;
+  }
+  for (const Varbind& vb : walk.TakeVarbinds()) run.collected.insert(vb.oid);
+  return run;
+}
+
+TEST(ColumnWalkQuirksTest, AnAgentIgnoringMaxRepetitionsIsReadWhole) {
+  const auto recording = Recording();
+  const TableAgent agent(recording);
+  const QuirkRun honest = WalkShaped(agent, 10, 10, nullptr);
+  EXPECT_EQ(honest.totals.ignored_max_repetitions, 0u);
+  const QuirkRun run = WalkShaped(agent, 10, 60, nullptr);  // asked 10 rows, got 60
+  EXPECT_EQ(run.collected, Wanted(recording));
+  EXPECT_GE(run.totals.ignored_max_repetitions, 1u);
+  EXPECT_EQ(run.totals.oid_order_errors, 0u);
+  EXPECT_LT(run.requests, honest.requests);
+}
+
+TEST(ColumnWalkQuirksTest, RepeatedRowsAreSkippedNotFollowed) {
+  const auto recording = Recording();
+  const TableAgent agent(recording);
+  // Every row sent twice in a row: each OID repeats its column's cursor once.
+  const QuirkRun run =
+      WalkShaped(agent, 25, 25, [](const ColumnWalk::Request& request, std::vector<Varbind>& r) {
+        const size_t width = request.columns.size();
+        std::vector<Varbind> doubled(r.begin(), r.begin() + request.non_repeaters);
+        for (size_t row = request.non_repeaters; row < r.size(); row += width) {
+          const size_t end = std::min(r.size(), row + width);
+          for (int twice = 0; twice < 2; ++twice)
+            doubled.insert(doubled.end(), r.begin() + row, r.begin() + end);
+        }
+        r = std::move(doubled);
+      });
+  EXPECT_EQ(run.collected, Wanted(recording));
+  EXPECT_GT(run.totals.repeated_oids, 0u);
+  EXPECT_EQ(run.totals.oid_order_errors, 0u);
+}
+
+TEST(ColumnWalkQuirksTest, AnAgentRepeatingOneRowForeverEndsThatColumnOnly) {
+  const auto recording = Recording();
+  const TableAgent agent(recording);
+  ColumnWalk walk({IfColumnOid(IfColumn::kDescr), IfColumnOid(IfColumn::kType)});
+  // The first response: two rows of each column.
+  ColumnWalk::Request request = walk.NextRequest(2);
+  walk.OnResponse(request, agent.Bulk(request, 2));
+  // From now on ifDescr's cursor comes back again and again; ifType moves on.
+  int requests = 0;
+  size_t stuck_ends = 0;
+  while (!walk.done() && ++requests < 1000) {
+    request = walk.NextRequest(2);
+    std::vector<Varbind> response = agent.Bulk(request, 1);
+    if (request.columns[0] == 0) response[0].oid = request.oids[0];
+    const ColumnWalk::Outcome outcome = walk.OnResponse(request, response);
+    stuck_ends += outcome.oid_order_errors;
+    ASSERT_TRUE(outcome.progress);
+  }
+  EXPECT_TRUE(walk.done());
+  EXPECT_EQ(stuck_ends, 1u);
+  size_t types = 0;
+  for (const Varbind& vb : walk.TakeVarbinds()) {
+    if (OidStartsWith(vb.oid, IfColumnOid(IfColumn::kType))) ++types;
+  }
+  size_t recorded_types = 0;
+  for (const Oid& oid : Wanted(recording)) {
+    if (OidStartsWith(oid, IfColumnOid(IfColumn::kType))) ++recorded_types;
+  }
+  EXPECT_EQ(types, recorded_types);  // the other column read to its end
+}
+
+TEST(ColumnWalkQuirksTest, AColumnAnsweredPastItsEndStaysEnded) {
+  const Oid descr = IfColumnOid(IfColumn::kDescr);
+  ColumnWalk walk({descr});
+  ColumnWalk::Request request = walk.NextRequest(1);
+  request.repetitions = 3;
+  const auto at = [](Oid oid, uint32_t index) {
+    oid.push_back(index);
+    Varbind vb;
+    vb.oid = std::move(oid);
+    vb.type = static_cast<uint8_t>(SnmpType::kOctetString);
+    return vb;
+  };
+  // ifDescr.1, then the next column (the end of ifDescr), then ifDescr.2 again.
+  const std::vector<Varbind> response = {at(descr, 1), at(IfColumnOid(IfColumn::kType), 1),
+                                         at(descr, 2)};
+  const ColumnWalk::Outcome outcome = walk.OnResponse(request, response);
+  EXPECT_EQ(outcome.past_column_end, 1u);
+  EXPECT_EQ(outcome.accepted, 1u);
+  EXPECT_TRUE(walk.done());
+}
+
 TEST(ColumnWalkTest, ScalarsRideInTheFirstRequestOnly) {
   const auto recording = Recording();
   const TableAgent agent(recording);

@@ -39,6 +39,7 @@ enum class IfValueKind : uint8_t {
   kAdminStatus,    // INTEGER up(1), down(2), testing(3)
   kOperStatus,     // INTEGER up(1) .. lowerLayerDown(7)
   kGauge32,
+  kSpeed,  // Gauge32 in bits per second; 4294967295 = "see ifHighSpeed"
   kTimeTicks,
   kCounter32,
   kCounter64,
@@ -102,7 +103,7 @@ inline constexpr std::array<IfColumnInfo, kIfColumnCount> kIfColumns = {{
     {IfColumn::kDescr, "ifDescr", IfTable::kIfTable, 2, IfValueKind::kDisplayString, true},
     {IfColumn::kType, "ifType", IfTable::kIfTable, 3, IfValueKind::kIfType, true},
     {IfColumn::kMtu, "ifMtu", IfTable::kIfTable, 4, IfValueKind::kMtu, true},
-    {IfColumn::kSpeed, "ifSpeed", IfTable::kIfTable, 5, IfValueKind::kGauge32, true},
+    {IfColumn::kSpeed, "ifSpeed", IfTable::kIfTable, 5, IfValueKind::kSpeed, true},
     {IfColumn::kPhysAddress, "ifPhysAddress", IfTable::kIfTable, 6, IfValueKind::kPhysAddress,
      true},
     {IfColumn::kAdminStatus, "ifAdminStatus", IfTable::kIfTable, 7, IfValueKind::kAdminStatus,

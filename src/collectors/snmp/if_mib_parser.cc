@@ -32,35 +32,124 @@ std::string WantType(SnmpType want, const Varbind& vb) {
   return "want " + SnmpTypeName(static_cast<uint8_t>(want)) + ", got " + SnmpTypeName(vb.type);
 }
 
-// Checks `vb` against what the MIB says `info`'s column holds and stores it in `port`. Returns
-// why it was refused, or "" when stored.
-std::string StoreValue(const IfColumnInfo& info, const Varbind& vb, IfPortValues& port) {
-  const auto unsigned_in = [&](SnmpType type, uint64_t max) -> std::string {
-    if (!vb.Is(type)) return WantType(type, vb);
-    if (vb.unsigned_value > max)
-      return "value " + std::to_string(vb.unsigned_value) + " out of range";
+// What StoreValue made of a varbind: stored (perhaps forgiving a quirk), or refused and why.
+struct Stored {
+  std::string refused;  // "" when stored
+  std::optional<SnmpQuirk> quirk;
+};
+Stored Refused(std::string why) { return {std::move(why), std::nullopt}; }
+
+std::string OutOfRange(uint64_t value) {
+  return "value " + std::to_string(value) + " out of range";
+}
+
+// ifSpeed as decimal digits in an OCTET STRING (some agents render it as text); nullopt unless
+// the whole string (trailing NULs and spaces aside) is a number that fits 64 bits.
+std::optional<uint64_t> DecimalText(std::string_view text) {
+  while (!text.empty() && (text.back() == '\0' || text.back() == ' ')) text.remove_suffix(1);
+  if (text.empty() || text.size() > 20) return std::nullopt;
+  uint64_t value = 0;
+  for (char ch : text) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+    const uint64_t digit = static_cast<uint64_t>(ch - '0');
+    if (value > (UINT64_MAX - digit) / 10) return std::nullopt;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+// A counter column's value. The MIB's own type is stored as it is; a Counter64 in a Counter32
+// column is a 64-bit counter (the agent counts in 64 bits); a Gauge32, or an INTEGER from 0 to
+// 2^32-1, is a 32-bit counter whatever the column (the agent's counter is no wider than what it
+// sends). A negative INTEGER or any other type has no clear meaning.
+Stored CounterValue(const IfColumnInfo& info, const Varbind& vb, IfPortValues& port) {
+  const size_t i = IfColumnIndex(info.column);
+  const SnmpType want =
+      info.kind == IfValueKind::kCounter64 ? SnmpType::kCounter64 : SnmpType::kCounter32;
+  std::optional<SnmpQuirk> quirk;
+  bool wide = false;
+  uint64_t value = vb.unsigned_value;
+  if (vb.Is(want)) {
+    wide = want == SnmpType::kCounter64;
+    if (!wide && value > kMax32) return Refused(OutOfRange(value));
+  } else if (vb.Is(SnmpType::kCounter64)) {
+    wide = true;
+    quirk = SnmpQuirk::kCounter64InCounter32;
+  } else if (vb.Is(SnmpType::kGauge32)) {
+    if (value > kMax32) return Refused(OutOfRange(value));
+    quirk = SnmpQuirk::kGaugeAsCounter;
+  } else if (vb.Is(SnmpType::kInteger)) {
+    if (vb.integer < 0 || static_cast<uint64_t>(vb.integer) > kMax32) {
+      return Refused("INTEGER " + std::to_string(vb.integer) + " is no counter value");
+    }
+    value = static_cast<uint64_t>(vb.integer);
+    quirk = SnmpQuirk::kIntegerAsCounter;
+  } else {
+    return Refused(WantType(want, vb));
+  }
+  port.numbers[i] = value;
+  port.wide.set(i, wide);
+  return {"", quirk};
+}
+
+// ifSpeed (bits per second) and ifHighSpeed (Mbit/s): a Gauge32, or the same number as another
+// integer type; ifSpeed also as decimal text, and above 2^32-1 (a 10G port's speed where the
+// agent ignored the saturation rule). A negative INTEGER or text that is not a number is unclear.
+Stored SpeedValue(const IfColumnInfo& info, const Varbind& vb, IfPortValues& port) {
+  const bool if_speed = info.kind == IfValueKind::kSpeed;
+  std::optional<uint64_t> value;
+  std::optional<SnmpQuirk> quirk;
+  if (vb.Is(SnmpType::kGauge32)) {
+    value = vb.unsigned_value;
+  } else if (vb.Is(SnmpType::kCounter32) || vb.Is(SnmpType::kCounter64)) {
+    value = vb.unsigned_value;
+    quirk = SnmpQuirk::kSpeedWrongType;
+  } else if (vb.Is(SnmpType::kInteger) && vb.integer >= 0) {
+    value = static_cast<uint64_t>(vb.integer);
+    quirk = SnmpQuirk::kSpeedWrongType;
+  } else if (if_speed && vb.Is(SnmpType::kOctetString)) {
+    value = DecimalText(vb.bytes);
+    if (!value) return Refused("OCTET STRING that is not a decimal number");
+    quirk = SnmpQuirk::kSpeedOctetString;
+  } else {
+    return Refused(WantType(SnmpType::kGauge32, vb));
+  }
+  if (*value > kMax32) {
+    if (!if_speed) return Refused(OutOfRange(*value));
+    quirk = SnmpQuirk::kSpeedOutOfRange;
+  }
+  port.numbers[IfColumnIndex(info.column)] = *value;
+  return {"", quirk};
+}
+
+// Checks `vb` against what the MIB says `info`'s column holds and stores it in `port`.
+Stored StoreValue(const IfColumnInfo& info, const Varbind& vb, IfPortValues& port) {
+  const auto unsigned_in = [&](SnmpType type, uint64_t max) -> Stored {
+    if (!vb.Is(type)) return Refused(WantType(type, vb));
+    if (vb.unsigned_value > max) return Refused(OutOfRange(vb.unsigned_value));
     port.numbers[IfColumnIndex(info.column)] = vb.unsigned_value;
-    return "";
+    return {};
   };
-  const auto integer_in = [&](int64_t min, int64_t max) -> std::string {
-    if (!vb.Is(SnmpType::kInteger)) return WantType(SnmpType::kInteger, vb);
+  const auto integer_in = [&](int64_t min, int64_t max) -> Stored {
+    if (!vb.Is(SnmpType::kInteger)) return Refused(WantType(SnmpType::kInteger, vb));
     if (vb.integer < min || vb.integer > max) {
-      return "value " + std::to_string(vb.integer) + " out of range " + std::to_string(min) + ".." +
-             std::to_string(max);
+      return Refused("value " + std::to_string(vb.integer) + " out of range " +
+                     std::to_string(min) + ".." + std::to_string(max));
     }
     port.numbers[IfColumnIndex(info.column)] = static_cast<uint64_t>(vb.integer);
-    return "";
+    return {};
   };
-  const auto octets_up_to = [&](size_t max_bytes, bool trim_nuls) -> std::string {
-    if (!vb.Is(SnmpType::kOctetString)) return WantType(SnmpType::kOctetString, vb);
+  const auto octets_up_to = [&](size_t max_bytes, bool trim_nuls) -> Stored {
+    if (!vb.Is(SnmpType::kOctetString)) return Refused(WantType(SnmpType::kOctetString, vb));
     if (vb.bytes.size() > max_bytes) {
-      return std::to_string(vb.bytes.size()) + " octets, more than " + std::to_string(max_bytes);
+      return Refused(std::to_string(vb.bytes.size()) + " octets, more than " +
+                     std::to_string(max_bytes));
     }
     std::string text = vb.bytes;
     // Some agents count a C string's terminating NUL in a DisplayString.
     while (trim_nuls && !text.empty() && text.back() == '\0') text.pop_back();
     *TextSlot(info.column, port) = std::move(text);
-    return "";
+    return {};
   };
   switch (info.kind) {
     case IfValueKind::kDisplayString:
@@ -76,15 +165,15 @@ std::string StoreValue(const IfColumnInfo& info, const Varbind& vb, IfPortValues
     case IfValueKind::kOperStatus:
       return integer_in(1, 7);
     case IfValueKind::kGauge32:
-      return unsigned_in(SnmpType::kGauge32, kMax32);
+    case IfValueKind::kSpeed:
+      return SpeedValue(info, vb, port);
     case IfValueKind::kTimeTicks:
       return unsigned_in(SnmpType::kTimeTicks, kMax32);
     case IfValueKind::kCounter32:
-      return unsigned_in(SnmpType::kCounter32, kMax32);
     case IfValueKind::kCounter64:
-      return unsigned_in(SnmpType::kCounter64, UINT64_MAX);
+      return CounterValue(info, vb, port);
   }
-  return "unknown column kind";
+  return Refused("unknown column kind");
 }
 
 // Turns the ports' values into records; notes which columns ended up in some record.
@@ -125,11 +214,11 @@ class RecordBuilder {
   void SetCounter(const IfPortValues& port, CounterSet& counters, Counter counter, IfColumn hc,
                   std::optional<IfColumn> narrow) {
     if (auto value = port.Number(hc)) {
-      counters.Set(counter, *value, false);
+      counters.Set(counter, *value, !port.wide.test(IfColumnIndex(hc)));
       Use(hc);
     } else if (narrow) {
       if (auto value32 = port.Number(*narrow)) {
-        counters.Set(counter, *value32, true);
+        counters.Set(counter, *value32, !port.wide.test(IfColumnIndex(*narrow)));
         Use(*narrow);
       }
     }
@@ -137,49 +226,53 @@ class RecordBuilder {
 
   void SetCounter32(const IfPortValues& port, CounterSet& counters, Counter counter, IfColumn c) {
     if (auto value = port.Number(c)) {
-      counters.Set(counter, *value, true);
+      counters.Set(counter, *value, !port.wide.test(IfColumnIndex(c)));
       Use(c);
     }
   }
 
-  // A packet-count part as a 32-bit counter: its HC column modulo 2^32, else its 32-bit column.
-  struct Part32 {
+  // A packet-count part: its HC column, else its 32-bit column; `wide` when it is 64-bit.
+  struct Part {
     std::optional<uint64_t> value;
     std::optional<IfColumn> column;  // the column it came from
+    bool wide = false;
   };
-  static Part32 PartOf(const IfPortValues& port, IfColumn hc, IfColumn narrow) {
-    if (auto value = port.Number(hc)) return {*value % kTwoTo32, hc};
-    if (auto value = port.Number(narrow)) return {*value, narrow};
+  static Part PartOf(const IfPortValues& port, std::optional<IfColumn> hc, IfColumn narrow) {
+    for (std::optional<IfColumn> c : {hc, std::optional<IfColumn>(narrow)}) {
+      if (!c) continue;
+      if (auto value = port.Number(*c)) return {*value, *c, port.wide.test(IfColumnIndex(*c))};
+    }
     return {};
   }
 
-  // Unicast + multicast + broadcast (64-bit when all three are HC), else unicast + non-unicast,
-  // each modulo 2^32 when a part is 32-bit. See the header for why the modulo keeps deltas right.
+  // Unicast + multicast + broadcast, else unicast + non-unicast: 64-bit when every part is, else
+  // each part and the sum modulo 2^32. See the header for why the modulo keeps deltas right.
   void SetPacketSum(const IfPortValues& port, CounterSet& counters, Counter counter,
                     std::array<IfColumn, 3> hc, std::array<IfColumn, 3> narrow,
                     IfColumn non_unicast) {
-    if (port.Has(hc[0]) && port.Has(hc[1]) && port.Has(hc[2])) {
-      uint64_t sum = 0;  // wraps modulo 2^64 like each part
-      for (IfColumn c : hc) {
-        sum += *port.Number(c);
-        Use(c);
-      }
-      counters.Set(counter, sum, false);
+    const Part unicast = PartOf(port, hc[0], narrow[0]);
+    const Part multicast = PartOf(port, hc[1], narrow[1]);
+    const Part broadcast = PartOf(port, hc[2], narrow[2]);
+    if (!unicast.value) return;
+    std::array<Part, 3> parts;
+    size_t count = 0;
+    if (multicast.value && broadcast.value) {
+      parts = {unicast, multicast, broadcast};
+      count = 3;
+    } else if (const Part other = PartOf(port, std::nullopt, non_unicast); other.value) {
+      parts = {unicast, other, Part{}};
+      count = 2;
+    } else {
       return;
     }
-    const Part32 unicast = PartOf(port, hc[0], narrow[0]);
-    const Part32 multicast = PartOf(port, hc[1], narrow[1]);
-    const Part32 broadcast = PartOf(port, hc[2], narrow[2]);
-    if (!unicast.value) return;
-    if (multicast.value && broadcast.value) {
-      counters.Set(counter, (*unicast.value + *multicast.value + *broadcast.value) % kTwoTo32,
-                   true);
-      for (const Part32* part : {&unicast, &multicast, &broadcast}) Use(*part->column);
-    } else if (auto non_unicast_value = port.Number(non_unicast)) {
-      counters.Set(counter, (*unicast.value + *non_unicast_value) % kTwoTo32, true);
-      Use(*unicast.column);
-      Use(non_unicast);
+    bool wide = true;
+    for (size_t i = 0; i < count; ++i) wide = wide && parts[i].wide;
+    uint64_t sum = 0;  // a 64-bit sum wraps modulo 2^64 like each part
+    for (size_t i = 0; i < count; ++i) {
+      sum += wide ? *parts[i].value : *parts[i].value % kTwoTo32;
+      Use(*parts[i].column);
     }
+    counters.Set(counter, wide ? sum : sum % kTwoTo32, !wide);
   }
 
   void Use(IfColumn c) { result_.used_columns.set(IfColumnIndex(c)); }
@@ -297,11 +390,49 @@ void IfMibWalk::Accept(const Varbind& vb) {
     Problem(std::string(info.name) + "." + std::to_string(instance->if_index) + ": repeated");
     return;
   }
-  if (std::string why = StoreValue(info, vb, port); !why.empty()) {
-    Problem(std::string(info.name) + "." + std::to_string(instance->if_index) + ": " + why);
+  port.answered.set(IfColumnIndex(instance->column));
+  const Stored stored = StoreValue(info, vb, port);
+  const auto where = [&] {
+    return std::string(info.name) + "." + std::to_string(instance->if_index);
+  };
+  if (!stored.refused.empty()) {
+    Problem(where() + ": " + stored.refused);
     return;
   }
+  if (stored.quirk) {
+    // Only the first of a kind is described: a quirky agent repeats it on every row.
+    const bool first = quirks_.Count(*stored.quirk) == 0;
+    quirks_.Add(*stored.quirk, first ? where() + ": " + SnmpTypeName(vb.type) : std::string());
+  }
   port.present.set(IfColumnIndex(instance->column));
+}
+
+void IfMibWalk::CountPortQuirks() {
+  IfColumnSet columns;  // every column some port of this walk answered
+  for (const auto& entry : ports_) columns |= entry.second.answered;
+  const auto add = [this](SnmpQuirk quirk, auto describe) {
+    quirks_.Add(quirk, quirks_.Count(quirk) == 0 ? describe() : std::string());
+  };
+  for (const auto& [if_index, port] : ports_) {
+    const uint32_t index = if_index;
+    if (port.Has(IfColumn::kName) && port.name.empty()) {
+      add(SnmpQuirk::kEmptyIfName, [&] { return "ifName." + std::to_string(index); });
+    }
+    if (port.Number(IfColumn::kSpeed) == kSpeedSaturated &&
+        port.Number(IfColumn::kHighSpeed) == 0) {
+      add(SnmpQuirk::kHighSpeedZero, [&] { return "ifIndex " + std::to_string(index); });
+    }
+    const IfColumnSet missing = columns & ~port.answered;
+    if (missing.none()) continue;
+    add(SnmpQuirk::kTableHole, [&] {
+      for (const IfColumnInfo& info : kIfColumns) {
+        if (missing.test(IfColumnIndex(info.column))) {
+          return std::string(info.name) + "." + std::to_string(index) + " missing";
+        }
+      }
+      return std::string();
+    });
+  }
 }
 
 IfMibParseResult IfMibWalk::Finish(const IfMibParseOptions& options, const IfPorts* slow) {
@@ -311,6 +442,9 @@ IfMibParseResult IfMibWalk::Finish(const IfMibParseOptions& options, const IfPor
   result.problems = std::move(problems_);
   malformed_ = 0;
   problems_.clear();
+  CountPortQuirks();
+  result.quirks = std::move(quirks_);
+  quirks_.Clear();
   RecordBuilder builder(options, sys_uptime_ticks_, result);
   static const IfPortValues kNone;
   result.records.reserve(ports_.size());
@@ -333,6 +467,7 @@ void IfMibWalk::Clear() {
   varbinds_added_ = 0;
   malformed_ = 0;
   problems_.clear();
+  quirks_.Clear();
 }
 
 IfMibParseResult ParseIfMib(std::span<const Varbind> varbinds, const IfMibParseOptions& options) {

@@ -13,8 +13,14 @@
 //    involves a 32-bit part is taken modulo 2^32 and marked as wrapping, which keeps its deltas
 //    right across a wrap of any part;
 //  - speed is ifSpeed, or ifHighSpeed * 10^6 when ifSpeed is absent or saturated (4294967295);
-//  - a varbind with a wrong type, an out-of-range value, a malformed index or a repeated instance
-//    is skipped and counted, never trusted, never fatal.
+//  - an agent that bends the MIB in a way whose meaning is clear is forgiven and the quirk counted
+//    (SnmpQuirk): a Counter64 in a Counter32 column is a 64-bit counter, a Gauge32 or a
+//    non-negative INTEGER in a counter column a 32-bit one, ifSpeed as decimal text, as another
+//    integer type or above 2^32-1 its value; an empty ifName, a saturated ifSpeed with ifHighSpeed
+//    0 and a port lacking columns other ports have are counted as they are;
+//  - a varbind whose meaning is unclear (a wrong type not listed above, a negative counter, an
+//    out-of-range value, a malformed index or a repeated instance) is skipped and counted, never
+//    guessed, never fatal.
 //
 // Thread-safety: pure function over its arguments.
 #pragma once
@@ -31,6 +37,7 @@
 #include <vector>
 
 #include "collectors/snmp/if_mib.h"
+#include "collectors/snmp/snmp_quirk.h"
 #include "collectors/snmp/varbind.h"
 #include "model/interface_record.h"
 
@@ -57,6 +64,7 @@ struct IfMibParseResult {
   std::optional<uint32_t> sys_uptime_ticks;  // sysUpTime.0, when the walk had it
   uint64_t malformed = 0;                    // varbinds skipped
   std::vector<std::string> problems;         // the first few, for the log: "ifMtu.3: ..."
+  SnmpQuirkCounts quirks;                    // forgiven, by kind
 };
 
 inline constexpr size_t kMaxReportedProblems = 8;
@@ -69,6 +77,8 @@ inline constexpr size_t kMaxPhysAddressBytes = 64;
 struct IfPortValues {
   std::array<uint64_t, kIfColumnCount> numbers{};  // the integer columns, by IfColumnIndex
   IfColumnSet present;                             // columns read with a valid value
+  IfColumnSet answered;  // columns the agent sent a value for, valid or not
+  IfColumnSet wide;      // counter columns holding a 64-bit value (HC, or a Counter64 quirk)
   std::string descr, name, alias, phys_address;
 
   bool Has(IfColumn c) const { return present.test(IfColumnIndex(c)); }
@@ -106,12 +116,16 @@ class IfMibWalk {
  private:
   void Accept(const Varbind& vb);
   void Problem(std::string text);
+  // The quirks that show only across a whole port or walk: empty ifName, saturated speeds with
+  // ifHighSpeed 0, holes.
+  void CountPortQuirks();
 
   IfPorts ports_;
   std::optional<uint32_t> sys_uptime_ticks_;
   size_t varbinds_added_ = 0;
   uint64_t malformed_ = 0;
   std::vector<std::string> problems_;
+  SnmpQuirkCounts quirks_;
 };
 
 // The varbinds of one walk in, the records out; fills IfMibParseResult::if_indexes too.

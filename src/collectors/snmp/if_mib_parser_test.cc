@@ -454,6 +454,154 @@ TEST(IfMibParserTest, PacketSumsAcrossWidths) {
   EXPECT_TRUE(result.used_columns.test(IfColumnIndex(C::kInNUcastPkts)));
 }
 
+Varbind Integer(IfColumn column, uint32_t if_index, int64_t value) {
+  Varbind vb = Column(column, if_index, SnmpType::kInteger, 0);
+  vb.integer = value;
+  return vb;
+}
+
+// A device with no ifXTable whose agent sends Counter64 in ifTable's Counter32 columns (the
+// issue's device): 64-bit counters, nothing skipped, every byte/packet/error/drop counter there.
+TEST(IfMibQuirksTest, Counter64InIfTableIsA64BitCounter) {
+  using C = IfColumn;
+  const uint64_t big = (1ull << 33) + 7;  // beyond 2^32: no Counter32 could hold it
+  const std::vector<Varbind> input = {
+      Text(C::kDescr, 1, "eth0"),
+      Column(C::kInOctets, 1, SnmpType::kCounter64, big),
+      Column(C::kOutOctets, 1, SnmpType::kCounter64, big + 1),
+      Column(C::kInUcastPkts, 1, SnmpType::kCounter64, big + 2),
+      Column(C::kInNUcastPkts, 1, SnmpType::kCounter64, 3),
+      Column(C::kOutUcastPkts, 1, SnmpType::kCounter64, 10),
+      Column(C::kOutNUcastPkts, 1, SnmpType::kCounter32, 4),  // one part 32-bit: a 32-bit sum
+      Column(C::kInErrors, 1, SnmpType::kCounter64, big + 3),
+      Column(C::kInDiscards, 1, SnmpType::kCounter64, 5),
+      Column(C::kOutErrors, 1, SnmpType::kCounter64, 6),
+      Column(C::kOutDiscards, 1, SnmpType::kCounter64, 7),
+  };
+  const IfMibParseResult result = ParseIfMib(input, Options());
+  EXPECT_EQ(result.malformed, 0u) << ::testing::PrintToString(result.problems);
+  EXPECT_EQ(result.quirks.Count(SnmpQuirk::kCounter64InCounter32), 9u);
+  EXPECT_THAT(result.quirks.examples[static_cast<size_t>(SnmpQuirk::kCounter64InCounter32)],
+              HasSubstr("ifInOctets.1: Counter64"));
+  ASSERT_EQ(result.records.size(), 1u);
+  const CounterSet& c = result.records[0].counters;
+  for (auto [counter, value] :
+       std::vector<std::pair<Counter, uint64_t>>{{Counter::kReceiveBytes, big},
+                                                 {Counter::kTransmitBytes, big + 1},
+                                                 {Counter::kReceiveUnicast, big + 2},
+                                                 {Counter::kReceivePackets, big + 2 + 3},
+                                                 {Counter::kReceiveErrors, big + 3},
+                                                 {Counter::kReceiveDrop, 5},
+                                                 {Counter::kTransmitErrors, 6},
+                                                 {Counter::kTransmitDrop, 7}}) {
+    EXPECT_EQ(c.Get(counter), value) << static_cast<int>(counter);
+    EXPECT_FALSE(c.WrapsAt32Bits(counter)) << static_cast<int>(counter);
+  }
+  EXPECT_EQ(c.Get(Counter::kTransmitPackets), 14u);
+  EXPECT_TRUE(c.WrapsAt32Bits(Counter::kTransmitPackets));
+}
+
+TEST(IfMibQuirksTest, GaugeOrIntegerCountersAre32Bit) {
+  using C = IfColumn;
+  const std::vector<Varbind> input = {
+      Column(C::kInOctets, 1, SnmpType::kGauge32, 100),
+      Column(C::kHCOutOctets, 1, SnmpType::kGauge32, 200),  // a gauge is 32-bit even in HC
+      Integer(C::kInErrors, 1, 3),
+      Integer(C::kOutErrors, 1, -1),                              // negative: unclear, skipped
+      Column(C::kInDiscards, 1, SnmpType::kGauge32, 1ull << 32),  // beyond a Gauge32: skipped
+      Column(C::kOutDiscards, 1, SnmpType::kTimeTicks, 9),        // not a counter: skipped
+  };
+  const IfMibParseResult result = ParseIfMib(input, Options());
+  EXPECT_EQ(result.quirks.Count(SnmpQuirk::kGaugeAsCounter), 2u);
+  EXPECT_EQ(result.quirks.Count(SnmpQuirk::kIntegerAsCounter), 1u);
+  EXPECT_EQ(result.malformed, 3u) << ::testing::PrintToString(result.problems);
+  ASSERT_EQ(result.records.size(), 1u);
+  const CounterSet& c = result.records[0].counters;
+  EXPECT_EQ(c.Get(Counter::kReceiveBytes), 100u);
+  EXPECT_TRUE(c.WrapsAt32Bits(Counter::kReceiveBytes));
+  EXPECT_EQ(c.Get(Counter::kTransmitBytes), 200u);
+  EXPECT_TRUE(c.WrapsAt32Bits(Counter::kTransmitBytes));
+  EXPECT_EQ(c.Get(Counter::kReceiveErrors), 3u);
+  EXPECT_FALSE(c.Has(Counter::kTransmitErrors));
+  EXPECT_FALSE(c.Has(Counter::kReceiveDrop));
+  EXPECT_FALSE(c.Has(Counter::kTransmitDrop));
+}
+
+TEST(IfMibQuirksTest, SpeedsInOtherShapes) {
+  using C = IfColumn;
+  const std::vector<Varbind> input = {
+      Text(C::kSpeed, 1, "1000000000"),                             // text
+      Text(C::kSpeed, 2, std::string("100000000\0", 10)),           // text with its NUL
+      Text(C::kSpeed, 3, "1 Gbps"),                                 // not a number: skipped
+      Column(C::kSpeed, 4, SnmpType::kCounter64, 10'000'000'000),   // 10G, past 2^32-1
+      Column(C::kSpeed, 5, SnmpType::kGauge32, 40'000'000'000),     // out of a Gauge32's range
+      Integer(C::kSpeed, 6, 100'000'000),                           // INTEGER
+      Integer(C::kSpeed, 7, -1),                                    // negative: skipped
+      Integer(C::kHighSpeed, 8, 1000),                              // ifHighSpeed as INTEGER
+      Column(C::kSpeed, 9, SnmpType::kGauge32, 4294967295),         // saturated ...
+      Column(C::kHighSpeed, 9, SnmpType::kGauge32, 0),              // ... and no better
+      Column(C::kHighSpeed, 10, SnmpType::kCounter64, 1ull << 33),  // ifHighSpeed too big
+  };
+  const IfMibParseResult result = ParseIfMib(input, Options());
+  EXPECT_EQ(result.malformed, 3u) << ::testing::PrintToString(result.problems);
+  EXPECT_EQ(result.quirks.Count(SnmpQuirk::kSpeedOctetString), 2u);
+  EXPECT_EQ(result.quirks.Count(SnmpQuirk::kSpeedOutOfRange), 2u);
+  EXPECT_EQ(result.quirks.Count(SnmpQuirk::kSpeedWrongType), 2u);
+  EXPECT_EQ(result.quirks.Count(SnmpQuirk::kHighSpeedZero), 1u);
+  std::map<uint32_t, std::optional<uint64_t>> speeds;
+  for (const auto& record : result.records) {
+    speeds[*record.attributes.ifindex] = record.attributes.speed_bps;
+  }
+  EXPECT_EQ(speeds[1], 1'000'000'000u);
+  EXPECT_EQ(speeds[2], 100'000'000u);
+  EXPECT_FALSE(speeds[3].has_value());
+  EXPECT_EQ(speeds[4], 10'000'000'000u);
+  EXPECT_EQ(speeds[5], 40'000'000'000u);
+  EXPECT_EQ(speeds[6], 100'000'000u);
+  EXPECT_FALSE(speeds[7].has_value());
+  EXPECT_EQ(speeds[8], 1'000'000'000u);
+  EXPECT_FALSE(speeds[9].has_value());  // never guessed
+  EXPECT_FALSE(speeds[10].has_value());
+}
+
+TEST(IfMibQuirksTest, EmptyIfNameAndHolesAreCounted) {
+  using C = IfColumn;
+  const std::vector<Varbind> input = {
+      Text(C::kDescr, 1, "port 1"),
+      Text(C::kName, 1, ""),
+      Column(C::kInOctets, 1, SnmpType::kCounter32, 1),
+      Text(C::kDescr, 2, "port 2"),
+      Text(C::kName, 2, "p2"),
+      Column(C::kInOctets, 2, SnmpType::kCounter32, 2),
+      Text(C::kDescr, 3, "port 3"),  // a hole: no ifName, no ifInOctets
+      Text(C::kDescr, 4, "port 4"),
+      Text(C::kName, 4, "p4"),
+      Text(C::kInOctets, 4, "x"),  // refused, but answered: no hole
+  };
+  const IfMibParseResult result = ParseIfMib(input, Options());
+  EXPECT_EQ(result.quirks.Count(SnmpQuirk::kEmptyIfName), 1u);
+  EXPECT_EQ(result.quirks.Count(SnmpQuirk::kTableHole), 1u);
+  EXPECT_THAT(result.quirks.examples[static_cast<size_t>(SnmpQuirk::kTableHole)],
+              HasSubstr(".3 missing"));
+  EXPECT_EQ(result.malformed, 1u);
+  ASSERT_EQ(result.records.size(), 4u);
+  EXPECT_EQ(Label(result.records[0], "ifName"), "port 1");
+  EXPECT_EQ(result.records[2].counters.Has(Counter::kReceiveBytes), false);
+  EXPECT_EQ(Label(result.records[2], "ifName"), "port 3");
+}
+
+TEST(IfMibQuirksTest, WellBehavedRecordingsHaveNoTypeQuirks) {
+  for (const char* file : {kCiscoRecording, kUbiquitiRecording, kLinuxRecording}) {
+    const Recording r(file);
+    const IfMibParseResult result = ParseIfMib(r.varbinds(), Options());
+    for (SnmpQuirk quirk : {SnmpQuirk::kCounter64InCounter32, SnmpQuirk::kGaugeAsCounter,
+                            SnmpQuirk::kIntegerAsCounter, SnmpQuirk::kSpeedWrongType,
+                            SnmpQuirk::kSpeedOctetString, SnmpQuirk::kSpeedOutOfRange}) {
+      EXPECT_EQ(result.quirks.Count(quirk), 0u) << file << " " << SnmpQuirkName(quirk);
+    }
+  }
+}
+
 TEST(IfMibParserTest, LastChangeAcrossAnUptimeWrap) {
   using C = IfColumn;
   const std::vector<Varbind> input = {

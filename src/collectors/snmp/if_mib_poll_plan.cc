@@ -76,7 +76,17 @@ void IfMibPollPlan::OnScalars(std::span<const Varbind> scalars) {
 }
 
 std::optional<ColumnWalk> IfMibPollPlan::OnWalkDone(std::span<const Varbind> varbinds) {
+  if (walking_dot3_) {
+    dot3_walk_.Add(varbinds);
+    walking_dot3_ = false;
+    return std::nullopt;
+  }
   walk_.Add(varbinds);
+  if (std::optional<ColumnWalk> next = NextIfMibWalk()) return next;
+  return Dot3WalkIfDue();
+}
+
+std::optional<ColumnWalk> IfMibPollPlan::NextIfMibWalk() {
   const bool first = std::exchange(first_walk_, false);
   if (metadata_ || !first) return std::nullopt;
   const std::optional<uint32_t> uptime = walk_.sys_uptime_ticks();
@@ -91,6 +101,31 @@ std::optional<ColumnWalk> IfMibPollPlan::OnWalkDone(std::span<const Varbind> var
   return ColumnWalk(ColumnOids(remaining), {}, WalkLimits());
 }
 
+std::optional<ColumnWalk> IfMibPollPlan::Dot3WalkIfDue() {
+  if (!metadata_ || dot3_walked_ || has_dot3_ == false) return std::nullopt;
+  walking_dot3_ = true;
+  dot3_walked_ = true;
+  dot3_walk_.Clear();
+  return ColumnWalk(Dot3ColumnOids(), {}, WalkLimits());
+}
+
+void IfMibPollPlan::FinishDot3(IfMibParseResult& parsed) {
+  if (dot3_walked_) {
+    std::vector<std::string> problems;
+    parsed.malformed += dot3_walk_.TakeMalformed(&problems);
+    for (std::string& problem : problems) {
+      if (parsed.problems.size() < kMaxReportedProblems)
+        parsed.problems.push_back(std::move(problem));
+    }
+    parsed.quirks.Merge(dot3_walk_.TakeQuirks());
+    dot3_values_ = dot3_walk_.TakePorts();
+    has_dot3_ = !dot3_values_.empty();
+    dot3_walk_.Clear();
+    dot3_walked_ = false;
+  }
+  ApplyDot3(dot3_values_, parsed.records);
+}
+
 IfMibParseResult IfMibPollPlan::Finish(double poll_unix_seconds) {
   options_.poll_unix_seconds = poll_unix_seconds;
   options_.agent_epoch_unix_seconds.reset();
@@ -99,6 +134,7 @@ IfMibParseResult IfMibPollPlan::Finish(double poll_unix_seconds) {
     last_uptime_ticks_ = uptime;
   }
   IfMibParseResult parsed = walk_.Finish(options_, metadata_ ? nullptr : &slow_values_);
+  FinishDot3(parsed);
   if (metadata_) {
     slow_values_ = walk_.TakePorts();
     fast_columns_ = (parsed.used_columns & FastIfColumns()) | AlwaysWalked();

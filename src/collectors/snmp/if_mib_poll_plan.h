@@ -15,8 +15,10 @@
 // sysUpTime.0 and ifNumber.0 ride along in the first request: ifNumber.0 sizes the requests,
 // sysUpTime.0 places ifLastChange in time (AgentEpoch) and shows restarts.
 //
-// A second MIB (EtherLike-MIB's dot3StatsTable) is a sibling of the same shape: its own column
-// table and parser, and a plan with StartPoll / OnScalars / OnWalkDone / Finish.
+// EtherLike-MIB's dot3StatsTable (ether_like_mib.h) rides on the metadata polls: after their
+// IF-MIB walks, one walk of its columns, as long as the agent has it. The first such walk is the
+// probe: an agent that answers it with no row is not asked again (for the life of the plan). Its
+// values (counters and duplex) are kept per ifIndex and added to every poll's records.
 //
 // Thread-safety: REQUIRES external synchronization (one per target, on the poller thread).
 #pragma once
@@ -28,6 +30,7 @@
 #include <string>
 
 #include "collectors/snmp/column_walk.h"
+#include "collectors/snmp/ether_like_mib.h"
 #include "collectors/snmp/if_mib.h"
 #include "collectors/snmp/if_mib_parser.h"
 #include "collectors/snmp/varbind.h"
@@ -53,7 +56,13 @@ class IfMibPollPlan {
   void OnScalars(std::span<const Varbind> scalars);
   // Varbinds of the walk in progress, as each response brings them: the walk itself keeps none,
   // so a poll holds its ports' parsed values and one response, never the whole walk's varbinds.
-  void AddVarbinds(std::span<const Varbind> varbinds) { walk_.Add(varbinds); }
+  void AddVarbinds(std::span<const Varbind> varbinds) {
+    if (walking_dot3_) {
+      dot3_walk_.Add(varbinds);
+    } else {
+      walk_.Add(varbinds);
+    }
+  }
   // More distinct ifIndexes read this poll than max_interfaces allows (each column's rows are
   // bounded by the walk itself; this also catches columns whose indexes differ).
   bool TooManyInterfaces() const { return walk_.ports().size() > max_interfaces_; }
@@ -65,11 +74,23 @@ class IfMibPollPlan {
   // The poll's records; `poll_unix_seconds` is when its first request went out.
   IfMibParseResult Finish(double poll_unix_seconds);
   // The poll failed: nothing of it is kept, and its metadata poll is still due.
-  void Abort() { walk_.Clear(); }
+  void Abort() {
+    walk_.Clear();
+    dot3_walk_.Clear();
+    walking_dot3_ = dot3_walked_ = false;
+  }
+  // Whether the agent has dot3StatsTable: nullopt until the first metadata poll asked.
+  std::optional<bool> has_dot3() const { return has_dot3_; }
 
  private:
   // The limits each walk gets: rows per column, and the varbinds the poll has left.
   ColumnWalk::Limits WalkLimits() const;
+  // The IF-MIB walk this poll needs after its first one, if any.
+  std::optional<ColumnWalk> NextIfMibWalk();
+  // The dot3StatsTable walk, on metadata polls of an agent that has (or may have) the table.
+  std::optional<ColumnWalk> Dot3WalkIfDue();
+  // Takes this poll's dot3 walk (if any) into what the plan keeps, and its problems into `parsed`.
+  void FinishDot3(IfMibParseResult& parsed);
 
   const uint32_t metadata_every_;
   const size_t max_interfaces_;
@@ -82,8 +103,13 @@ class IfMibPollPlan {
   IfColumnSet walked_;
   std::optional<size_t> expected_rows_;
   IfMibWalk walk_;
+  bool walking_dot3_ = false;
+  bool dot3_walked_ = false;
+  Dot3Walk dot3_walk_;
 
   // What earlier polls learned.
+  std::optional<bool> has_dot3_;
+  Dot3Ports dot3_values_;  // the last dot3 walk's ports
   bool have_metadata_ = false;
   uint32_t polls_since_metadata_ = 0;
   IfPorts slow_values_;       // the last metadata poll's ports

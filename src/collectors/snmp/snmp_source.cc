@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "collectors/snmp/ether_like_mib.h"
 #include "collectors/snmp/shard.h"
 #include "collectors/snmp/snmp_session.h"
 #include "collectors/snmp/target_reporter.h"
@@ -137,6 +138,8 @@ void SnmpSource::Run() {
   }
   for (auto& target : targets_) target->Shutdown();
 }
+
+std::span<const ExtraCounterDefinition* const> SnmpExtraCounters() { return Dot3ExtraCounters(); }
 
 std::unique_ptr<Source> MakeSnmpSource(const Config& config, SourceContext& context) {
   if (config.snmp.targets.empty()) return nullptr;

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <memory>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "collectors/source.h"
 #include "config/snmp_config.h"
 #include "config/values.h"
+#include "model/extra_counters.h"
 #include "model/record_sink.h"
 #include "telemetry/collector_runs.h"
 #include "telemetry/self_metrics.h"
@@ -64,5 +66,7 @@ class SnmpSource final : public Source {
 // The SNMP source the config asks for (any snmp.targets), or null. Building it initializes
 // net-snmp when this shard has targets: build it before other threads start.
 std::unique_ptr<Source> MakeSnmpSource(const Config& config, SourceContext& context);
+// The extra counters SNMP ports carry: EtherLike-MIB's netif_dot3_<column>_total.
+std::span<const ExtraCounterDefinition* const> SnmpExtraCounters();
 
 }  // namespace netif

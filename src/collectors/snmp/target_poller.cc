@@ -150,6 +150,7 @@ void TargetPoller::SendNext(double now) {
   } else {
     request_ = walk_->NextRequest(max_columns_);
     const uint32_t repetitions = walk_->Repetitions(plan_.expected_rows(), max_repetitions_);
+    request_.repetitions = repetitions;
     Send(session.SendGetBulk(request_.oids, request_.non_repeaters, repetitions), now);
   }
 }
@@ -254,6 +255,7 @@ void TargetPoller::OnResponse(const SnmpEvent& event, double now) {
     if (outcome.oid_order_errors > 0) {
       report_.WalkProblem(outcome.oid_order_errors, "the agent returned OIDs out of order");
     }
+    ReportWalkQuirks(outcome);
     if (!outcome.progress) {
       Fail({SnmpErrorKind::kOidOrder, "the agent's response advanced no column"}, now);
       return;
@@ -263,6 +265,21 @@ void TargetPoller::OnResponse(const SnmpEvent& event, double now) {
     WalkDone(now);
   } else {
     SendNext(now);
+  }
+}
+
+void TargetPoller::ReportWalkQuirks(const ColumnWalk::Outcome& outcome) {
+  if (outcome.ignored_max_repetitions > 0) {
+    report_.Quirk(
+        SnmpQuirk::kIgnoredMaxRepetitions, outcome.ignored_max_repetitions,
+        "a response held more rows than max-repetitions " + std::to_string(request_.repetitions));
+  }
+  if (outcome.past_column_end > 0) {
+    report_.Quirk(SnmpQuirk::kPastColumnEnd, outcome.past_column_end,
+                  "varbinds of a column after its end");
+  }
+  if (outcome.repeated_oids > 0) {
+    report_.Quirk(SnmpQuirk::kRepeatedOid, outcome.repeated_oids, "the same OID sent again");
   }
 }
 
@@ -298,6 +315,7 @@ void TargetPoller::Complete(double now) {
   const size_t varbinds = plan_.varbinds_read();
   IfMibParseResult parsed = plan_.Finish(sample_time_.unix_seconds);
   if (parsed.malformed > 0) report_.SkippedVarbinds(parsed.malformed, parsed.problems);
+  if (parsed.quirks.Any()) report_.Quirks(parsed.quirks);
   const size_t ports = parsed.records.size();
   report_.Publish(std::move(parsed.records), sample_time_);
   const double duration = now - poll_started_;

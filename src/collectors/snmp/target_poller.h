@@ -89,6 +89,8 @@ class TargetPoller {
   void Send(const std::variant<int, std::string>& sent, double now);
   void HandleEvents(std::vector<SnmpEvent> events, double now);
   void OnResponse(const SnmpEvent& event, double now);
+  // Counts the quirks the walker forgave in one response.
+  void ReportWalkQuirks(const ColumnWalk::Outcome& outcome);
   // The failure a crossed limit makes of the poll (kRows or too many ifIndexes:
   // too_many_interfaces; kVarbinds: too_many_varbinds), if any.
   std::optional<SnmpFailure> LimitFailure(ColumnWalk::Limit limit) const;

@@ -78,6 +78,31 @@ void TargetReporter::WalkProblem(size_t count, const std::string& problem) {
   }
 }
 
+void TargetReporter::Quirks(const SnmpQuirkCounts& quirks) {
+  for (size_t i = 0; i < kSnmpQuirkCount; ++i) {
+    if (quirks.counts[i] > 0)
+      Quirk(static_cast<SnmpQuirk>(i), quirks.counts[i], quirks.examples[i]);
+  }
+}
+
+void TargetReporter::Quirk(SnmpQuirk quirk, size_t count, std::string_view example) {
+  const size_t i = static_cast<size_t>(quirk);
+  prometheus::Counter*& counter = metrics_.quirks[i];
+  if (counter == nullptr) {
+    counter = &metrics_.self.Counter(
+        "netif_snmp_quirks_total",
+        {{"target", config_.name}, {"kind", std::string(SnmpQuirkName(quirk))}});
+  }
+  counter->Increment(static_cast<double>(count));
+  // Once per kind: a quirky agent is quirky on every poll.
+  if (!logged_quirks_.test(i)) {
+    logged_quirks_.set(i);
+    LogInfo("SNMP agent quirk forgiven", {{"target", config_.name},
+                                          {"kind", SnmpQuirkName(quirk)},
+                                          {"example", std::string(example)}});
+  }
+}
+
 void TargetReporter::Publish(InterfaceRecords records, const SampleTime& time) {
   sink_.ApplySample(source_, std::move(records), time);
   series_present_ = true;

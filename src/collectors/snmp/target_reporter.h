@@ -9,6 +9,7 @@
 #pragma once
 
 #include <array>
+#include <bitset>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "collectors/snmp/snmp_error.h"
+#include "collectors/snmp/snmp_quirk.h"
 #include "config/snmp_config.h"
 #include "model/record_sink.h"
 #include "model/sample_time.h"
@@ -52,6 +54,10 @@ class TargetReporter {
   void SkippedVarbinds(size_t count, const std::vector<std::string>& problems = {});
   // A walk that went wrong without failing (`count` columns cut short), logged once.
   void WalkProblem(size_t count, const std::string& problem);
+  // Quirks of the agent, forgiven: netif_snmp_quirks_total{kind} (created at the first one, so a
+  // well-behaved fleet carries no series for them), each kind logged once per target.
+  void Quirks(const SnmpQuirkCounts& quirks);
+  void Quirk(SnmpQuirk quirk, size_t count, std::string_view example);
 
   // A poll's records, as one complete sample of this target.
   void Publish(InterfaceRecords records, const SampleTime& time);
@@ -84,6 +90,7 @@ class TargetReporter {
     prometheus::Counter& timeouts;
     prometheus::Counter& parse_errors;  // netif_parse_errors_total{collector="snmp"}
     std::array<prometheus::Counter*, kSnmpErrorKinds.size()> errors;
+    std::array<prometheus::Counter*, kSnmpQuirkCount> quirks{};  // null until the first
   };
 
   const SnmpTargetConfig& config_;
@@ -96,6 +103,7 @@ class TargetReporter {
   bool up_ = false;
   std::string last_error_;
   std::set<std::string> reported_problems_;
+  std::bitset<kSnmpQuirkCount> logged_quirks_;
   bool series_present_ = false;
   double last_success_ = 0;  // monotonic
 };

@@ -14,6 +14,7 @@
 namespace netif {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing_support::RecordingSink;
@@ -150,6 +151,37 @@ TEST_F(TargetReporterTest, LogsAFailureOncePerChange) {
               HasSubstr("SNMP poll failed"));  // down again after being up
   EXPECT_THAT(logged([&] { report.SkippedVarbinds(1, {"p"}); }), HasSubstr("varbind skipped"));
   EXPECT_THAT(logged([&] { report.SkippedVarbinds(1, {"p"}); }), Not(HasSubstr("skipped")));
+}
+
+TEST_F(TargetReporterTest, QuirksAreCountedByKindAndLoggedOncePerKind) {
+  ConfigureLogging(LogSeverity::kInfo, LogLineFormat::kLogfmt);
+  TargetReporter report(config_, sink_, metrics_, runs_);
+  // No series before the first quirk: a well-behaved fleet carries none.
+  EXPECT_THAT(Rendered(), Not(HasSubstr("netif_snmp_quirks_total")));
+  const auto logged = [&](auto&& step) {
+    ::testing::internal::CaptureStderr();
+    step();
+    DrainLogs(std::chrono::seconds(5));
+    return ::testing::internal::GetCapturedStderr();
+  };
+  SnmpQuirkCounts quirks;
+  quirks.Add(SnmpQuirk::kCounter64InCounter32, "ifInOctets.1: Counter64", 22);
+  quirks.Add(SnmpQuirk::kEmptyIfName, "ifName.5");
+  EXPECT_THAT(logged([&] { report.Quirks(quirks); }),
+              AllOf(HasSubstr("kind=counter64_in_counter32"), HasSubstr("ifInOctets.1: Counter64"),
+                    HasSubstr("kind=empty_ifname")));
+  EXPECT_THAT(logged([&] { report.Quirks(quirks); }), Not(HasSubstr("quirk")));
+  EXPECT_THAT(logged([&] { report.Quirk(SnmpQuirk::kRepeatedOid, 3, "the same OID sent again"); }),
+              HasSubstr("kind=repeated_oid"));
+  const auto count = [&](std::string_view kind) {
+    return metrics_
+        .Counter("netif_snmp_quirks_total", {{"target", "sw1"}, {"kind", std::string(kind)}})
+        .Value();
+  };
+  EXPECT_EQ(count("counter64_in_counter32"), 44);
+  EXPECT_EQ(count("empty_ifname"), 2);
+  EXPECT_EQ(count("repeated_oid"), 3);
+  EXPECT_EQ(ErrorCount("varbind"), 0);  // forgiven, not errors
 }
 
 TEST_F(TargetReporterTest, TheLastSuccessTimestampIsZeroUntilASuccessAndFailuresKeepIt) {

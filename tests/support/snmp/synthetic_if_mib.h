@@ -141,7 +141,8 @@ class SyntheticIfMib {
                                                                : 1;
         return vb;
       }
-      case IfValueKind::kGauge32: {
+      case IfValueKind::kGauge32:
+      case IfValueKind::kSpeed: {
         Varbind vb = Make(std::move(oid), SnmpType::kGauge32);
         vb.unsigned_value = column.info->column == IfColumn::kHighSpeed ? 1000 : 1000000000;
         return vb;
