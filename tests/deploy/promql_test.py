@@ -2,9 +2,11 @@
 """Every PromQL expression in grafana/dashboards/*.json and deploy/prometheus/rules/*.yml, evaluated
 for real by Debian's Prometheus scraping a running netif_exporter.
 
-As root: makes a private network namespace with veth pairs, then re-runs itself inside it, where
-it starts the exporter on 127.0.0.1:0 (reading the namespace's /proc and /sys), a bounded raw-frame
-sender across one veth pair, a link that flaps and one that is down while admin up, and Prometheus
+As root: makes a private network namespace with veth pairs and a pod (a veth to a namespace of
+its own, held by a process in a kubelet-named cgroup, with a kubelet-style log directory), then
+re-runs itself inside it, where it starts the exporter on 127.0.0.1:0 (reading the namespace's
+/proc and /sys, the Kubernetes source on), bounded raw-frame senders across one veth pair and into
+the pod, a link that flaps and one that is down while admin up, and Prometheus
 on loopback (1 s scrapes and rule evaluations, the rule files loaded as they are, temporary
 storage). After a few scrapes it evaluates through Prometheus's HTTP API:
 
@@ -42,6 +44,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 
 from report import Report, log
 
@@ -51,6 +54,11 @@ FLAPPING = ("nxf0", "nxf1")  # nxf1 toggled down/up: nxf0 loses carrier each tim
 DOWN = ("nxd0", "nxd1")      # nxd1 down: nxd0 admin up, oper down (NetifInterfaceDown pending)
 BRIDGE = "nxbr0"             # up, with one port:
 BRIDGE_PORT = ("nxb0", "nxb1")  # nxb0 a port of nxbr0 (netif_info{master="nxbr0"})
+# A pod (issue 18): host veth nxp0 whose peer eth0 lives in a namespace of its own, held by a
+# process in a cgroup named the kubelet's way (systemd driver, cgroup v2, containerd), with a
+# kubelet-style log directory, so netif_pod_info, the per-pod rules and the Pods dashboard get data.
+POD_VETH = "nxp0"
+POD_NAMESPACE, POD_NAME = "promql", "web-0"
 SNMP_TARGET = "lab-sw1"
 # Template variable values the test picks when offered: the traffic interface, locally and as
 # the SNMP agent reports it.
@@ -396,15 +404,34 @@ def snmp_section(port):
 """
 
 
+def config_supported(binary, workdir, section):
+    """(True, "") when the build accepts this configuration, else (False, its error)."""
+    path = os.path.join(workdir, "probe.yml")
+    with open(path, "w") as f:
+        f.write("---\n" + section)
+    r = subprocess.run([binary, f"--config.file={path}", "--check-config"], capture_output=True, text=True)
+    return r.returncode == 0, (r.stdout + r.stderr).strip()
+
+
 def snmp_supported(binary, workdir):
     """(True, "") when the build accepts an snmp: section, else (False, its error). The manifests
     test requires deploy/kubernetes' SNMP ConfigMap to pass --check-config, so a build that
     rejects this section fails there, not silently here."""
-    path = os.path.join(workdir, "snmp-probe.yml")
-    with open(path, "w") as f:
-        f.write("---\n" + snmp_section(free_port_udp()))
-    r = subprocess.run([binary, f"--config.file={path}", "--check-config"], capture_output=True, text=True)
-    return r.returncode == 0, (r.stdout + r.stderr).strip()
+    return config_supported(binary, workdir, snmp_section(free_port_udp()))
+
+
+def kubernetes_section(pod_logs):
+    """The Kubernetes source (issue 18) on, reading the test's pod log tree."""
+    return f"""kubernetes:
+  enabled: true
+  reconcile_interval: 1s
+  path_pod_logs: {json.dumps(pod_logs)}
+"""
+
+
+# The test's veths stand in for physical links, so the anomaly detector (physical and SNMP
+# ports only by default, issue 20) runs on them too.
+ANOMALY_CLASSES = "  anomaly:\n    classes: [physical, veth, snmp]\n"
 
 
 def start_snmpd(workdir):
@@ -432,7 +459,7 @@ def start_snmpd(workdir):
     return proc, port
 
 
-def start_exporter(binary, workdir, snmp_port=None):
+def start_exporter(binary, workdir, snmp_port=None, extra_sections="", anomaly_classes=""):
     config = os.path.join(workdir, "netif_exporter.yml")
     with open(config, "w") as f:
         f.write(f"""---
@@ -444,7 +471,7 @@ analytics:
   capacity_bps:
     {TRAFFIC[0]}: 50M
     {TRAFFIC[1]}: 50M
-""" + (snmp_section(snmp_port) if snmp_port else ""))
+""" + anomaly_classes + (snmp_section(snmp_port) if snmp_port else "") + extra_sections)
     err = open(os.path.join(workdir, "exporter.log"), "w+")
     proc = subprocess.Popen([binary, f"--config.file={config}"], stdout=err, stderr=err,
                             preexec_fn=die_with_parent)
@@ -557,7 +584,19 @@ def inner(args):
         else:
             log("SNMP: this build rejects an snmp: section, so no SNMP target is polled and SNMP "
                 f"expressions can only be checked to parse ({why})")
-        exporter, exporter_port = start_exporter(args.exporter, workdir, snmp_port)
+        k8s = kubernetes_section(args.pod_logs)
+        k8s_ok, why = config_supported(args.exporter, workdir, k8s)
+        if k8s_ok:
+            log(f"Kubernetes: pod {POD_NAMESPACE}/{POD_NAME} behind {POD_VETH}, pod logs in {args.pod_logs}")
+        else:
+            log(f"Kubernetes: this build rejects a kubernetes: section, so no pod is mapped ({why})")
+        classes = "analytics:\n" + ANOMALY_CLASSES
+        classes_ok, why = config_supported(args.exporter, workdir, classes)
+        if not classes_ok:
+            log(f"anomaly classes: this build rejects analytics.anomaly.classes ({why})")
+        exporter, exporter_port = start_exporter(args.exporter, workdir, snmp_port,
+                                                 extra_sections=k8s if k8s_ok else "",
+                                                 anomaly_classes=ANOMALY_CLASSES if classes_ok else "")
         procs.append(exporter)
         log(f"exporter listening on 127.0.0.1:{exporter_port} (pid {exporter.pid})")
         # One link change on the traffic pair, so its last-change timestamp exists too; longer
@@ -568,6 +607,9 @@ def inner(args):
         dst = open(f"/sys/class/net/{TRAFFIC[1]}/address").read().strip()
         threads.append(threading.Thread(target=send_frames, args=(stop, TRAFFIC[0], dst), daemon=True))
         threads.append(threading.Thread(target=flap, args=(stop, FLAPPING[1], 4), daemon=True))
+        # Into the pod (broadcast: the pod's end takes it whatever its address).
+        threads.append(threading.Thread(target=send_frames, args=(stop, POD_VETH, "ff:ff:ff:ff:ff:ff"),
+                                        daemon=True))
         for t in threads:
             t.start()
 
@@ -671,6 +713,72 @@ def inner(args):
     return report
 
 
+def cgroup2_mount():
+    """Where the cgroup v2 hierarchy is mounted (/sys/fs/cgroup, or .../unified on a hybrid host)."""
+    for line in open("/proc/self/mountinfo"):
+        head, _, tail = line.partition(" - ")
+        fields, kind = head.split(), tail.split()
+        if len(fields) >= 5 and kind and kind[0] == "cgroup2" and fields[3] == "/":
+            return fields[4]
+    raise RuntimeError("no cgroup2 mount in /proc/self/mountinfo")
+
+
+class Pod:
+    """A pod as the kubelet leaves it on a node: a network namespace with eth0, whose host end
+    POD_VETH is in the test's namespace; a process holding the namespace in a cgroup of the
+    systemd driver (kubepods-besteffort-pod<uid>.slice/cri-containerd-<id>.scope); and its log
+    directory <namespace>_<pod>_<uid>/<container>. delete() undoes whatever was made."""
+
+    def __init__(self, test_ns):
+        self.netns = f"{test_ns}-pod"
+        self.uid = str(uuid.uuid4())
+        self.kubepods = os.path.join(cgroup2_mount(), "kubepods.slice")
+        self.cgroup = os.path.join(self.kubepods, "kubepods-besteffort.slice",
+                                   f"kubepods-besteffort-pod{self.uid.replace('-', '_')}.slice",
+                                   f"cri-containerd-{uuid.uuid4().hex}{uuid.uuid4().hex}.scope")
+        self.logs = tempfile.mkdtemp(prefix="netif-promql-pods-")
+        self.proc = None
+
+    def create(self, test_ns):
+        subprocess.run(["ip", "netns", "add", self.netns], check=True)
+        subprocess.run(["ip", "-n", test_ns, "link", "add", POD_VETH, "type", "veth", "peer", "name", "eth0",
+                        "netns", self.netns], check=True)
+        subprocess.run(["ip", "-n", test_ns, "link", "set", POD_VETH, "up"], check=True)
+        subprocess.run(["ip", "-n", self.netns, "link", "set", "eth0", "up"], check=True)
+        self.proc = subprocess.Popen(["ip", "netns", "exec", self.netns, "sleep", str(TRAFFIC_SECONDS_MAX * 2)],
+                                     preexec_fn=die_with_parent)
+        # `ip netns exec` execs the command in place: move the pid once it is in the namespace.
+        own = os.readlink("/proc/self/ns/net")
+        for _ in range(200):
+            if os.readlink(f"/proc/{self.proc.pid}/ns/net") != own:
+                break
+            time.sleep(0.01)
+        else:
+            raise RuntimeError(f"the pod's process never entered namespace {self.netns}")
+        os.makedirs(self.cgroup, exist_ok=True)
+        with open(os.path.join(self.cgroup, "cgroup.procs"), "w") as f:
+            f.write(str(self.proc.pid))
+        os.makedirs(os.path.join(self.logs, f"{POD_NAMESPACE}_{POD_NAME}_{self.uid}", "app"))
+
+    def delete(self):
+        if self.proc:
+            self.proc.kill()
+            self.proc.wait()
+        # Leaf first, then the kubelet's parents as far as they are empty (another test's pods
+        # may share them).
+        path = self.cgroup
+        while path.startswith(self.kubepods):
+            try:
+                os.rmdir(path)
+            except FileNotFoundError:
+                pass
+            except OSError:
+                break
+            path = os.path.dirname(path)
+        subprocess.run(["ip", "netns", "del", self.netns], stderr=subprocess.DEVNULL)
+        shutil.rmtree(self.logs, ignore_errors=True)
+
+
 def outer(args):
     for tool in ("ip", args.prometheus, args.exporter):
         if not shutil.which(tool) and not os.access(tool, os.X_OK):
@@ -683,13 +791,15 @@ def outer(args):
     listed = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
     for stale_pid in re.findall(r"^netif-promql-(\d+)\b", listed, re.M):
         if not os.path.exists(f"/proc/{stale_pid}"):
-            subprocess.run(["ip", "netns", "del", f"netif-promql-{stale_pid}"])
+            for stale in (f"netif-promql-{stale_pid}", f"netif-promql-{stale_pid}-pod"):
+                subprocess.run(["ip", "netns", "del", stale], stderr=subprocess.DEVNULL)
     ns = f"netif-promql-{os.getpid()}"
 
     def run(*cmd):
         subprocess.run(["ip", "-n", ns] + list(cmd), check=True)
 
     subprocess.run(["ip", "netns", "add", ns], check=True)
+    pod = Pod(ns)
     try:
         run("link", "set", "lo", "up")
         for a, b in (TRAFFIC, FLAPPING, DOWN):
@@ -706,11 +816,18 @@ def outer(args):
         # Aliases, so ifalias (local) and ifAlias (SNMP, from the kernel's alias) carry values.
         run("link", "set", TRAFFIC[0], "alias", "traffic sender")
         run("link", "set", TRAFFIC[1], "alias", "traffic receiver")
+        try:
+            pod.create(ns)
+        except (OSError, RuntimeError, subprocess.CalledProcessError) as e:
+            log(f"FAIL: cannot make the pod (a namespace, a veth, a process in a kubelet-named cgroup v2 "
+                f"cgroup): {type(e).__name__}: {e}")
+            return 1
         cmd = ["ip", "netns", "exec", ns, sys.executable, os.path.abspath(__file__), "--inner",
                f"--exporter={os.path.abspath(args.exporter)}", f"--prometheus={shutil.which(args.prometheus)}",
-               f"--source-dir={os.path.abspath(args.source_dir)}"]
+               f"--source-dir={os.path.abspath(args.source_dir)}", f"--pod-logs={pod.logs}"]
         return subprocess.run(cmd, preexec_fn=die_with_parent).returncode
     finally:
+        pod.delete()
         subprocess.run(["ip", "netns", "del", ns])
 
 
@@ -720,6 +837,7 @@ def main():
     p.add_argument("--prometheus", default="prometheus")
     p.add_argument("--source-dir", required=True)
     p.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--pod-logs", help=argparse.SUPPRESS)
     args = p.parse_args()
     if not args.inner:
         sys.exit(outer(args))
