@@ -589,11 +589,13 @@ def inner(args):
         if k8s_ok:
             log(f"Kubernetes: pod {POD_NAMESPACE}/{POD_NAME} behind {POD_VETH}, pod logs in {args.pod_logs}")
         else:
-            log(f"Kubernetes: this build rejects a kubernetes: section, so no pod is mapped ({why})")
+            # The project's own keys: a build that refuses them is broken, not older; without
+            # the pod the Pods dashboard's queries would pass as "not served".
+            report.fail("setup", f"the exporter rejects the kubernetes: section ({why})")
         classes = "analytics:\n" + ANOMALY_CLASSES
         classes_ok, why = config_supported(args.exporter, workdir, classes)
         if not classes_ok:
-            log(f"anomaly classes: this build rejects analytics.anomaly.classes ({why})")
+            report.fail("setup", f"the exporter rejects analytics.anomaly.classes ({why})")
         exporter, exporter_port = start_exporter(args.exporter, workdir, snmp_port,
                                                  extra_sections=k8s if k8s_ok else "",
                                                  anomaly_classes=ANOMALY_CLASSES if classes_ok else "")
